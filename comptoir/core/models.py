@@ -1,0 +1,26 @@
+from django.db import models, transaction
+
+
+class Sequence(models.Model):
+    """A named gap-free counter (order numbers, invoice numbers, credit-note numbers).
+
+    ``next_value`` locks the row for the rest of the caller's transaction, so numbers are
+    consecutive and never reused even when many transactions ask at once: a rolled-back
+    transaction gives its number back because the increment rolls back with it.
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.last_value}"
+
+    @classmethod
+    def next_value(cls, name: str, *, start: int = 1) -> int:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("Sequence.next_value must run inside a transaction")
+        cls.objects.get_or_create(name=name, defaults={"last_value": start - 1})
+        sequence = cls.objects.select_for_update().get(name=name)
+        sequence.last_value += 1
+        sequence.save(update_fields=["last_value"])
+        return sequence.last_value

@@ -1,0 +1,173 @@
+"""Test builders: small functions that create realistic objects with sensible defaults."""
+
+import itertools
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from comptoir.catalog.models import Category, Product
+from comptoir.merchant.models import ShopSettings
+from comptoir.shipping.models import DeliveryMethod
+
+_counter = itertools.count(1)
+
+
+def make_shop(**overrides) -> ShopSettings:
+    values = {
+        "legal_name": "Les Délices du Comptoir inc.",
+        "trade_name": "Délices du Comptoir",
+        "address_line1": "1234, rue Saint-Denis",
+        "city": "Montréal",
+        "province": "QC",
+        "postal_code": "H2X 3J8",
+        "phone": "514 555-0142",
+        "email": "bonjour@delices.test",
+        "gst_number": "123456789 RT 0001",
+        "qst_number": "1234567890 TQ 0001",
+        "cheque_enabled": True,
+        "cheque_instructions_fr": "Faites votre chèque à l'ordre des Délices du Comptoir inc.",
+        "cheque_instructions_en": "Make your cheque payable to Les Délices du Comptoir inc.",
+        "return_policy_fr": "Retours acceptés sous 30 jours.",
+        "return_policy_en": "Returns accepted within 30 days.",
+        "alert_email": "marchand@delices.test",
+    }
+    values.update(overrides)
+    ShopSettings.objects.update_or_create(pk=1, defaults=values)
+    return ShopSettings.load()
+
+
+def make_category(**overrides) -> Category:
+    n = next(_counter)
+    values = {"name_fr": f"Catégorie {n}", "name_en": f"Category {n}", "slug": f"categorie-{n}"}
+    values.update(overrides)
+    return Category.objects.create(**values)
+
+
+def make_product(category: Category | None = None, **overrides) -> Product:
+    n = next(_counter)
+    values = {
+        "category": category or make_category(),
+        "sku": f"SKU-{n:05d}",
+        "slug": f"produit-{n}",
+        "name_fr": f"Produit {n}",
+        "name_en": f"Product {n}",
+        "description_fr": "Une description.",
+        "description_en": "A description.",
+        "price_amount": Decimal("25.00"),
+        "stock": 10,
+    }
+    values.update(overrides)
+    return Product.objects.create(**values)
+
+
+def make_delivery_methods() -> dict[str, DeliveryMethod]:
+    """The three default methods of PRODUCT.md, keyed by kind."""
+    specs = [
+        ("livraison-domicile", "shipped", "Livraison à domicile", "Home delivery", "12.00", "150.00",
+         "3 à 5 jours ouvrables", "3 to 5 business days"),
+        ("cueillette", "pickup", "Cueillette en magasin", "Store pickup", "0.00", None,
+         "Prête en 24 heures", "Ready within 24 hours"),
+        ("livraison-locale", "local", "Livraison locale", "Local delivery", "6.00", "75.00",
+         "1 à 2 jours ouvrables", "1 to 2 business days"),
+    ]
+    methods = {}
+    for position, (code, kind, fr, en, fee, free_from, delay_fr, delay_en) in enumerate(specs):
+        methods[kind], _created = DeliveryMethod.objects.update_or_create(
+            code=code,
+            defaults={
+                "kind": kind, "name_fr": fr, "name_en": en, "fee_amount": Decimal(fee),
+                "free_shipping_threshold_amount": Decimal(free_from) if free_from else None,
+                "expected_delay_fr": delay_fr, "expected_delay_en": delay_en,
+                "position": position, "is_active": True,
+            },
+        )
+    return methods
+
+
+def make_staff_user(username: str = "marchand", password: str = "motdepasse-solide-42", **extra):
+    User = get_user_model()
+    extra.setdefault("is_staff", True)
+    return User.objects.create_user(username=username, password=password,
+                                    email=f"{username}@delices.test", **extra)
+
+
+def make_address(**overrides):
+    from comptoir.customers.models import Address
+
+    values = {
+        "first_name": "Marie", "last_name": "Tremblay", "line1": "4567, avenue du Parc",
+        "city": "Montréal", "province": "QC", "postal_code": "H2V 4E7", "phone": "514 555-0199",
+    }
+    values.update(overrides)
+    return Address.objects.create(**values)
+
+
+def make_order(products_and_quantities=None, *, delivery_kind="shipped", payment_method="cheque",
+               email="marie.tremblay@example.test", language="fr", status="new", province="QC",
+               stock_already_taken=False):
+    """An order written directly with the ORM (fast; no stock movement, no message, no invoice).
+
+    For tests of the back-office and invoicing that need orders without going through checkout.
+    Prices, taxes and totals are computed like checkout does (goods + fees, taxes once).
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    from comptoir.core.models import Sequence
+    from comptoir.core.money import ZERO, quantize
+    from comptoir.customers.models import Customer
+    from comptoir.orders.models import Order, OrderLine, OrderTax
+    from comptoir.taxes.services import compute_taxes
+
+    shop = ShopSettings.load()
+    methods = make_delivery_methods()
+    method = methods[delivery_kind]
+    if products_and_quantities is None:
+        products_and_quantities = [(make_product(price_amount=Decimal("100.00")), 1)]
+    address = make_address(province=province)
+    customer, _created = Customer.objects.get_or_create(
+        email=email, user=None,
+        defaults={"first_name": address.first_name, "last_name": address.last_name,
+                  "language": language},
+    )
+    with transaction.atomic():
+        subtotal = sum((quantize(p.price_amount * q) for p, q in products_and_quantities), ZERO)
+        shipping = method.fee_for(subtotal)
+        insurance = shop.insurance_fee_amount
+        taxable = sum((quantize(p.price_amount * q) for p, q in products_and_quantities
+                       if p.is_taxable), ZERO)
+        if taxable > 0:
+            taxable += shipping + insurance
+        tax_province = shop.province if method.is_pickup else province
+        taxes = compute_taxes(taxable, province=tax_province,
+                              merchant_registered=shop.is_tax_registered,
+                              pst_provinces=shop.pst_provinces)
+        order = Order.objects.create(
+            number=Sequence.next_value("order", start=1001), customer=customer, email=email,
+            phone=address.phone, language=language, status=status,
+            billing_address=address,
+            shipping_address=None if method.is_pickup else _saved_copy(address),
+            delivery_method=method, delivery_name_fr=method.name_fr, delivery_name_en=method.name_en,
+            delivery_kind=method.kind, payment_method=payment_method,
+            payment_instructions=shop.cheque_instructions(language) if payment_method == "cheque" else "",
+            tax_province=tax_province or "", subtotal_amount=subtotal, shipping_amount=shipping,
+            insurance_amount=insurance, tax_total=taxes.total,
+            total_amount=subtotal + shipping + insurance + taxes.total, placed_at=timezone.now(),
+        )
+        for position, (product, quantity) in enumerate(products_and_quantities):
+            OrderLine.objects.create(
+                order=order, product=product, sku=product.sku, name_fr=product.name_fr,
+                name_en=product.name_en, unit_price_amount=product.price_amount, quantity=quantity,
+                is_taxable=product.is_taxable, line_total_amount=quantize(product.price_amount * quantity),
+                position=position,
+            )
+        for position, line in enumerate(taxes.lines):
+            OrderTax.objects.create(order=order, code=line.code, rate=line.rate, amount=line.amount,
+                                    position=position)
+    return order
+
+
+def _saved_copy(address):
+    copy = address.copy()
+    copy.save()
+    return copy

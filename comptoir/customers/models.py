@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.provinces import Province
+
+
+class Address(models.Model):
+    """A postal address. Orders point to their own copy, which is never changed afterwards."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    company = models.CharField(_("company"), max_length=150, blank=True)
+    line1 = models.CharField(_("address"), max_length=200)
+    line2 = models.CharField(_("apartment, suite"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    province = models.CharField(_("province"), max_length=2, choices=Province.choices)
+    postal_code = models.CharField(_("postal code"), max_length=7)
+    country = models.CharField(_("country"), max_length=2, default="CA")
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+
+    def __str__(self) -> str:
+        return ", ".join(self.lines())
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def lines(self) -> list[str]:
+        lines = [self.full_name]
+        if self.company:
+            lines.append(self.company)
+        lines.append(self.line1)
+        if self.line2:
+            lines.append(self.line2)
+        lines.append(f"{self.city} ({self.province})  {self.postal_code}")
+        return lines
+
+    def copy(self) -> "Address":
+        """An unsaved copy (orders keep their own snapshot of an address)."""
+        fields = {f.name: getattr(self, f.name) for f in self._meta.fields if f.name != "id"}
+        return Address(**fields)
+
+
+class Customer(models.Model):
+    """Someone who ordered: an account holder (``user`` set) or a guest (``user`` empty)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="customer",
+    )
+    email = models.EmailField(_("email"), db_index=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("language"), max_length=2, default="fr")
+    billing_address = models.ForeignKey(
+        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shipping_address = models.ForeignKey(
+        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            # One guest record per email address; account holders are keyed by their user.
+            models.UniqueConstraint(
+                "email", condition=models.Q(user__isnull=True), name="one_guest_per_email"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None

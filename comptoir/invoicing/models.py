@@ -1,0 +1,126 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.i18n import localized
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Invoice(models.Model):
+    """An issued invoice. Its content is a snapshot taken at issue and is never edited:
+    payments change ``status`` (derived from them), corrections go through a CreditNote."""
+
+    class Status(models.TextChoices):
+        UNPAID = "unpaid", _("Unpaid")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.PROTECT, related_name="invoice", verbose_name=_("order")
+    )
+    number = models.PositiveBigIntegerField(_("number"), unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.UNPAID, db_index=True
+    )
+    issued_at = models.DateTimeField(_("date"), db_index=True)
+    paid_at = models.DateTimeField(_("paid on"), null=True, blank=True)
+    language = models.CharField(max_length=2, default="fr")
+    payment_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    merchant = models.JSONField(default=dict)  # ShopSettings.business_snapshot() at issue
+    customer_name = models.CharField(max_length=200)
+    customer_email = models.EmailField()
+    billing_address = models.JSONField(default=list)  # lines of text
+    shipping_address = models.JSONField(default=list, blank=True)
+    delivery_name_fr = models.CharField(max_length=120, blank=True)
+    delivery_name_en = models.CharField(max_length=120, blank=True)
+    payment_method = models.CharField(max_length=10, blank=True)  # Order.PaymentMethod at issue
+    subtotal_amount = models.DecimalField(_("subtotal"), **MONEY)
+    shipping_amount = models.DecimalField(_("delivery"), **MONEY)
+    insurance_amount = models.DecimalField(_("insurance"), **MONEY)
+    tax_total = models.DecimalField(_("taxes"), **MONEY)
+    total_amount = models.DecimalField(_("total"), **MONEY)
+    currency = models.CharField(max_length=3, default="CAD")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"F-{self.number:06d}"
+
+    @property
+    def delivery_name(self) -> str:
+        return localized(self, "delivery_name")
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    sku = models.CharField(max_length=64, blank=True)
+    description_fr = models.CharField(max_length=200)
+    description_en = models.CharField(max_length=200, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_price_amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(**MONEY)
+    is_taxable = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+
+class InvoiceTax(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="taxes")
+    code = models.CharField(max_length=3)
+    rate = models.DecimalField(max_digits=6, decimal_places=3)
+    amount = models.DecimalField(**MONEY)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class CreditNote(models.Model):
+    """« Note de crédit »: cancels or corrects an issued invoice; refers to it."""
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("invoice")
+    )
+    number = models.PositiveBigIntegerField(_("number"), unique=True)
+    issued_at = models.DateTimeField(_("date"), db_index=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    subtotal_amount = models.DecimalField(_("subtotal"), **MONEY)
+    shipping_amount = models.DecimalField(_("delivery"), **MONEY)
+    insurance_amount = models.DecimalField(_("insurance"), **MONEY)
+    tax_total = models.DecimalField(_("taxes"), **MONEY)
+    total_amount = models.DecimalField(_("total"), **MONEY)
+    taxes = models.JSONField(default=list)  # [{"code", "rate", "amount"}] as strings
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"NC-{self.number:06d}"

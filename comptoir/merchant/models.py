@@ -1,0 +1,159 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.i18n import localized
+from comptoir.core.provinces import Province
+
+GST_NUMBER_VALIDATOR = RegexValidator(
+    r"^\d{9} ?RT ?\d{4}$", _("A GST/HST number looks like 123456789 RT 0001.")
+)
+QST_NUMBER_VALIDATOR = RegexValidator(
+    r"^\d{10} ?TQ ?\d{4}$", _("A QST number looks like 1234567890 TQ 0001.")
+)
+NEQ_VALIDATOR = RegexValidator(r"^\d{10}$", _("A NEQ has 10 digits."))
+
+
+class AlertChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    BOTH = "both", _("Email and SMS")
+    NONE = "none", _("None")
+
+
+class ShopSettings(models.Model):
+    """The shop's own profile: business information, payment and notification settings.
+
+    One row (pk=1); ``ShopSettings.load()`` returns it. Orders and invoices snapshot what they
+    need at the time they are created, so a change here applies to new orders only.
+    """
+
+    # « Information de l'entreprise »
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address (line 2)"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    province = models.CharField(
+        _("province"), max_length=2, choices=Province.choices, default=Province.QC
+    )
+    postal_code = models.CharField(_("postal code"), max_length=7, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="merchant/", blank=True)
+    gst_number = models.CharField(
+        _("GST/HST number"), max_length=20, blank=True, validators=[GST_NUMBER_VALIDATOR]
+    )
+    qst_number = models.CharField(
+        _("QST number"), max_length=20, blank=True, validators=[QST_NUMBER_VALIDATOR]
+    )
+    neq = models.CharField(_("NEQ"), max_length=10, blank=True, validators=[NEQ_VALIDATOR])
+    is_tax_registered = models.BooleanField(
+        _("registered for GST/HST and QST"),
+        default=True,
+        help_text=_("A small supplier that is not registered charges no tax."),
+    )
+    pst_provinces = models.JSONField(
+        _("provinces where the shop is registered for PST/RST"), default=list, blank=True
+    )
+    invoice_footer_fr = models.TextField(_("invoice footer / payment terms (French)"), blank=True)
+    invoice_footer_en = models.TextField(_("invoice footer / payment terms (English)"), blank=True)
+    return_policy_fr = models.TextField(_("return and cancellation policy (French)"), blank=True)
+    return_policy_en = models.TextField(_("return and cancellation policy (English)"), blank=True)
+
+    # « Paiements »
+    order_details_only = models.BooleanField(
+        _("Disable payments and only collect the order details"), default=False
+    )
+    catalogue_mode = models.BooleanField(
+        _("Disable online orders and use the shop in catalogue mode"), default=False
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CAD", editable=False)
+    insurance_fee_amount = models.DecimalField(
+        _("insurance fee for each order"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    paypal_enabled = models.BooleanField(_("Allow payments with PayPal"), default=False)
+    cheque_enabled = models.BooleanField(
+        _("Allow payments by cheque, money order or transfer"), default=True
+    )
+    cheque_instructions_fr = models.TextField(_("payment instructions (French)"), blank=True)
+    cheque_instructions_en = models.TextField(_("payment instructions (English)"), blank=True)
+    cash_on_delivery_enabled = models.BooleanField(
+        _("Allow cash on delivery payments"), default=False
+    )
+
+    # « Notifications »
+    alert_email = models.EmailField(_("email for alerts"), blank=True)
+    alert_mobile = models.CharField(_("mobile number for alerts"), max_length=20, blank=True)
+    alert_language = models.CharField(
+        _("language of alerts"), max_length=2, default="fr", choices=[("fr", "Français"), ("en", "English")]
+    )
+    alert_new_order = models.CharField(
+        _("new order"), max_length=5, choices=AlertChannel.choices, default=AlertChannel.EMAIL
+    )
+    alert_payment_received = models.CharField(
+        _("payment received"), max_length=5, choices=AlertChannel.choices, default=AlertChannel.EMAIL
+    )
+    alert_payment_recorded = models.CharField(
+        _("payment recorded"), max_length=5, choices=AlertChannel.choices, default=AlertChannel.EMAIL
+    )
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("shop settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(insurance_fee_amount__gte=0), name="insurance_fee_not_negative"
+            ),
+            models.CheckConstraint(condition=models.Q(pk=1), name="shop_settings_singleton"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @classmethod
+    def load(cls) -> "ShopSettings":
+        settings, _created = cls.objects.get_or_create(pk=1, defaults={"legal_name": "Comptoir"})
+        return settings
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name or self.legal_name
+
+    def cheque_instructions(self, language: str | None = None) -> str:
+        return localized(self, "cheque_instructions", language)
+
+    def invoice_footer(self, language: str | None = None) -> str:
+        return localized(self, "invoice_footer", language)
+
+    def return_policy(self, language: str | None = None) -> str:
+        return localized(self, "return_policy", language)
+
+    def business_snapshot(self) -> dict:
+        """What documents print about the merchant, frozen at the time they are issued."""
+        return {
+            "legal_name": self.legal_name,
+            "trade_name": self.trade_name,
+            "address_line1": self.address_line1,
+            "address_line2": self.address_line2,
+            "city": self.city,
+            "province": self.province,
+            "postal_code": self.postal_code,
+            "phone": self.phone,
+            "email": self.email,
+            "website": self.website,
+            "gst_number": self.gst_number,
+            "qst_number": self.qst_number,
+            "neq": self.neq,
+            "logo": self.logo.name if self.logo else "",
+            "invoice_footer_fr": self.invoice_footer_fr,
+            "invoice_footer_en": self.invoice_footer_en,
+        }

@@ -1,0 +1,45 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """The outbox: one email or SMS to deliver. Written in the transaction of the action that
+    causes it; delivered by a task after commit; retried on temporary failures; never sent
+    twice (the delivery task skips rows that are no longer pending; ``dedupe_key`` is unique)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    template = models.CharField(_("message"), max_length=100)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    language = models.CharField(max_length=2, default="fr")
+    context = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(default=list, blank=True)  # [{"filename","content_type","path"}]
+    subject = models.CharField(_("subject"), max_length=250, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    reference = models.CharField(max_length=60, blank=True, db_index=True)  # e.g. "order:42"
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(
+        _("state"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.template} → {self.recipient} ({self.status})"

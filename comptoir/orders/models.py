@@ -1,0 +1,166 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.i18n import localized
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class PaymentMethod(models.TextChoices):
+        """What the customer chose at checkout (empty in order-details-only mode)."""
+
+        NONE = "", _("None (order details only)")
+        PAYPAL = "paypal", _("Credit card via PayPal")
+        CHEQUE = "cheque", _("Cheque, money order or transfer")
+        CASH_ON_DELIVERY = "cod", _("Cash on delivery")
+
+    number = models.PositiveBigIntegerField(_("number"), unique=True)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    checkout_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
+    )
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("language"), max_length=2, default="fr")
+    billing_address = models.ForeignKey(
+        "customers.Address", on_delete=models.PROTECT, related_name="+", verbose_name=_("billing address")
+    )
+    shipping_address = models.ForeignKey(
+        "customers.Address", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("shipping address"),
+    )
+    delivery_method = models.ForeignKey(
+        "shipping.DeliveryMethod", on_delete=models.PROTECT, related_name="orders",
+        verbose_name=_("delivery method"),
+    )
+    delivery_name_fr = models.CharField(max_length=120)
+    delivery_name_en = models.CharField(max_length=120, blank=True)
+    delivery_kind = models.CharField(max_length=10)
+    payment_method = models.CharField(
+        _("payment method"), max_length=10, choices=PaymentMethod.choices, blank=True
+    )
+    payment_instructions = models.TextField(_("payment instructions"), blank=True)
+    tax_province = models.CharField(max_length=2, blank=True)
+    subtotal_amount = models.DecimalField(_("subtotal"), **MONEY)
+    shipping_amount = models.DecimalField(_("delivery"), **MONEY)
+    insurance_amount = models.DecimalField(_("insurance"), **MONEY)
+    tax_total = models.DecimalField(_("taxes"), **MONEY)
+    total_amount = models.DecimalField(_("total"), **MONEY)
+    currency = models.CharField(max_length=3, default="CAD")
+    placed_at = models.DateTimeField(_("date"), db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [
+            models.Index(fields=["status", "-number"], name="order_status_number"),
+            models.Index(fields=["email"], name="order_email"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(total_amount__gte=0), name="order_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+    @property
+    def delivery_name(self) -> str:
+        return localized(self, "delivery_name")
+
+    @property
+    def is_pickup(self) -> bool:
+        return self.delivery_kind == "pickup"
+
+    def get_customer_url(self) -> str:
+        """The unguessable page of this order for its customer (guest link in the email)."""
+        return reverse("storefront:order_detail", kwargs={"token": self.token})
+
+
+class OrderLine(models.Model):
+    """A line of an order: a snapshot of the product as it was sold."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sku = models.CharField(_("SKU"), max_length=64)
+    name_fr = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    unit_price_amount = models.DecimalField(_("unit price"), **MONEY)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    is_taxable = models.BooleanField(_("taxable"), default=True)
+    line_total_amount = models.DecimalField(_("amount"), **MONEY)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="order_line_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.name}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class OrderTax(models.Model):
+    """One tax of an order (GST, QST, HST, PST), computed once on the taxable subtotal."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="taxes")
+    code = models.CharField(max_length=3)
+    rate = models.DecimalField(max_digits=6, decimal_places=3)
+    amount = models.DecimalField(**MONEY)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class OrderEvent(models.Model):
+    """The order's timeline: who did what, when. Written in the same transaction as the change."""
+
+    class Kind(models.TextChoices):
+        PLACED = "placed", _("Order placed")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        LINE_ADDED = "line_added", _("Line added")
+        LINE_REMOVED = "line_removed", _("Line removed")
+        LINE_CHANGED = "line_changed", _("Line changed")
+        INVOICE_ISSUED = "invoice_issued", _("Invoice issued")
+        INVOICE_SENT = "invoice_sent", _("Invoice sent")
+        PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+        PAYMENT_FAILED = "payment_failed", _("Payment failed")
+        PAYMENT_CONFIRMATION_SENT = "payment_confirmation", _("Payment confirmation sent")
+        CREDIT_NOTE_ISSUED = "credit_note_issued", _("Credit note issued")
+        NOTE = "note", _("Note")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.kind}"
