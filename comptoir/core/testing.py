@@ -114,10 +114,10 @@ def make_order(products_and_quantities=None, *, delivery_kind="shipped", payment
     from django.utils import timezone
 
     from comptoir.core.models import Sequence
-    from comptoir.core.money import ZERO, quantize
+    from comptoir.core.money import quantize
     from comptoir.customers.models import Customer
     from comptoir.orders.models import Order, OrderLine, OrderTax
-    from comptoir.taxes.services import compute_taxes
+    from comptoir.orders.pricing import PricedLine, price_order
 
     shop = ShopSettings.load()
     methods = make_delivery_methods()
@@ -131,17 +131,10 @@ def make_order(products_and_quantities=None, *, delivery_kind="shipped", payment
                   "language": language},
     )
     with transaction.atomic():
-        subtotal = sum((quantize(p.price_amount * q) for p, q in products_and_quantities), ZERO)
-        shipping = method.fee_for(subtotal)
-        insurance = shop.insurance_fee_amount
-        taxable = sum((quantize(p.price_amount * q) for p, q in products_and_quantities
-                       if p.is_taxable), ZERO)
-        if taxable > 0:
-            taxable += shipping + insurance
-        tax_province = shop.province if method.is_pickup else province
-        taxes = compute_taxes(taxable, province=tax_province,
-                              merchant_registered=shop.is_tax_registered,
-                              pst_provinces=shop.pst_provinces)
+        quote = price_order(
+            [PricedLine(p.price_amount, q, p.is_taxable) for p, q in products_and_quantities],
+            delivery_method=method, shop=shop, destination_province=province,
+        )
         order = Order.objects.create(
             number=Sequence.next_value("order", start=1001), customer=customer, email=email,
             phone=address.phone, language=language, status=status,
@@ -150,9 +143,9 @@ def make_order(products_and_quantities=None, *, delivery_kind="shipped", payment
             delivery_method=method, delivery_name_fr=method.name_fr, delivery_name_en=method.name_en,
             delivery_kind=method.kind, payment_method=payment_method,
             payment_instructions=shop.cheque_instructions(language) if payment_method == "cheque" else "",
-            tax_province=tax_province or "", subtotal_amount=subtotal, shipping_amount=shipping,
-            insurance_amount=insurance, tax_total=taxes.total,
-            total_amount=subtotal + shipping + insurance + taxes.total, placed_at=timezone.now(),
+            tax_province=quote.tax_province or "", subtotal_amount=quote.subtotal_amount,
+            shipping_amount=quote.shipping_amount, insurance_amount=quote.insurance_amount,
+            tax_total=quote.tax_total, total_amount=quote.total_amount, placed_at=timezone.now(),
         )
         for position, (product, quantity) in enumerate(products_and_quantities):
             OrderLine.objects.create(
@@ -161,7 +154,7 @@ def make_order(products_and_quantities=None, *, delivery_kind="shipped", payment
                 is_taxable=product.is_taxable, line_total_amount=quantize(product.price_amount * quantity),
                 position=position,
             )
-        for position, line in enumerate(taxes.lines):
+        for position, line in enumerate(quote.taxes.lines):
             OrderTax.objects.create(order=order, code=line.code, rate=line.rate, amount=line.amount,
                                     position=position)
     return order
