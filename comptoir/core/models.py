@@ -21,6 +21,7 @@ class Sequence(models.Model):
             raise RuntimeError("Sequence.next_value must run inside a transaction")
         cls.objects.get_or_create(name=name, defaults={"last_value": start - 1})
         sequence = cls.objects.select_for_update().get(name=name)
-        sequence.last_value += 1
+        # The initial migration creates the counters at 0; ``start`` still decides the first number.
+        sequence.last_value = max(sequence.last_value, start - 1) + 1
         sequence.save(update_fields=["last_value"])
         return sequence.last_value

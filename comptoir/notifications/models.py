@@ -25,6 +25,8 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=250, blank=True)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
+    sender_name = models.CharField(max_length=200, blank=True)  # e.g. the shop's name
+    reply_to = models.CharField(max_length=254, blank=True)
     reference = models.CharField(max_length=60, blank=True, db_index=True)  # e.g. "order:42"
     dedupe_key = models.CharField(max_length=200, unique=True)
     status = models.CharField(
@@ -35,11 +37,16 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    provider_reference = models.CharField(max_length=200, blank=True)  # Message-ID or SMS sid
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        indexes = [
+            # The sweep's query: pending rows that are due.
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.template} → {self.recipient} ({self.status})"

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from comptoir.paypal import views
 
 app_name = "payments"
-urlpatterns: list = []
+urlpatterns = [
+    path("paypal/webhook/", views.paypal_webhook, name="paypal_webhook"),
+]

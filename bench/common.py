@@ -1,0 +1,147 @@
+"""Shared helpers of the benchmarks: a PostgreSQL database of their own, a gunicorn server on a
+free port of 127.0.0.1, percentiles and the memory of the web workers.
+
+Benchmarks print figures; they assert nothing about time (see docs/BENCHMARKS.md).
+"""
+
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/comptoir_bench"
+
+
+def prepare_environment(database_name: str) -> dict:
+    """Environment for this process and the servers it starts: PostgreSQL, files in a temp dir."""
+    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE.replace("comptoir_bench", database_name)
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("The benchmarks run on PostgreSQL: set DATABASE_URL=postgres://… (its own database).")
+    var_dir = Path(tempfile.mkdtemp(prefix="comptoir-bench-"))
+    os.environ.update({
+        "DATABASE_URL": url, "COMPTOIR_VAR_DIR": str(var_dir), "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "LOG_LEVEL": "ERROR",
+        "DJANGO_SETTINGS_MODULE": "comptoir.settings", "TASKS_BACKEND": "database",
+    })
+    os.environ.pop("EMAIL_URL", None)
+    sys.path.insert(0, str(ROOT))
+    create_database(url)
+    return dict(os.environ)
+
+
+def create_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(*arguments: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *arguments], check=True, cwd=ROOT)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn with ``workers`` sync workers on a free port of 127.0.0.1."""
+
+    def __init__(self, workers: int = 2):
+        self.port = free_port()
+        self.workers = workers
+        self.process = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "comptoir.wsgi:application", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--log-level", "warning",
+             "--backlog", "2048"],
+            cwd=ROOT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                time.sleep(1)  # let every worker boot
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def worker_peak_rss_mb(self) -> float:
+        """The largest peak resident memory (VmHWM) among the workers, in MB."""
+        peaks = []
+        for pid in self.worker_pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return max(peaks, default=0.0)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def latency_summary(latencies: list[float]) -> str:
+    if not latencies:
+        return "no successful request"
+    return (f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p95 {percentile(latencies, 0.95) * 1000:.1f} ms"
+            f" (mean {statistics.fmean(latencies) * 1000:.1f} ms, n={len(latencies)})")
+
+
+def machine_description() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kilobytes = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kilobytes / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
+
+
+def postgres_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return "PostgreSQL " + cursor.fetchone()[0].split()[0]

@@ -1,0 +1,254 @@
+"""Storefront benchmark: pages per second, orders per second, queries, memory of a web worker.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/comptoir_bench python bench/storefront.py
+
+Uses its own PostgreSQL database (created if missing; default ``comptoir_bench``), loads the
+demo shop, starts gunicorn with 2 workers on a free port of 127.0.0.1 and loads it from this
+process only (bounded in time and count). Prints the figures; asserts nothing about time.
+Targets on 2 cores: product page ≥ 300 req/s, ≥ 30 orders/s with ≤ 40 queries per order,
+zero oversell, a web worker under 150 MB.
+"""
+
+import argparse
+import asyncio
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+LANGUAGE_PREFIX = "/fr"
+CUSTOMER = {
+    "contact-email": "bench.{n}@example.com", "contact-phone": "514 555-0100",
+    "billing-first_name": "Client", "billing-last_name": "Banc d'essai {n}",
+    "billing-line1": "1000, rue Sherbrooke Ouest", "billing-city": "Montréal",
+    "billing-province": "QC", "billing-postal_code": "H3A 1G1",
+    "choice-same_as_billing": "on", "choice-payment_method": "cheque",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10, help="duration of each page load")
+    parser.add_argument("--concurrency", type=int, default=16, help="concurrent page requests")
+    parser.add_argument("--checkout-seconds", type=float, default=20, help="duration of the checkout load")
+    parser.add_argument("--customers", type=int, default=8, help="concurrent virtual customers")
+    options = parser.parse_args()
+
+    common.prepare_environment("comptoir_bench")
+    common.manage("migrate", "--noinput", "-v", "0")
+    common.manage("load_demo_data", "--no-orders")
+    common.manage("collectstatic", "--noinput", "-v", "0")
+    import django
+
+    django.setup()
+    print(f"Machine: {common.machine_description()}, {common.postgres_version()}")
+    product, category, method_pk = prepare_catalogue()
+    product_path = f"{LANGUAGE_PREFIX}/produit/{product.slug}/"
+    category_path = f"{LANGUAGE_PREFIX}/categorie/{category.slug}/"
+
+    print("\nQueries (Django test client)")
+    for label, path in (("home page", f"{LANGUAGE_PREFIX}/"), ("category page", category_path),
+                        ("product page", product_path)):
+        print(f"  {label:<34} {count_page_queries(path)}")
+    flow_queries, confirm_queries = count_checkout_queries(product.slug, method_pk)
+    print(f"  {'complete checkout (6 requests)':<34} {flow_queries}")
+    print(f"  {'confirmation request (place_order)':<34} {confirm_queries}")
+
+    with common.Gunicorn(workers=2) as server:
+        print(f"\nPages: gunicorn, 2 workers; {options.concurrency} concurrent clients, "
+              f"{options.seconds:.0f} s each")
+        for label, path in (("product page", product_path), ("category page", category_path)):
+            rate, latencies, errors = asyncio.run(
+                load_page(server.port, path, seconds=options.seconds, concurrency=options.concurrency)
+            )
+            print(f"  {label:<14} {rate:7.1f} req/s, {common.latency_summary(latencies)}, errors: {errors}")
+        run_checkouts(server.base_url, product.slug, method_pk, options)
+        check_oversell(server.base_url, method_pk, options.customers)
+        print(f"\nPeak memory of a web worker (VmHWM): {server.worker_peak_rss_mb():.0f} MB")
+
+
+def prepare_catalogue():
+    from comptoir.catalog.models import Category, Product
+    from comptoir.shipping.models import DeliveryMethod
+
+    # Large stock: the load measures checkout, not running out (oversell is checked apart).
+    Product.objects.update(stock=1_000_000)
+    product = Product.objects.get(sku="ERA-001")
+    category = Category.objects.get(slug="erable")
+    method = DeliveryMethod.objects.get(kind="shipped")
+    return product, category, method.pk
+
+
+def count_page_queries(path: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get(path)  # warm caches (translations, templates, shop settings)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(queries)
+
+
+def count_checkout_queries(slug: str, method_pk: int) -> tuple[int, int]:
+    """Queries of one complete checkout, and of its confirmation request alone."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    customer = VirtualCustomer(Client(), method_pk, number=0, test_client=True)
+    with CaptureQueriesContext(connection) as flow:
+        customer.buy(slug, 1, before_confirm=lambda: None)
+    return len(flow), customer.confirm_queries
+
+
+class VirtualCustomer:
+    """One customer: add to cart, fill in the details, review, confirm (with httpx or the test client)."""
+
+    TOKEN = re.compile(r'name="checkout_token" value="([0-9a-f]+)"')
+    TOTAL = re.compile(r'name="expected_total" value="([0-9.]+)"')
+
+    def __init__(self, client, method_pk: int, *, number: int, test_client: bool = False):
+        self.client = client
+        self.method_pk = method_pk
+        self.number = number
+        self.test_client = test_client
+        self.confirm_queries = 0
+
+    def _post(self, path: str, data: dict):
+        if not self.test_client:  # the test client does not check CSRF tokens
+            data = {**data, "csrfmiddlewaretoken": self.client.cookies["csrftoken"]}
+        return self.client.post(path, data=data)
+
+    def buy(self, slug: str, quantity: int, *, before_confirm) -> bool:
+        """Returns True when the order was placed (redirect to its confirmation page)."""
+        self.client.get(f"{LANGUAGE_PREFIX}/produit/{slug}/")
+        self._post(f"{LANGUAGE_PREFIX}/produit/{slug}/ajouter/", {"quantity": quantity})
+        details = {key: value.format(n=self.number) for key, value in CUSTOMER.items()}
+        details["choice-delivery_method"] = self.method_pk
+        self._post(f"{LANGUAGE_PREFIX}/caisse/", details)
+        page = self.client.get(f"{LANGUAGE_PREFIX}/caisse/verification/")
+        text = page.text if not self.test_client else page.content.decode()
+        form = {"checkout_token": self.TOKEN.search(text).group(1),
+                "expected_total": self.TOTAL.search(text).group(1)}
+        before_confirm()
+        if self.test_client:
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as queries:
+                answer = self._post(f"{LANGUAGE_PREFIX}/caisse/verification/", form)
+            self.confirm_queries = len(queries)
+            location = answer.get("Location", "")
+        else:
+            answer = self._post(f"{LANGUAGE_PREFIX}/caisse/verification/", form)
+            location = answer.headers.get("location", "")
+        return answer.status_code == 302 and "/merci/" in location
+
+
+async def load_page(port: int, path: str, *, seconds: float, concurrency: int):
+    """GET ``path`` from ``concurrency`` connections at once for ``seconds`` (at most 200,000)."""
+    latencies, errors = [], 0
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+    deadline = time.monotonic() + seconds
+    budget = [200_000]
+
+    async def client():
+        nonlocal errors
+        while time.monotonic() < deadline and budget[0] > 0:
+            budget[0] -= 1
+            started = time.perf_counter()
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(request)
+                await writer.drain()
+                answer = await reader.read()
+                writer.close()
+                ok = answer[9:12] == b"200"
+            except OSError:
+                ok = False
+            if ok:
+                latencies.append(time.perf_counter() - started)
+            else:
+                errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return len(latencies) / (time.perf_counter() - started), latencies, errors
+
+
+def run_checkouts(base_url: str, slug: str, method_pk: int, options) -> None:
+    import httpx
+
+    from comptoir.orders.models import Order
+
+    print(f"\nCheckouts: {options.customers} virtual customers for {options.checkout_seconds:.0f} s "
+          "(product page, add to cart, details, review, confirm)")
+    first_number = Order.objects.order_by("-number").values_list("number", flat=True).first() or 0
+    deadline = time.monotonic() + options.checkout_seconds
+    placed, failed, durations, lock = [0], [0], [], threading.Lock()
+
+    def customer(number: int):
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            buyer = VirtualCustomer(client, method_pk, number=number)
+            for _ in range(2_000):
+                if time.monotonic() >= deadline:
+                    break
+                started = time.perf_counter()
+                ok = buyer.buy(slug, 1, before_confirm=lambda: None)
+                with lock:
+                    placed[0] += ok
+                    failed[0] += not ok
+                    durations.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=customer, args=(n,)) for n in range(options.customers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    in_database = Order.objects.filter(number__gt=first_number).count()
+    print(f"  {placed[0] / elapsed:.1f} orders/s ({placed[0]} orders in {elapsed:.1f} s, {failed[0]} failed, "
+          f"{in_database} new orders in the database)")
+    print(f"  one complete checkout: {common.latency_summary(durations)}")
+
+
+def check_oversell(base_url: str, method_pk: int, customers: int) -> None:
+    """``customers`` buy 5 each of a product with 20 in stock, confirming at the same moment."""
+    import httpx
+
+    from comptoir.catalog.models import Product
+    from comptoir.orders.models import OrderLine
+
+    product = Product.objects.get(sku="CER-003")
+    Product.objects.filter(pk=product.pk).update(stock=20)
+    sold_before = sum(OrderLine.objects.filter(product=product).values_list("quantity", flat=True))
+    barrier = threading.Barrier(customers, timeout=60)
+    results = []
+
+    def customer(number: int):
+        with httpx.Client(base_url=base_url, timeout=60) as client:
+            buyer = VirtualCustomer(client, method_pk, number=1000 + number)
+            results.append(buyer.buy(product.slug, 5, before_confirm=barrier.wait))
+
+    threads = [threading.Thread(target=customer, args=(n,)) for n in range(customers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    product.refresh_from_db()
+    sold = sum(OrderLine.objects.filter(product=product).values_list("quantity", flat=True)) - sold_before
+    verdict = "zero oversell" if sold <= 20 and product.stock == 20 - sold else "OVERSOLD"
+    print(f"\nLast units: {customers} customers want 5 each of 20 in stock → {sum(results)} orders placed, "
+          f"{sold} sold, stock left {product.stock}: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

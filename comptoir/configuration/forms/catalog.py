@@ -1,0 +1,136 @@
+"""Forms of « Catégories » and « Produits »."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.catalog.models import Category, Product, StockMovement
+
+from ..services import unique_slug
+from .common import check_not_negative, clean_image, image_field
+
+BILINGUAL_LABELS = {
+    "name_fr": _("Name (French)"), "name_en": _("Name (English)"),
+    "description_fr": _("Description (French)"), "description_en": _("Description (English)"),
+    "slug": _("Address in the shop (slug)"), "is_visible": _("Visible in the shop"),
+}
+SLUG_HELP = _("Leave empty to make it from the French name.")
+
+
+class CategoryForm(forms.ModelForm):
+    image = image_field(_("Image"))
+    slug = forms.SlugField(label=BILINGUAL_LABELS["slug"], required=False, max_length=140,
+                           help_text=SLUG_HELP)
+
+    class Meta:
+        model = Category
+        fields = ["name_fr", "name_en", "slug", "description_fr", "description_en", "parent",
+                  "image", "is_visible"]
+        labels = {**BILINGUAL_LABELS, "parent": _("Parent category")}
+        widgets = {"description_fr": forms.Textarea(attrs={"rows": 3}),
+                   "description_en": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Category.objects.order_by("position", "name_fr")
+        if self.instance.pk:
+            # A category cannot be its own parent, nor the child of one of its children.
+            parents = parents.exclude(pk__in=_self_and_descendants(self.instance))
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].empty_label = _("(none: top level)")
+
+    def clean_image(self):
+        return clean_image(self.cleaned_data.get("image"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("slug") and data.get("name_fr"):
+            data["slug"] = unique_slug(Category, data["name_fr"], exclude_pk=self.instance.pk,
+                                       max_length=140)
+        return data
+
+
+def _self_and_descendants(category: Category) -> set[int]:
+    """The ids of ``category`` and every category below it (one query, walked in memory)."""
+    children = {}
+    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, todo = set(), [category.pk]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, []))
+    return found
+
+
+class ProductForm(forms.ModelForm):
+    image = image_field(_("Image"))
+    slug = forms.SlugField(label=BILINGUAL_LABELS["slug"], required=False, max_length=160,
+                           help_text=SLUG_HELP)
+
+    class Meta:
+        model = Product
+        fields = ["name_fr", "name_en", "sku", "slug", "category", "description_fr",
+                  "description_en", "price_amount", "stock", "is_taxable", "image", "is_visible"]
+        labels = {**BILINGUAL_LABELS, "sku": _("SKU"), "category": _("Category"),
+                  "price_amount": _("Price (CAD, before taxes)"), "stock": _("Opening stock"),
+                  "is_taxable": _("Taxable")}
+        widgets = {"description_fr": forms.Textarea(attrs={"rows": 4}),
+                   "description_en": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"sku": {"unique": _("Another product already uses this SKU.")},
+                          "slug": {"unique": _("Another product already uses this address.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.order_by("position", "name_fr")
+        if self.instance.pk:
+            # After creation the stock changes only through « Ajuster le stock » (with a reason).
+            del self.fields["stock"]
+
+    def clean_price_amount(self):
+        return check_not_negative(self.cleaned_data.get("price_amount"),
+                                  _("The price cannot be negative."))
+
+    def clean_sku(self):
+        return self.cleaned_data.get("sku", "").strip()
+
+    def clean_image(self):
+        return clean_image(self.cleaned_data.get("image"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("slug") and data.get("name_fr"):
+            data["slug"] = unique_slug(Product, data["name_fr"], exclude_pk=self.instance.pk,
+                                       max_length=160)
+        return data
+
+
+class StockAdjustmentForm(forms.Form):
+    change = forms.IntegerField(
+        label=_("Quantity to add (negative to remove)"), min_value=-1_000_000, max_value=1_000_000
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=[
+        (StockMovement.Reason.RECEPTION.value, _("Goods received")),
+        (StockMovement.Reason.ADJUSTMENT.value, _("Manual adjustment (count, loss, breakage)")),
+    ])
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean_change(self):
+        change = self.cleaned_data["change"]
+        if change == 0:
+            raise forms.ValidationError(_("Enter a quantity other than 0."))
+        return change
+
+
+class ProductFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search (name or SKU)"), required=False, max_length=100)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
+                                      required=False, empty_label=_("All categories"))
+    visibility = forms.ChoiceField(label=_("Visibility"), required=False, choices=[
+        ("", _("All")), ("visible", _("Visible")), ("hidden", _("Hidden"))])
+    stock = forms.ChoiceField(label=_("Stock"), required=False, choices=[
+        ("", _("All")), ("out", _("Out of stock"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.order_by("position", "name_fr")

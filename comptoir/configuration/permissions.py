@@ -1,0 +1,66 @@
+"""Who may use the back-office screens of this app.
+
+Staff use « Produits » and « Catégories »; only the shop owner (a superuser or a member of the
+group « Propriétaire ») changes the « Configuration » and the staff accounts.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+OWNER_GROUP = "Propriétaire"
+
+
+def is_shop_owner(user) -> bool:
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=OWNER_GROUP).exists()
+
+
+def _forbidden(request, message: str) -> TemplateResponse:
+    # A customer sees a bare page: the back-office navigation is not for them.
+    base = "configuration/layout.html" if request.user.is_staff else "configuration/bare.html"
+    return TemplateResponse(
+        request, "configuration/forbidden.html", {"message": message, "base_template": base},
+        status=403,
+    )
+
+
+def _check_staff(request):
+    """None when the user is active staff, else the response that refuses them."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), resolve_url(settings.DASHBOARD_LOGIN_URL))
+    if not (user.is_active and user.is_staff):
+        return _forbidden(request, _("This page is reserved for the shop's staff."))
+    return None
+
+
+def staff_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        refusal = _check_staff(request)
+        return refusal or view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def owner_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        refusal = _check_staff(request)
+        if refusal:
+            return refusal
+        if not is_shop_owner(request.user):
+            return _forbidden(
+                request, _("Only the shop owner can change the settings and the staff accounts.")
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,72 @@
+"""Read queries of the configuration screens (each page runs a constant number of queries)."""
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Q
+
+from comptoir.catalog.models import Category, Product
+from comptoir.notifications.models import Notification
+
+from .permissions import OWNER_GROUP
+
+
+def paypal_status() -> dict:
+    """{"configured": bool, "mode": "live" | "sandbox" | "simulator"} for the « Paiements » tab.
+
+    Asks the PayPal app when it is installed; otherwise reads the credentials from settings.
+    """
+    if apps.is_installed("comptoir.paypal"):
+        from comptoir.paypal.services import paypal_status as provider_status
+
+        status = provider_status()
+        if not isinstance(status, dict):
+            status = {"configured": getattr(status, "configured", False),
+                      "mode": getattr(status, "mode", "")}
+        return {"configured": bool(status.get("configured")), "mode": status.get("mode") or ""}
+    configured = bool(settings.PAYPAL_CLIENT_ID and settings.PAYPAL_CLIENT_SECRET)
+    mode = "simulator" if settings.PAYPAL_API_BASE else settings.PAYPAL_MODE
+    return {"configured": configured, "mode": mode}
+
+
+def filtered_products(*, q: str = "", category=None, visibility: str = "", stock: str = ""):
+    products = Product.objects.select_related("category").order_by("category__position", "position",
+                                                                      "name_fr", "pk")
+    if q:
+        products = products.filter(
+            Q(name_fr__icontains=q) | Q(name_en__icontains=q) | Q(sku__icontains=q)
+        )
+    if category is not None:
+        products = products.filter(category=category)
+    if visibility == "visible":
+        products = products.filter(is_visible=True)
+    elif visibility == "hidden":
+        products = products.filter(is_visible=False)
+    if stock == "out":
+        products = products.filter(stock=0)
+    return products
+
+
+def categories_with_parents():
+    return Category.objects.select_related("parent").order_by("position", "name_fr", "pk")
+
+
+def filtered_notifications(*, status: str = "", channel: str = ""):
+    notifications = Notification.objects.defer("context", "body_html").order_by("-created_at", "-id")
+    if status in Notification.Status.values:
+        notifications = notifications.filter(status=status)
+    if channel in Notification.Channel.values:
+        notifications = notifications.filter(channel=channel)
+    return notifications
+
+
+def staff_accounts():
+    owner_membership = get_user_model().groups.through.objects.filter(
+        user_id=OuterRef("pk"), group__in=Group.objects.filter(name=OWNER_GROUP)
+    )
+    return (
+        get_user_model().objects.filter(Q(is_staff=True) | Q(is_superuser=True))
+        .annotate(in_owner_group=Exists(owner_membership))
+        .order_by("-is_active", "username")
+    )

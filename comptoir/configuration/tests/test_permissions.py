@@ -1,0 +1,90 @@
+"""Who reaches which screen: anonymous → login, customer → 403, staff → catalogue only,
+owner → everything. Refused POSTs change nothing."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from comptoir.configuration.permissions import is_shop_owner
+from comptoir.core.testing import make_category, make_product
+from comptoir.merchant.models import ShopSettings
+from comptoir.shipping.models import DeliveryMethod
+
+OWNER_PAGES = ["configuration:settings", "configuration:business", "configuration:delivery_list",
+               "configuration:delivery_create", "configuration:notification_settings",
+               "configuration:notification_log", "configuration:staff_list",
+               "configuration:staff_create"]
+STAFF_PAGES = ["configuration:product_list", "configuration:product_create",
+               "configuration:category_list", "configuration:category_create"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", OWNER_PAGES + STAFF_PAGES)
+def test_anonymous_goes_to_the_back_office_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("dashboard:login"))
+
+
+@pytest.mark.parametrize("name", OWNER_PAGES + STAFF_PAGES)
+def test_customer_is_refused_with_a_clear_message(client, customer, shop, name):
+    client.force_login(customer)
+    response = client.get(reverse(name))
+    assert response.status_code == 403
+    assert "réservée au personnel" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", OWNER_PAGES)
+def test_staff_who_is_not_owner_cannot_open_the_configuration(staff_client, name):
+    response = staff_client.get(reverse(name))
+    assert response.status_code == 403
+    assert "Seul le propriétaire de la boutique" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_staff_uses_products_and_categories(staff_client, name):
+    assert staff_client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", OWNER_PAGES + STAFF_PAGES)
+def test_owner_opens_every_screen(owner_client, name):
+    assert owner_client.get(reverse(name)).status_code == 200
+
+
+def test_superuser_is_owner(db, django_user_model, owner, staff, customer):
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.test", "x-secret-42")
+    assert is_shop_owner(admin) and is_shop_owner(owner)
+    assert not is_shop_owner(staff) and not is_shop_owner(customer)
+    owner.is_active = False
+    assert not is_shop_owner(owner)
+
+
+def test_staff_post_to_the_settings_changes_nothing(staff_client, shop):
+    before = ShopSettings.load().insurance_fee_amount
+    response = staff_client.post(reverse("configuration:settings"), {
+        "insurance_fee_amount": "99.00", "cheque_enabled": "on", "cheque_instructions_fr": "x",
+    })
+    assert response.status_code == 403
+    assert ShopSettings.load().insurance_fee_amount == before
+
+
+def test_customer_post_to_a_product_changes_nothing(client, customer, shop):
+    product = make_product(price_amount=Decimal("10.00"), stock=4)
+    client.force_login(customer)
+    response = client.post(reverse("configuration:product_adjust_stock", args=[product.pk]),
+                           {"change": "-4", "reason": "adjustment"})
+    assert response.status_code == 403
+    product.refresh_from_db()
+    assert product.stock == 4 and not product.stock_movements.exists()
+
+
+def test_post_without_csrf_token_is_refused(owner, shop, client):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(owner)
+    make_category()
+    response = csrf_client.post(reverse("configuration:delivery_create"), {"kind": "pickup"})
+    assert response.status_code == 403
+    assert not DeliveryMethod.objects.exists()

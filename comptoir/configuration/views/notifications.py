@@ -1,0 +1,56 @@
+"""The message log: every email and SMS of the outbox (owner only)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.core.errors import DomainError
+from comptoir.notifications.models import Notification
+
+from .. import selectors
+from ..permissions import owner_required
+
+PER_PAGE = 50
+
+
+@owner_required
+def notification_log(request):
+    status, channel = request.GET.get("status", ""), request.GET.get("channel", "")
+    notifications = selectors.filtered_notifications(status=status, channel=channel)
+    page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "configuration/notifications/log.html", {
+        "nav": "settings", "tab": "notifications", "subtab": "log", "page": page,
+        "query": query.urlencode(), "status": status, "channel": channel,
+        "statuses": Notification.Status.choices, "channels": Notification.Channel.choices,
+    })
+
+
+@owner_required
+def notification_detail(request, pk):
+    notification = get_object_or_404(Notification, pk=pk)
+    return render(request, "configuration/notifications/detail.html", {
+        "nav": "settings", "tab": "notifications", "subtab": "log", "notification": notification,
+    })
+
+
+@owner_required
+@require_POST
+def notification_resend(request, pk):
+    from comptoir.notifications.services import requeue_notification
+
+    notification = get_object_or_404(Notification, pk=pk)
+    if notification.status != Notification.Status.FAILED:
+        messages.error(request, _("Only a message whose delivery failed can be sent again."))
+    else:
+        try:
+            requeue_notification(notification)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The message to %(recipient)s will be sent again.")
+                             % {"recipient": notification.recipient})
+    return redirect("configuration:notification_detail", pk=pk)

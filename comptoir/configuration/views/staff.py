@@ -1,0 +1,55 @@
+"""Back-office accounts (owner only)."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.core.errors import DomainError
+
+from .. import selectors, services
+from ..forms.staff import StaffAccountForm
+from ..permissions import owner_required
+
+
+@owner_required
+def staff_list(request):
+    return render(request, "configuration/staff/list.html", {
+        "nav": "settings", "tab": "staff", "accounts": selectors.staff_accounts(),
+    })
+
+
+@owner_required
+def staff_create(request):
+    form = StaffAccountForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            user = services.create_staff_account(
+                username=data["username"], email=data["email"], password=data["password1"],
+                owner=data["role"] == "owner", actor=request.user,
+            )
+            messages.success(request, _("The account %(username)s has been created.")
+                             % {"username": user.username})
+            return redirect("configuration:staff_list")
+        messages.error(request, _("Nothing was saved: please correct the errors below."))
+    return render(request, "configuration/staff/form.html",
+                  {"nav": "settings", "tab": "staff", "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@owner_required
+@require_POST
+def staff_set_active(request, pk):
+    user = get_object_or_404(get_user_model(), pk=pk, is_staff=True)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_staff_active(user, active=active, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        text = _("The account %(username)s is active.") if active else _(
+            "The account %(username)s has been deactivated.")
+        messages.success(request, text % {"username": user.username})
+    return redirect("configuration:staff_list")

@@ -1,0 +1,62 @@
+"""Read queries of the invoice and customer pages (constant query count per page)."""
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from comptoir.customers.models import Customer
+from comptoir.invoicing.models import CreditNote, Invoice
+from comptoir.orders.models import Order
+
+
+def invoice_list(*, search: str = "") -> QuerySet[Invoice]:
+    """Invoices newest first, each with its credit notes (one extra query per page)."""
+    invoices = (
+        Invoice.objects.select_related("order")
+        .only(
+            "number", "issued_at", "status", "total_amount", "customer_name", "customer_email",
+            "language", "order__number", "order__status",
+        )
+        .prefetch_related(
+            Prefetch("credit_notes", queryset=CreditNote.objects.only(
+                "number", "issued_at", "total_amount", "invoice_id").order_by("number"))
+        )
+    )
+    search = (search or "").strip().lstrip("#")
+    if search:
+        digits = search.upper().removeprefix("F-").removeprefix("NC-")
+        if digits.isdigit():
+            number = int(digits)
+            invoices = invoices.filter(
+                Q(number=number) | Q(order__number=number) | Q(credit_notes__number=number)
+            ).distinct()
+        else:
+            invoices = invoices.filter(
+                Q(customer_name__icontains=search) | Q(customer_email__icontains=search)
+            )
+    return invoices.order_by("-number")
+
+
+def invoice_by_number(number: int) -> Invoice:
+    return Invoice.objects.select_related("order").get(number=number)
+
+
+def customer_list(*, search: str = "") -> QuerySet[Customer]:
+    customers = Customer.objects.select_related("billing_address", "shipping_address").annotate(
+        order_count=Count("orders"), last_order_at=Max("orders__placed_at"),
+    )
+    for term in (search or "").split()[:4]:
+        customers = customers.filter(
+            Q(email__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
+            | Q(phone__icontains=term)
+        )
+    return customers.order_by("last_name", "first_name", "id")
+
+
+def customer_detail(pk: int) -> Customer:
+    orders = Order.objects.select_related(
+        "billing_address", "shipping_address", "invoice"
+    ).order_by("-number")
+    return (
+        Customer.objects.select_related("user", "billing_address", "shipping_address")
+        .prefetch_related(Prefetch("orders", queryset=orders))
+        .get(pk=pk)
+    )

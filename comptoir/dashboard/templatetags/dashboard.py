@@ -1,0 +1,54 @@
+"""Display helpers of the back-office templates."""
+
+from django import template
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
+
+from comptoir.orders.models import Order
+
+from ..labels import ALL_PAYMENT_METHOD_LABELS, INVOICE_STATUS_LABELS, NOTIFICATION_STATUS_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def invoice_status_label(status: str) -> str:
+    return str(INVOICE_STATUS_LABELS.get(status, status))
+
+
+@register.filter
+def order_payment_method(value: str) -> str:
+    """What the customer chose at checkout (« — » in order-details-only mode)."""
+    if not value:
+        return _("None")
+    return str(Order.PaymentMethod(value).label) if value in Order.PaymentMethod.values else value
+
+
+@register.filter
+def payment_method_label(value: str) -> str:
+    """How a recorded payment was made."""
+    return str(ALL_PAYMENT_METHOD_LABELS.get(value, value))
+
+
+@register.filter
+def notification_state(value: str) -> str:
+    return str(NOTIFICATION_STATUS_LABELS.get(value, value))
+
+
+@register.filter
+def is_ready_to_complete(order: Order) -> bool:
+    """Not completed yet, but its invoice is paid: the merchant can set « Complétée »."""
+    if order.status in (Order.Status.COMPLETED, Order.Status.CANCELLED):
+        return False
+    try:
+        return order.invoice.status == "paid"
+    except ObjectDoesNotExist:  # no invoice yet
+        return False
+
+
+@register.filter
+def tax_label(code: str) -> str:
+    """« TPS », « TVQ », « TVH »… (the tax app names them)."""
+    from comptoir.taxes.services import TAX_LABELS
+
+    return str(TAX_LABELS.get(code, code))

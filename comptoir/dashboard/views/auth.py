@@ -1,0 +1,25 @@
+"""Back-office sign-in and sign-out (staff only)."""
+
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+
+from ..access import StaffAuthenticationForm, staff_required
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "dashboard/login.html"
+    authentication_form = StaffAuthenticationForm
+    redirect_authenticated_user = False
+
+    def get_default_redirect_url(self):
+        return str(reverse_lazy("dashboard:order_list"))
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("dashboard:login")
+
+
+@staff_required
+def home(request):
+    return redirect("dashboard:order_list")

@@ -1,0 +1,35 @@
+"""Small helpers shared by the back-office views."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+PAGE_SIZE = 50
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """One COUNT and one page query, whatever the page number asked for."""
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def redirect_back(request, fallback: str):
+    """Back to the page the form was on (``next``), when it is a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def form_errors(request, form) -> None:
+    """Show each error of an invalid form as a message on the next page."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(
+                request, _("%(label)s: %(error)s") % {"label": label, "error": error} if label else error
+            )

@@ -1,0 +1,169 @@
+"""« Commandes »: the order list, the order page (tab « Commande ») and its actions."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.core.errors import DomainError
+from comptoir.orders import selectors
+from comptoir.orders.models import Order, OrderLine
+from comptoir.orders.services import (
+    add_order_line,
+    allowed_transitions,
+    change_order_status,
+    invoice_of,
+    remove_order_line,
+    send_payment_confirmation,
+    update_order_line,
+)
+
+from ..access import staff_required
+from ..forms import AddLineForm, LineForm, OrderSearchForm, StatusForm
+from ..timeline import build_timeline
+from .common import form_errors, paginate, redirect_back
+
+STATUS_TABS = [
+    "", Order.Status.NEW, Order.Status.AWAITING_PAYMENT, selectors.READY,
+    Order.Status.COMPLETED, Order.Status.CANCELLED,
+]
+
+@staff_required
+def order_list(request):
+    form = OrderSearchForm(request.GET)
+    form.is_valid()
+    status = form.cleaned_data.get("status", "")
+    search = form.cleaned_data.get("q", "")
+    page = paginate(request, selectors.order_list(status=status, search=search))
+    counts = selectors.order_status_counts()
+    tabs = [
+        {"value": value, "label": _tab_label(value), "count": counts.get(value or "all", 0)}
+        for value in STATUS_TABS
+    ]
+    return render(request, "dashboard/orders/list.html", {
+        "nav": "orders", "page": page, "orders": page.object_list, "tabs": tabs,
+        "status": status, "search": search, "status_choices": Order.Status.choices,
+    })
+
+
+def _tab_label(value: str) -> str:
+    if value == "":
+        return _("All")
+    if value == selectors.READY:
+        return _("Paid — ready to complete")
+    return str(Order.Status(value).label)
+
+
+def _order_or_404(number: int) -> Order:
+    try:
+        return selectors.order_detail(number)
+    except Order.DoesNotExist as error:
+        raise Http404(_("No order with this number.")) from error
+
+
+def order_context(order: Order, **extra) -> dict:
+    """What both tabs of the order page show (header, status selector, invoice)."""
+    invoice = invoice_of(order)
+    choices = [(order.status, order.get_status_display())] + [
+        (value, label) for value, label in Order.Status.choices if value in allowed_transitions(order)
+    ]
+    return {
+        "nav": "orders", "order": order, "invoice": invoice, "status_choices": choices,
+        "is_editable": invoice is None and order.status in (Order.Status.NEW, Order.Status.AWAITING_PAYMENT),
+        "invoice_is_paid": invoice is not None and invoice.status == "paid",
+        **extra,
+    }
+
+
+@staff_required
+def order_detail(request, number: int):
+    order = _order_or_404(number)
+    product_search = request.GET.get("produit", "")[:100]
+    context = order_context(
+        order,
+        tab="order",
+        timeline=build_timeline(order.events.all(), selectors.order_notifications(order)),
+        product_search=product_search,
+        found_products=selectors.products_for_order(product_search),
+    )
+    return render(request, "dashboard/orders/detail.html", context)
+
+
+@staff_required
+@require_POST
+def order_change_status(request, number: int):
+    order = get_object_or_404(Order, number=number)
+    fallback = reverse("dashboard:order_detail", args=[number])
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect_back(request, fallback)
+    to = form.cleaned_data["status"]
+    if to == order.status:
+        messages.info(request, _("Order %(number)s saved: no change.") % {"number": order.number})
+        return redirect_back(request, fallback)
+    try:
+        change_order_status(order, to=to, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Order %(number)s is now « %(status)s ».") % {
+            "number": order.number, "status": order.get_status_display(),
+        })
+    return redirect_back(request, fallback)
+
+
+@staff_required
+@require_POST
+def order_add_line(request, number: int):
+    order = get_object_or_404(Order, number=number)
+    form = AddLineForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        _apply(request, add_order_line, order, product=form.cleaned_data["product"],
+               quantity=form.cleaned_data["quantity"], done=_("Line added."))
+    return redirect("dashboard:order_detail", number=number)
+
+
+@staff_required
+@require_POST
+def order_update_line(request, number: int, line_id: int):
+    line = get_object_or_404(OrderLine.objects.select_related("order"), pk=line_id, order__number=number)
+    form = LineForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        _apply(request, update_order_line, line, quantity=form.cleaned_data["quantity"],
+               unit_price_amount=form.cleaned_data["unit_price"], done=_("Line saved."))
+    return redirect("dashboard:order_detail", number=number)
+
+
+@staff_required
+@require_POST
+def order_remove_line(request, number: int, line_id: int):
+    line = get_object_or_404(OrderLine.objects.select_related("order"), pk=line_id, order__number=number)
+    _apply(request, remove_order_line, line, done=_("Line removed."))
+    return redirect("dashboard:order_detail", number=number)
+
+
+@staff_required
+@require_POST
+def order_send_payment_confirmation(request, number: int):
+    order = get_object_or_404(Order, number=number)
+    _apply(request, send_payment_confirmation, order,
+           done=_("The payment confirmation is on its way to the customer."))
+    return redirect("dashboard:order_detail", number=number)
+
+
+def _apply(request, service, target, *, done: str, **kwargs) -> bool:
+    """Call one service; a refusal becomes an error message and nothing is changed."""
+    try:
+        service(target, actor=request.user, **kwargs)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, done)
+    return True

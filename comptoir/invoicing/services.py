@@ -1,0 +1,148 @@
+"""Issuing invoices and credit notes.
+
+An invoice is a snapshot of its order taken when it is issued: what it prints never comes from
+the order, the catalogue or the shop settings afterwards. Only ``status`` and ``paid_at`` change
+later (payments, credit note). Numbers come from ``Sequence`` inside the issuing transaction, so
+they are consecutive without gaps even when several invoices are issued at once.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comptoir.core.errors import DomainError
+from comptoir.core.models import Sequence
+from comptoir.merchant.models import ShopSettings
+from comptoir.orders.events import record_event
+from comptoir.orders.models import Order, OrderEvent
+
+from .models import CreditNote, Invoice, InvoiceLine, InvoiceTax
+
+
+class InvoiceError(DomainError):
+    pass
+
+
+def issue_invoice(order: Order, *, actor=None) -> Invoice:
+    """Issue the invoice of ``order`` (« Créer une facture »)."""
+    with transaction.atomic():
+        # The order row lock serialises two « Créer une facture » on the same order.
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        _check_can_invoice(locked)
+        invoice = Invoice.objects.create(
+            order=locked,
+            number=Sequence.next_value("invoice"),
+            issued_at=timezone.now(),
+            language=locked.language,
+            issued_by=actor,
+            **_order_snapshot(locked),
+        )
+        _copy_lines_and_taxes(locked, invoice)
+        record_event(
+            locked, OrderEvent.Kind.INVOICE_ISSUED, actor=actor,
+            invoice=invoice.reference, total=str(invoice.total_amount),
+        )
+    order.invoice = invoice
+    return invoice
+
+
+def _check_can_invoice(order: Order) -> None:
+    if Invoice.objects.filter(order=order).exists():
+        raise InvoiceError(
+            _("Order %(number)s already has an invoice.") % {"number": order.number},
+            code="already_invoiced",
+        )
+    if order.status == Order.Status.CANCELLED:
+        raise InvoiceError(
+            _("Order %(number)s is cancelled: it cannot be invoiced.") % {"number": order.number},
+            code="cancelled",
+        )
+
+
+def _order_snapshot(order: Order) -> dict:
+    billing = order.billing_address
+    shipping = order.shipping_address
+    customer = order.customer
+    return {
+        "merchant": ShopSettings.load().business_snapshot(),
+        "customer_name": billing.full_name or customer.full_name or order.email,
+        "customer_email": order.email,
+        "billing_address": billing.lines(),
+        "shipping_address": shipping.lines() if shipping else [],
+        "delivery_name_fr": order.delivery_name_fr,
+        "delivery_name_en": order.delivery_name_en,
+        "payment_method": order.payment_method,
+        "subtotal_amount": order.subtotal_amount,
+        "shipping_amount": order.shipping_amount,
+        "insurance_amount": order.insurance_amount,
+        "tax_total": order.tax_total,
+        "total_amount": order.total_amount,
+        "currency": order.currency,
+    }
+
+
+def _copy_lines_and_taxes(order: Order, invoice: Invoice) -> None:
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice, sku=line.sku, description_fr=line.name_fr,
+            description_en=line.name_en, quantity=line.quantity,
+            unit_price_amount=line.unit_price_amount, amount=line.line_total_amount,
+            is_taxable=line.is_taxable, position=position,
+        )
+        for position, line in enumerate(order.lines.order_by("position", "id"))
+    )
+    InvoiceTax.objects.bulk_create(
+        InvoiceTax(invoice=invoice, code=tax.code, rate=tax.rate, amount=tax.amount, position=position)
+        for position, tax in enumerate(order.taxes.order_by("position", "id"))
+    )
+
+
+def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "") -> CreditNote:
+    """Cancel ``invoice`` by a credit note (« note de crédit ») that reverses all of it.
+
+    The credit note's amounts are negative: an invoice plus its credit note add up to zero.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
+        _check_can_credit(locked, reason)
+        credit_note = CreditNote.objects.create(
+            invoice=locked,
+            number=Sequence.next_value("credit_note"),
+            issued_at=timezone.now(),
+            reason=reason,
+            subtotal_amount=-locked.subtotal_amount,
+            shipping_amount=-locked.shipping_amount,
+            insurance_amount=-locked.insurance_amount,
+            tax_total=-locked.tax_total,
+            total_amount=-locked.total_amount,
+            taxes=[
+                {"code": tax.code, "rate": str(tax.rate.normalize()), "amount": str(-tax.amount)}
+                for tax in locked.taxes.all()
+            ],
+            issued_by=actor,
+        )
+        locked.status = Invoice.Status.CANCELLED
+        locked.save(update_fields=["status"])
+        record_event(
+            locked.order, OrderEvent.Kind.CREDIT_NOTE_ISSUED, actor=actor,
+            credit_note=credit_note.reference, invoice=locked.reference,
+            total=str(credit_note.total_amount), reason=reason,
+        )
+    invoice.status = locked.status
+    return credit_note
+
+
+def _check_can_credit(invoice: Invoice, reason: str) -> None:
+    if invoice.status == Invoice.Status.CANCELLED or invoice.credit_notes.exists():
+        raise InvoiceError(
+            _("Invoice %(reference)s is already cancelled by a credit note.")
+            % {"reference": invoice.reference},
+            code="already_credited",
+        )
+    max_length = CreditNote._meta.get_field("reason").max_length
+    if len(reason) > max_length:
+        raise InvoiceError(
+            _("The reason may have at most %(count)s characters.") % {"count": max_length},
+            code="reason_too_long",
+        )

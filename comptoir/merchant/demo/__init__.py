@@ -1,0 +1,1 @@
+"""Demo data for a first look at Comptoir: ``python manage.py load_demo_data``."""

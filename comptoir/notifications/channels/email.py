@@ -1,0 +1,66 @@
+"""Email channel: Django's mail API (SMTP settings come from EMAIL_URL; console without it)."""
+
+import smtplib
+import socket
+from email.utils import formataddr, make_msgid, parseaddr
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from . import PermanentError, RetryableError
+
+
+def build_message(notification) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=_sender(notification),
+        to=[notification.recipient],
+        reply_to=[notification.reply_to] if notification.reply_to else None,
+        headers={"Message-ID": _message_id()},
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    for attachment in notification.attachments or []:
+        message.attach(attachment["filename"], _read(attachment["path"]), attachment["content_type"])
+    return message
+
+
+def send_email(notification) -> str:
+    message = build_message(notification)
+    try:
+        connection = get_connection(fail_silently=False)
+        connection.send_messages([message])
+    except smtplib.SMTPRecipientsRefused as error:
+        raise PermanentError(f"Recipient refused: {error.recipients}") from error
+    except smtplib.SMTPResponseException as error:
+        # 5xx replies are definitive; 4xx replies ask the client to try again later.
+        detail = f"SMTP {error.smtp_code}: {error.smtp_error!r}"
+        if 500 <= error.smtp_code < 600:
+            raise PermanentError(detail) from error
+        raise RetryableError(detail) from error
+    except (smtplib.SMTPException, socket.timeout, OSError) as error:
+        raise RetryableError(f"{type(error).__name__}: {error}") from error
+    return message.extra_headers.get("Message-ID", "")
+
+
+def _sender(notification) -> str:
+    if not notification.sender_name:
+        return settings.DEFAULT_FROM_EMAIL
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((notification.sender_name, address))
+
+
+def _message_id() -> str:
+    # Our own Message-ID, kept on the row, so a delivered email can be traced in the mail logs.
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return make_msgid(domain=address.rpartition("@")[2] or "comptoir.local")
+
+
+def _read(path: str) -> bytes:
+    try:
+        with default_storage.open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError as error:
+        raise PermanentError(f"Attachment not found: {path}") from error

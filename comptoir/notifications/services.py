@@ -1,0 +1,123 @@
+"""The outbox: record a message in the caller's transaction, deliver it after commit.
+
+``queue_notification`` renders the message in the recipient's language and stores it with its
+delivery task; ``delivery.deliver_notification`` (run by the task) sends it once the
+transaction has committed. A ``dedupe_key`` that already exists returns the existing row, so
+each message of each business event is recorded, and sent, at most once.
+"""
+
+import json
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django_tasks_db import DatabaseBackend
+
+from comptoir.core.errors import DomainError
+
+from .channels.sms import normalize_phone_number
+from .delivery import deliver_notification, deliver_pending, sweep_stale_notifications
+from .models import Notification
+from .rendering import render_message
+
+logger = logging.getLogger("comptoir.notifications")
+
+__all__ = [
+    "queue_notification", "requeue_notification", "schedule_delivery",
+    "deliver_notification", "deliver_pending", "sweep_stale_notifications",
+]
+
+
+def queue_notification(
+    *,
+    channel: str,
+    template: str,
+    recipient: str,
+    language: str,
+    context: dict,
+    dedupe_key: str,
+    reference: str = "",
+    attachments: Iterable[dict] = (),
+    sender_name: str = "",
+    reply_to: str = "",
+) -> Notification:
+    """Record one email or SMS and enqueue its delivery (after the caller's commit).
+
+    ``context`` must be JSON data; ``attachments`` are ``{"filename", "content_type", "path"}``
+    with ``path`` in the default storage.
+    """
+    existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    if channel not in Notification.Channel.values:
+        raise ValueError(f"Unknown channel {channel!r}")
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    context = _json_data(context)
+    if channel == Notification.Channel.SMS:
+        recipient = normalize_phone_number(recipient)
+    rendered = render_message(channel=channel, template=template, language=language, context=context)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent twin may win the unique key
+                notification = Notification.objects.create(
+                    channel=channel, template=template, recipient=recipient, language=language,
+                    context=context, attachments=_json_data(list(attachments)),
+                    subject=rendered.subject[:250], body_text=rendered.body_text,
+                    body_html=rendered.body_html, reference=reference, dedupe_key=dedupe_key,
+                    sender_name=sender_name[:200], reply_to=reply_to,
+                )
+        except IntegrityError:
+            return Notification.objects.get(dedupe_key=dedupe_key)
+        schedule_delivery(notification.pk)
+    return notification
+
+
+def requeue_notification(notification: Notification) -> Notification:
+    """Send a failed message again (e.g. after the merchant fixed an address or the provider)."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification.pk)
+        if notification.status == Notification.Status.SENT:
+            raise DomainError(_("This message was already delivered."), code="already_sent")
+        notification.status = Notification.Status.PENDING
+        notification.attempts = 0
+        notification.next_attempt_at = None
+        notification.save(update_fields=["status", "attempts", "next_attempt_at"])
+        schedule_delivery(notification.pk)
+    return notification
+
+
+def schedule_delivery(notification_id: int, *, run_after: datetime | None = None) -> None:
+    """Enqueue the delivery task of a notification.
+
+    With the database task backend the task row is written in the current transaction, so the
+    notification and its task commit (or roll back) together and the worker only sees them
+    after commit. Any other backend might run the task at once: it is enqueued on commit.
+    """
+    from .tasks import deliver_notification_task
+
+    backend = deliver_notification_task.get_backend()
+    if run_after is not None and not backend.supports_defer:
+        return  # the periodic sweep will pick the row up when it is due
+    if isinstance(backend, DatabaseBackend):
+        _enqueue(notification_id, run_after)
+    else:
+        transaction.on_commit(partial(_enqueue, notification_id, run_after), robust=True)
+
+
+def _enqueue(notification_id: int, run_after: datetime | None) -> None:
+    from .tasks import deliver_notification_task
+
+    task = deliver_notification_task
+    if run_after is not None:
+        task = task.using(run_after=run_after)
+    task.enqueue(notification_id)
+
+
+def _json_data(value):
+    """Decimals, dates and lazy strings become JSON strings, as they will be once stored."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))

@@ -1,0 +1,190 @@
+"""The messages of an order: what the customer and the merchant receive, and when.
+
+Each function builds JSON data from the order (in the recipient's language) and records the
+messages in the outbox (``notifications``), in the caller's transaction. Dedupe keys make each
+message of each order go out at most once; ``reference`` ties them to the order's timeline.
+"""
+
+from django.conf import settings
+from django.db.models import Prefetch, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from comptoir.core.i18n import localized
+from comptoir.merchant.models import AlertChannel, ShopSettings
+from comptoir.notifications.models import Notification
+from comptoir.notifications.services import queue_notification
+
+from .models import Order, OrderLine, OrderTax
+
+# event -> (message template of the merchant alert, ShopSettings field choosing its channels)
+PAYMENT_EVENTS = {
+    "received": ("payment_received", "alert_payment_received"),
+    "recorded": ("payment_recorded", "alert_payment_recorded"),
+}
+
+
+def queue_order_placed_messages(order: Order) -> list[Notification]:
+    """The customer's order confirmation and the merchant's "new order" alert(s)."""
+    order = _load(order)
+    shop = ShopSettings.load()
+    confirmation = _queue_customer_email(
+        order, shop, template="order_confirmation", key=f"order:{order.pk}:placed:customer"
+    )
+    alerts = _queue_merchant_alerts(
+        order, shop, template="new_order", channels=shop.alert_new_order,
+        key=f"order:{order.pk}:placed:merchant",
+    )
+    return [confirmation, *alerts]
+
+
+def queue_payment_confirmation_messages(order: Order, *, event: str) -> list[Notification]:
+    """The customer's payment confirmation and the merchant's alert(s).
+
+    ``event`` is "received" (paid online) or "recorded" (the merchant clicked « Envoyer la
+    confirmation de paiement » after recording the payment).
+    """
+    if event not in PAYMENT_EVENTS:
+        raise ValueError(f"Unknown payment event {event!r}")
+    template, setting = PAYMENT_EVENTS[event]
+    order = _load(order)
+    shop = ShopSettings.load()
+    confirmation = _queue_customer_email(
+        order, shop, template="payment_confirmation", key=f"order:{order.pk}:payment-{event}:customer"
+    )
+    alerts = _queue_merchant_alerts(
+        order, shop, template=template, channels=getattr(shop, setting),
+        key=f"order:{order.pk}:payment-{event}:merchant",
+    )
+    return [confirmation, *alerts]
+
+
+def _queue_customer_email(order: Order, shop: ShopSettings, *, template: str, key: str) -> Notification:
+    return queue_notification(
+        channel=Notification.Channel.EMAIL, template=template, recipient=order.email,
+        language=order.language, context=order_context(order, shop, order.language),
+        dedupe_key=key, reference=f"order:{order.pk}", sender_name=shop.display_name,
+        reply_to=shop.email,
+    )
+
+
+def _queue_merchant_alerts(order: Order, shop: ShopSettings, *, template: str, channels: str,
+                           key: str) -> list[Notification]:
+    language = shop.alert_language
+    context = None
+    notifications = []
+    email = shop.alert_email or shop.email
+    if channels in (AlertChannel.EMAIL, AlertChannel.BOTH) and email:
+        context = context or merchant_context(order, shop, language)
+        notifications.append(queue_notification(
+            channel=Notification.Channel.EMAIL, template=template, recipient=email,
+            language=language, context=context, dedupe_key=f"{key}:email",
+            reference=f"order:{order.pk}", sender_name="Comptoir",
+        ))
+    if channels in (AlertChannel.SMS, AlertChannel.BOTH) and shop.alert_mobile:
+        context = context or merchant_context(order, shop, language)
+        notifications.append(queue_notification(
+            channel=Notification.Channel.SMS, template=template, recipient=shop.alert_mobile,
+            language=language, context=context, dedupe_key=f"{key}:sms", reference=f"order:{order.pk}",
+        ))
+    return notifications
+
+
+def _load(order: Order) -> Order:
+    """The order with everything its messages show, in a constant number of queries."""
+    return (
+        Order.objects.select_related(
+            "customer", "billing_address", "shipping_address", "delivery_method", "invoice"
+        )
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
+            Prefetch("taxes", queryset=OrderTax.objects.order_by("position", "id")),
+        )
+        .get(pk=order.pk)
+    )
+
+
+def order_context(order: Order, shop: ShopSettings, language: str) -> dict:
+    """Everything the order confirmation shows (QUEBEC.md « Order confirmation »), as JSON data."""
+    with translation.override(language):
+        order_url = settings.SITE_URL + order.get_customer_url()
+        placed_on = date_format(timezone.localtime(order.placed_at), "DATE_FORMAT")
+    return {
+        "shop": _shop_data(shop),
+        "order": {
+            "number": order.number, "placed_on": placed_on, "url": order_url,
+            "currency": order.currency, "subtotal_amount": order.subtotal_amount,
+            "shipping_amount": order.shipping_amount, "insurance_amount": order.insurance_amount,
+            "tax_total": order.tax_total, "total_amount": order.total_amount,
+        },
+        "customer": {
+            "name": order.billing_address.full_name or order.customer.full_name,
+            "email": order.email, "phone": order.phone,
+        },
+        "billing_address": order.billing_address.lines(),
+        "shipping_address": order.shipping_address.lines() if order.shipping_address else [],
+        "delivery": {
+            "name": localized(order, "delivery_name", language), "is_pickup": order.is_pickup,
+            "expected_delay": order.delivery_method.expected_delay(language),
+        },
+        "payment": {"method": order.payment_method, "instructions": order.payment_instructions},
+        "lines": [_line_data(line, language) for line in order.lines.all()],
+        "taxes": [
+            {"code": tax.code, "rate": f"{tax.rate.normalize():f}", "amount": tax.amount}
+            for tax in order.taxes.all()
+        ],
+        "return_policy": shop.return_policy(language),
+        "invoice": _invoice_data(order, language),
+    }
+
+
+def merchant_context(order: Order, shop: ShopSettings, language: str) -> dict:
+    context = order_context(order, shop, language)
+    context["dashboard_url"] = settings.SITE_URL + _dashboard_url(order, language)
+    return context
+
+
+def _shop_data(shop: ShopSettings) -> dict:
+    city_line = " ".join(
+        part for part in [shop.city, f"({shop.province})" if shop.city else "", shop.postal_code] if part
+    )
+    address = [line for line in [shop.address_line1, shop.address_line2, city_line] if line]
+    return {
+        "legal_name": shop.legal_name, "display_name": shop.display_name,
+        "trade_name": shop.trade_name if shop.trade_name != shop.legal_name else "",
+        "address": address, "phone": shop.phone, "email": shop.email, "website": shop.website,
+        "gst_number": shop.gst_number, "qst_number": shop.qst_number,
+    }
+
+
+def _line_data(line: OrderLine, language: str) -> dict:
+    return {
+        "sku": line.sku, "name": localized(line, "name", language), "quantity": line.quantity,
+        "unit_price_amount": line.unit_price_amount, "amount": line.line_total_amount,
+    }
+
+
+def _invoice_data(order: Order, language: str) -> dict | None:
+    invoice = getattr(order, "invoice", None)
+    if invoice is None:
+        return None
+    paid = invoice.payments.aggregate(total=Sum("amount"))["total"]
+    last_payment = invoice.payments.order_by("-created_at", "-id").first()
+    paid_at = invoice.paid_at or (last_payment.created_at if last_payment else None)
+    with translation.override(language):
+        paid_on = date_format(timezone.localtime(paid_at), "DATE_FORMAT") if paid_at else ""
+    return {
+        "reference": invoice.reference, "status": invoice.status, "total_amount": invoice.total_amount,
+        "paid_amount": paid if paid is not None else "0.00", "paid_on": paid_on,
+        "payment_method": last_payment.method if last_payment else "",
+    }
+
+
+def _dashboard_url(order: Order, language: str) -> str:
+    """The order's page in the back-office."""
+    with translation.override(language):
+        try:
+            return reverse("dashboard:order_detail", kwargs={"number": order.number})
+        except NoReverseMatch:  # a project without the back-office pages
+            return "/"

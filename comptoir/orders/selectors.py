@@ -1,0 +1,93 @@
+"""Read queries of the back-office pages, each with the joins that keep its query count constant."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from comptoir.catalog.models import Product
+
+from .models import Order, OrderEvent
+
+Status = Order.Status
+# The tabs of the order list; "ready" = not completed yet but the invoice is paid.
+READY = "ready"
+
+
+def order_list(*, status: str = "", search: str = "") -> QuerySet[Order]:
+    """Orders newest first, filtered by status tab and by a number, name or email search."""
+    orders = Order.objects.select_related("customer", "invoice").only(
+        "number", "status", "placed_at", "total_amount", "payment_method", "email", "token",
+        "customer__first_name", "customer__last_name", "customer__email", "customer__user_id",
+        "invoice__status", "invoice__number",
+    )
+    if status == READY:
+        orders = orders.filter(invoice__status="paid").exclude(
+            status__in=[Status.COMPLETED, Status.CANCELLED]
+        )
+    elif status in Status.values:
+        orders = orders.filter(status=status)
+    return _search(orders, search).order_by("-number")
+
+
+def _search(orders: QuerySet[Order], search: str) -> QuerySet[Order]:
+    search = (search or "").strip().lstrip("#")
+    if not search:
+        return orders
+    if search.isdigit():
+        return orders.filter(number=int(search))
+    for term in search.split()[:4]:
+        orders = orders.filter(
+            Q(email__icontains=term)
+            | Q(customer__last_name__icontains=term)
+            | Q(customer__first_name__icontains=term)
+        )
+    return orders
+
+
+def order_status_counts() -> dict[str, int]:
+    """How many orders per tab, in one aggregate query (a single pass over the status index)."""
+    not_closed = ~Q(status__in=[Status.COMPLETED, Status.CANCELLED])
+    counts = Order.objects.aggregate(
+        all=Count("pk"),
+        **{value: Count("pk", filter=Q(status=value)) for value in Status.values},
+        ready=Count("pk", filter=not_closed & Q(invoice__status="paid")),
+    )
+    return counts
+
+
+def order_detail(number: int) -> Order:
+    """One order with everything its page shows (raises Order.DoesNotExist)."""
+    from comptoir.invoicing.models import CreditNote
+
+    events = OrderEvent.objects.select_related("actor").order_by("created_at", "id")
+    return (
+        Order.objects.select_related(
+            "customer", "customer__user", "billing_address", "shipping_address", "delivery_method",
+            "invoice",
+        )
+        .prefetch_related(
+            "lines", "taxes", Prefetch("events", queryset=events),
+            "invoice__lines", "invoice__taxes", "invoice__payments",
+            Prefetch("invoice__credit_notes", queryset=CreditNote.objects.order_by("number")),
+        )
+        .get(number=number)
+    )
+
+
+def order_notifications(order: Order):
+    from comptoir.notifications.models import Notification
+
+    return list(
+        Notification.objects.filter(reference=f"order:{order.pk}")
+        .defer("body_html", "context", "attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def products_for_order(search: str, *, limit: int = 15) -> list[Product]:
+    """Products the merchant may add to an order, by SKU or name (a short, bounded list)."""
+    search = (search or "").strip()
+    if not search:
+        return []
+    products = Product.objects.filter(
+        Q(sku__iexact=search) | Q(name_fr__icontains=search) | Q(name_en__icontains=search)
+    )
+    return list(products.order_by("name_fr")[:limit])

@@ -1,0 +1,18 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+
+from comptoir.paypal.reconciliation import reconcile_pending_checkouts
+
+
+class Command(BaseCommand):
+    help = "Ask PayPal about payments still pending after a few minutes and settle them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--minutes", type=int, default=5,
+                            help="only attempts older than this many minutes (default 5)")
+
+    def handle(self, *args, minutes, **options):
+        outcomes = reconcile_pending_checkouts(older_than=timedelta(minutes=minutes))
+        summary = ", ".join(f"{status}: {count}" for status, count in sorted(outcomes.items()))
+        self.stdout.write(summary or "Nothing to reconcile.")

@@ -1,0 +1,179 @@
+"""PayPal webhooks: verify, store once, settle.
+
+Every event is checked with PayPal's verify-webhook-signature API before anything happens. It is
+then stored under PayPal's event id (unique), so a repeated event is a no-op once processed.
+Processing is idempotent on its own as well (lock on the attempt, unique capture and refund
+references), so events can arrive twice, together, or in any order.
+"""
+
+import json
+import logging
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from comptoir.core.errors import DomainError
+from comptoir.invoicing.models import Invoice
+from comptoir.orders.events import record_event
+from comptoir.orders.models import OrderEvent
+from comptoir.payments.models import Payment
+
+from . import client as paypal
+from .models import PayPalCheckout, WebhookEvent
+from .reconciliation import sync_checkout
+from .services import capture_checkout, record_decline, settle_capture
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADERS = ("PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-TRANSMISSION-SIG",
+                     "PAYPAL-CERT-URL", "PAYPAL-AUTH-ALGO")
+
+
+class WebhookRejected(Exception):
+    """Not a genuine PayPal event: answer 400 and change nothing."""
+
+
+def receive_webhook(headers, body: bytes) -> str:
+    """Verify and process one webhook delivery; returns what was done (for the log)."""
+    signature = {name: headers.get(name, "") for name in SIGNATURE_HEADERS}
+    if not all(signature.values()) or not settings.PAYPAL_WEBHOOK_ID:
+        raise WebhookRejected("missing signature headers or webhook id")
+    try:
+        event = json.loads(body)
+        event_id, event_type = str(event["id"]), str(event["event_type"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise WebhookRejected("not a PayPal event") from error
+    # PayPalUnavailable propagates: the view answers 503 and PayPal delivers the event again.
+    verified = paypal.PayPalClient().verify_webhook_signature(
+        headers=signature, event=event, webhook_id=settings.PAYPAL_WEBHOOK_ID)
+    if not verified:
+        raise WebhookRejected("signature verification failed")
+    stored = _store(event, event_id, event_type)
+    if stored.processed_at is not None:
+        return "duplicate"
+    result = process_event(event)
+    WebhookEvent.objects.filter(pk=stored.pk).update(processed_at=timezone.now(), result=result[:200])
+    return result
+
+
+def _store(event: dict, event_id: str, event_type: str) -> WebhookEvent:
+    resource_id = str((event.get("resource") or {}).get("id", ""))[:100]
+    try:
+        with transaction.atomic():
+            return WebhookEvent.objects.create(event_id=event_id, event_type=event_type,
+                                               resource_id=resource_id, payload=event)
+    except IntegrityError:
+        # Seen before. If the first delivery did not finish, processing again is safe.
+        return WebhookEvent.objects.get(event_id=event_id)
+
+
+def process_event(event: dict) -> str:
+    event_type = event.get("event_type", "")
+    resource = event.get("resource") or {}
+    handler = HANDLERS.get(event_type)
+    if handler is None:
+        return f"ignored {event_type}"
+    return handler(resource)
+
+
+def _on_capture(resource: dict) -> str:
+    capture = paypal.Capture.from_resource(resource)
+    checkout = _checkout_for(resource)
+    if checkout is None:
+        return "unknown checkout"
+    if capture.status in ("DECLINED", "FAILED"):
+        return f"declined: {record_decline(checkout, reason=capture.status, source='webhook').status}"
+    return f"capture: {settle_capture(checkout, capture, source='webhook').status}"
+
+
+def _on_order_approved(resource: dict) -> str:
+    checkout = PayPalCheckout.objects.filter(paypal_order_id=str(resource.get("id", ""))).first()
+    if checkout is None:
+        return "unknown checkout"
+    # The payer approved but may never come back to the shop: capture now.
+    return f"approved: {capture_checkout(checkout, source='webhook').status}"
+
+
+def _on_refund(resource: dict) -> str:
+    capture_id = _linked_capture_id(resource)
+    checkout = (PayPalCheckout.objects.filter(capture_id=capture_id).first() if capture_id else None)
+    checkout = checkout or _checkout_for(resource)
+    if checkout is None:
+        return "unknown checkout"
+    if checkout.status != PayPalCheckout.Status.COMPLETED:
+        # The refund overtook the capture's own event: settle the capture first.
+        checkout = sync_checkout(checkout, source="webhook")
+        if checkout.status != PayPalCheckout.Status.COMPLETED:
+            return f"refund before capture: {checkout.status}"
+    amount = resource.get("amount") or {}
+    return record_refund(checkout, refund_id=str(resource.get("id", "")),
+                         amount=Decimal(str(amount.get("value", "0"))))
+
+
+def record_refund(checkout: PayPalCheckout, *, refund_id: str, amount: Decimal) -> str:
+    """A refund made on PayPal: a negative payment, and a credit note when it is total.
+
+    A refund after the invoice was issued is a credit note in Québec; a partial refund only
+    records the money and tells the merchant on the timeline (the correction is theirs to make).
+    """
+    from comptoir.invoicing.services import issue_credit_note
+
+    if not refund_id or amount <= 0:
+        return "invalid refund"
+    with transaction.atomic():
+        locked = PayPalCheckout.objects.select_for_update().select_related("invoice__order").get(pk=checkout.pk)
+        if Payment.objects.filter(provider_reference=refund_id).exists():
+            return "refund already recorded"
+        invoice = Invoice.objects.select_for_update().get(pk=locked.invoice_id)
+        Payment.objects.create(invoice=invoice, method=Payment.Method.PAYPAL, amount=-amount,
+                               currency=invoice.currency, reference=f"PayPal refund {refund_id}",
+                               provider_reference=refund_id)
+        refunded = -sum(p.amount for p in invoice.payments.filter(method=Payment.Method.PAYPAL,
+                                                                   amount__lt=0))
+        full = refunded >= locked.amount
+        record_event(invoice.order, OrderEvent.Kind.NOTE, provider="paypal", refund=refund_id,
+                     amount=str(amount), full_refund=full,
+                     text=f"PayPal refund {refund_id}: {amount} {invoice.currency}")
+        if full and invoice.status != Invoice.Status.CANCELLED:
+            try:
+                with transaction.atomic():
+                    issue_credit_note(invoice, reason=f"PayPal refund {refund_id}")
+            except DomainError as error:
+                logger.warning("No credit note for refund %s: %s", refund_id, error)
+    return "refund recorded"
+
+
+def _linked_capture_id(resource: dict) -> str:
+    for link in resource.get("links") or []:
+        if link.get("rel") == "up" and "/captures/" in link.get("href", ""):
+            return link["href"].rstrip("/").rsplit("/", 1)[-1]
+    return ""
+
+
+def _checkout_for(resource: dict) -> PayPalCheckout | None:
+    """Our attempt for a capture or refund: by ``custom_id`` (ours), else by PayPal order id."""
+    custom_id = str(resource.get("custom_id", ""))
+    if custom_id:
+        try:
+            checkout = PayPalCheckout.objects.filter(request_id=uuid.UUID(custom_id)).first()
+        except ValueError:  # not a UUID: not one of ours
+            checkout = None
+        if checkout is not None:
+            return checkout
+    related = ((resource.get("supplementary_data") or {}).get("related_ids") or {}).get("order_id")
+    if related:
+        return PayPalCheckout.objects.filter(paypal_order_id=str(related)).first()
+    return None
+
+
+HANDLERS = {
+    "PAYMENT.CAPTURE.COMPLETED": _on_capture,
+    "PAYMENT.CAPTURE.DENIED": _on_capture,
+    "PAYMENT.CAPTURE.DECLINED": _on_capture,
+    "PAYMENT.CAPTURE.PENDING": _on_capture,
+    "PAYMENT.CAPTURE.REFUNDED": _on_refund,
+    "CHECKOUT.ORDER.APPROVED": _on_order_approved,
+}

@@ -1,0 +1,45 @@
+"""Which cart belongs to this visitor: a database cart whose token is kept in the session."""
+
+from comptoir.checkout.cart import merge_carts
+from comptoir.checkout.models import Cart
+from comptoir.customers.models import Customer
+
+SESSION_KEY = "cart_token"
+_UNSET = object()
+
+
+def session_cart(request, *, create: bool = False) -> Cart | None:
+    """The visitor's cart (read once per request); ``create`` makes one when there is none."""
+    cart = getattr(request, "_comptoir_cart", _UNSET)
+    if cart is _UNSET:
+        token = request.session.get(SESSION_KEY)
+        cart = Cart.objects.filter(token=token).first() if token else None
+        request._comptoir_cart = cart
+    if cart is None and create:
+        cart = Cart.objects.create(customer=_customer_of(request.user))
+        request.session[SESSION_KEY] = str(cart.token)
+        request._comptoir_cart = cart
+    return cart
+
+
+def attach_cart_on_login(request, user) -> None:
+    """After login, keep one cart: the visitor's lines are merged into the customer's saved cart."""
+    customer = _customer_of(user)
+    if customer is None:
+        return
+    visitor_cart = session_cart(request)
+    saved_cart = Cart.objects.filter(customer=customer).order_by("-updated_at").first()
+    if saved_cart is None:
+        if visitor_cart is not None:
+            Cart.objects.filter(pk=visitor_cart.pk).update(customer=customer)
+        return
+    if visitor_cart is not None:
+        merge_carts(visitor_cart, into=saved_cart)
+    request.session[SESSION_KEY] = str(saved_cart.token)
+    request._comptoir_cart = saved_cart
+
+
+def _customer_of(user) -> Customer | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Customer.objects.filter(user=user).first()

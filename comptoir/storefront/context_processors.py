@@ -1,0 +1,28 @@
+"""What every storefront page shows: the shop's name, the category navigation, the cart size.
+
+Each value is computed on first use only, so pages that do not show it (the back-office) run no
+query for it.
+"""
+
+import functools
+
+from django.utils.functional import SimpleLazyObject
+
+from comptoir.catalog.selectors import visible_categories
+from comptoir.checkout.cart import cart_quantity
+
+from .cart_session import session_cart
+from .shop import current_shop
+
+
+def storefront(request):
+    @functools.cache
+    def quantity_in_cart() -> int:
+        # A callable, not a lazy object: templates call it and get a real int (plural forms).
+        return cart_quantity(session_cart(request))
+
+    return {
+        "shop": SimpleLazyObject(lambda: current_shop(request)),
+        "nav_categories": SimpleLazyObject(lambda: list(visible_categories())),
+        "cart_quantity": quantity_in_cart,
+    }

@@ -1,0 +1,82 @@
+"""The cart page and its actions (add, change quantity, remove)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.catalog import selectors
+from comptoir.checkout.cart import add_to_cart, cart_items, remove_from_cart, set_line_quantity
+from comptoir.core.errors import DomainError
+from comptoir.core.money import ZERO
+
+from ..cart_session import session_cart
+from ..forms import CartLineForm, QuantityForm
+from ..shop import current_shop
+
+
+def refuse_in_catalogue_mode(request):
+    """In catalogue mode the shop takes no orders: the cart and checkout say so and go home."""
+    if not current_shop(request).catalogue_mode:
+        return None
+    messages.error(request, _("This shop shows its products only: it does not take orders online."))
+    return redirect("storefront:home")
+
+
+def cart(request):
+    if refused := refuse_in_catalogue_mode(request):
+        return refused
+    items = cart_items(session_cart(request))
+    subtotal = sum((item.line_total_amount for item in items), ZERO)
+    return render(request, "storefront/cart/cart.html", {
+        "items": items,
+        "subtotal_amount": subtotal,
+        "insurance_amount": current_shop(request).insurance_fee_amount if items else ZERO,
+        "short_stock": [item for item in items if item.quantity > item.product.stock],
+    })
+
+
+@require_POST
+def add(request, slug):
+    if refused := refuse_in_catalogue_mode(request):
+        return refused
+    product = selectors.get_visible_product(slug)
+    if product is None:
+        raise Http404
+    form = QuantityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["quantity"]))
+        return redirect(product)
+    try:
+        add_to_cart(session_cart(request, create=True), product=product,
+                    quantity=form.cleaned_data["quantity"])
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(product)
+    messages.success(request, _("« %(name)s » was added to your cart.") % {"name": product.name})
+    return redirect("storefront:cart")
+
+
+@require_POST
+def update_line(request, product_id):
+    if refused := refuse_in_catalogue_mode(request):
+        return refused
+    cart = session_cart(request)
+    if cart is None:
+        return redirect("storefront:cart")
+    if "remove" in request.POST:
+        remove_from_cart(cart, product_id=product_id)
+        messages.success(request, _("The product was removed from your cart."))
+        return redirect("storefront:cart")
+    form = CartLineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["quantity"]))
+        return redirect("storefront:cart")
+    try:
+        set_line_quantity(cart, product_id=product_id, quantity=form.cleaned_data["quantity"])
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your cart was updated."))
+    return redirect("storefront:cart")

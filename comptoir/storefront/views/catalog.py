@@ -1,0 +1,48 @@
+"""Home, category pages, product pages and search."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from comptoir.catalog import selectors
+
+from ..forms import QuantityForm
+from ..shop import current_shop
+
+PAGE_SIZE = 12
+
+
+def home(request):
+    return render(request, "storefront/catalog/home.html", {
+        "categories": list(selectors.visible_categories()),
+        "featured_products": selectors.featured_products(),
+    })
+
+
+def category(request, slug):
+    category = selectors.get_visible_category(slug)
+    if category is None:
+        raise Http404
+    page = Paginator(selectors.category_products(category), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "storefront/catalog/category.html", {
+        "category": category,
+        "subcategories": list(selectors.subcategories(category)),
+        "page": page,
+    })
+
+
+def product(request, slug):
+    product = selectors.get_visible_product(slug)
+    if product is None:
+        raise Http404
+    return render(request, "storefront/catalog/product.html", {
+        "product": product,
+        "form": QuantityForm(),
+        "can_order": not current_shop(request).catalogue_mode,
+    })
+
+
+def search(request):
+    text = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.search_products(text), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "storefront/catalog/search.html", {"query": text, "page": page})

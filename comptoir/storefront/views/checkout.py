@@ -1,0 +1,194 @@
+"""Checkout in two steps: the details (contact, addresses, delivery, payment), then the review
+where the customer expressly confirms. The details wait in the session between the two steps;
+prices always come from the catalogue, never from the request."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ObjectDoesNotExist
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from comptoir.checkout.cart import cart_items
+from comptoir.checkout.services import enabled_payment_methods, place_order, price_items
+from comptoir.core.errors import DomainError, OutOfStock
+from comptoir.core.i18n import current_language
+from comptoir.customers.models import Address
+from comptoir.orders.models import Order
+from comptoir.shipping.models import DeliveryMethod
+
+from ..cart_session import session_cart
+from ..forms import AddressForm, ContactForm, DeliveryPaymentForm, ReviewForm
+from ..selectors import customer_with_addresses
+from ..shop import current_shop
+from .cart import refuse_in_catalogue_mode
+
+DETAILS_KEY = "checkout_details"
+TOKEN_KEY = "checkout_token"
+PLACED_KEY = "checkout_placed"  # {checkout token: order token} of this session's last orders
+
+
+def details(request):
+    if refused := _refuse(request):
+        return refused
+    shop = current_shop(request)
+    saved = request.session.get(DETAILS_KEY) or _initial_from_account(request.user)
+    forms = _details_forms(request.POST if request.method == "POST" else None, shop, saved)
+    if request.method == "POST" and _details_valid(forms):
+        request.session[DETAILS_KEY] = _details_data(forms)
+        return redirect("storefront:checkout_review")
+    return render(request, "storefront/checkout/details.html", {
+        **forms, "items": cart_items(session_cart(request)), "step": 1,
+    })
+
+
+def review(request):
+    if refused := _refuse(request):
+        return refused
+    data = request.session.get(DETAILS_KEY)
+    method = DeliveryMethod.objects.filter(pk=(data or {}).get("delivery_method"), is_active=True).first()
+    if method is None:
+        return redirect("storefront:checkout")
+    shop = current_shop(request)
+    items = cart_items(session_cart(request))
+    billing, shipping = _addresses(data, method)
+    quote = price_items(items, delivery_method=method, shop=shop, shipping_address=shipping)
+    token = request.session.setdefault(TOKEN_KEY, uuid.uuid4().hex)
+    form_options = {"allow_account": not request.user.is_authenticated, "email": data["contact"]["email"]}
+    if request.method == "POST":
+        form = ReviewForm(request.POST, **form_options)
+        if form.is_valid():
+            return _confirm(request, form, data=data, method=method, quote=quote)
+    else:
+        form = ReviewForm(initial={"checkout_token": token, "expected_total": quote.total_amount},
+                          **form_options)
+    return render(request, "storefront/checkout/review.html", {
+        "form": form, "items": items, "quote": quote, "method": method, "data": data,
+        "billing": billing, "shipping": shipping, "payment_label": _payment_label(data), "step": 2,
+    })
+
+
+def _confirm(request, form, *, data, method, quote):
+    posted_token = form.cleaned_data["checkout_token"]
+    placed = request.session.get(PLACED_KEY, {})
+    if posted_token in placed:  # a second click or a refresh: show the order already placed
+        return redirect("storefront:order_confirmation", token=placed[posted_token])
+    if posted_token != request.session.get(TOKEN_KEY):
+        messages.error(request, _("This confirmation form has expired. Check your order and confirm again."))
+        return redirect("storefront:checkout_review")
+    if form.cleaned_data["expected_total"] != quote.total_amount:
+        messages.warning(request, _("The total of your order has changed. Check it and confirm again."))
+        return redirect("storefront:checkout_review")
+    billing, shipping = _addresses(data, method)
+    try:
+        order = place_order(
+            session_cart(request), email=data["contact"]["email"], phone=data["contact"]["phone"],
+            billing_address=billing, shipping_address=shipping, delivery_method=method,
+            payment_method=data["payment_method"], language=current_language(), checkout_token=posted_token,
+            user=request.user if request.user.is_authenticated else None,
+            create_account_password=form.cleaned_data.get("password1"),
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("storefront:cart" if isinstance(error, OutOfStock) else "storefront:checkout_review")
+    _remember_order(request, posted_token, order)
+    return redirect(_after_order_url(order))
+
+
+def _remember_order(request, checkout_token: str, order: Order) -> None:
+    account = order.customer.user
+    if account is not None and not request.user.is_authenticated:  # account created at checkout
+        login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+    placed = dict(list(request.session.get(PLACED_KEY, {}).items())[-4:])
+    placed[checkout_token] = str(order.token)
+    request.session[PLACED_KEY] = placed
+    request.session.pop(TOKEN_KEY, None)
+    request.session.pop(DETAILS_KEY, None)
+
+
+def _after_order_url(order: Order) -> str:
+    """PayPal orders go on to pay their invoice; every other order to its confirmation page."""
+    if order.payment_method == Order.PaymentMethod.PAYPAL:
+        try:
+            return reverse("pay:invoice", kwargs={"token": order.invoice.payment_token})
+        except (NoReverseMatch, ObjectDoesNotExist):
+            pass  # online payment unavailable: the confirmation page says how to pay later
+    return reverse("storefront:order_confirmation", kwargs={"token": order.token})
+
+
+def _refuse(request):
+    if refused := refuse_in_catalogue_mode(request):
+        return refused
+    if not cart_items(session_cart(request)):
+        messages.error(request, _("Your cart is empty."))
+        return redirect("storefront:cart")
+    shop = current_shop(request)
+    if not shop.order_details_only and not enabled_payment_methods(shop):
+        messages.error(request, _("The shop offers no payment method at the moment. Please come back later."))
+        return redirect("storefront:cart")
+    return None
+
+
+def _details_forms(post, shop, saved: dict) -> dict:
+    return {
+        "contact_form": ContactForm(post, prefix="contact", initial=saved.get("contact")),
+        "billing_form": AddressForm(post, prefix="billing", initial=saved.get("billing")),
+        "shipping_form": AddressForm(post, prefix="shipping", initial=saved.get("shipping")),
+        "choice_form": DeliveryPaymentForm(post, shop=shop, prefix="choice", initial=saved.get("choice")),
+    }
+
+
+def _details_valid(forms: dict) -> bool:
+    valid = all([forms["contact_form"].is_valid(), forms["billing_form"].is_valid(),
+                 forms["choice_form"].is_valid()])
+    if not forms["choice_form"].is_valid():
+        return False
+    choice = forms["choice_form"].cleaned_data
+    if not choice["delivery_method"].is_pickup and not choice["same_as_billing"]:
+        valid = forms["shipping_form"].is_valid() and valid
+    return valid
+
+
+def _details_data(forms: dict) -> dict:
+    choice = forms["choice_form"].to_data()
+    method = forms["choice_form"].cleaned_data["delivery_method"]
+    own_shipping = not method.is_pickup and not choice["same_as_billing"]
+    return {
+        "contact": forms["contact_form"].cleaned_data,
+        "billing": forms["billing_form"].to_data(),
+        "shipping": forms["shipping_form"].to_data() if own_shipping else None,
+        "choice": choice,
+        "delivery_method": choice["delivery_method"],
+        "payment_method": choice["payment_method"],
+    }
+
+
+def _addresses(data: dict, method) -> tuple[Address, Address | None]:
+    """Unsaved addresses from the session; none to ship to for a pickup."""
+    phone = data["contact"]["phone"]
+    billing = Address(**data["billing"], phone=phone)
+    if method.is_pickup:
+        return billing, None
+    if data["choice"]["same_as_billing"] or not data["shipping"]:
+        return billing, Address(**data["billing"], phone=phone)
+    return billing, Address(**data["shipping"], phone=phone)
+
+
+def _payment_label(data: dict) -> str:
+    return dict(Order.PaymentMethod.choices).get(data["payment_method"], "") if data["payment_method"] else ""
+
+
+def _initial_from_account(user) -> dict:
+    customer = customer_with_addresses(user)
+    if customer is None:
+        email = user.email if user.is_authenticated else ""
+        return {"contact": {"email": email}} if email else {}
+    fields = AddressForm.Meta.fields
+    initial = {"contact": {"email": customer.email, "phone": customer.phone}}
+    for key in ("billing", "shipping"):
+        address = getattr(customer, f"{key}_address")
+        if address is not None:
+            initial[key] = {name: getattr(address, name) for name in fields}
+    return initial

@@ -1,0 +1,49 @@
+"""The customer's order pages: confirmation, the unguessable order page, the account's orders."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from ..selectors import order_for_customer, orders_of_user
+
+
+def _order_or_404(token):
+    order = order_for_customer(token)
+    if order is None:
+        raise Http404
+    return order
+
+
+def _payment_url(invoice) -> str | None:
+    """The online payment page of an unpaid invoice, when the shop takes online payments."""
+    if invoice is None:
+        return None
+    try:
+        from comptoir.payments.links import payment_url
+    except ImportError:  # online payment links are optional
+        return None
+    return payment_url(invoice)
+
+
+def confirmation(request, token):
+    order = _order_or_404(token)
+    return render(request, "storefront/orders/confirmation.html", {
+        "order": order, "invoice": getattr(order, "invoice", None),
+    })
+
+
+def order_detail(request, token):
+    """The order's page: the link of the confirmation email works for guests too (the token is
+    a random UUID, so nobody can guess another customer's order)."""
+    order = _order_or_404(token)
+    invoice = getattr(order, "invoice", None)
+    return render(request, "storefront/orders/detail.html", {
+        "order": order, "invoice": invoice, "payment_url": _payment_url(invoice),
+    })
+
+
+@login_required
+def account_orders(request):
+    page = Paginator(orders_of_user(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "storefront/orders/list.html", {"page": page})
