@@ -145,3 +145,25 @@ def postgres_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         return "PostgreSQL " + cursor.fetchone()[0].split()[0]
+
+
+class QueryCounter:
+    """Counts the SQL queries run on the default connection inside ``with QueryCounter() as c:``."""
+
+    def __init__(self):
+        self.count = 0
+        self._context = None
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        from django.db import connection
+
+        self._context = connection.execute_wrapper(self)
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._context.__exit__(*exc)

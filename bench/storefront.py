@@ -84,28 +84,24 @@ def prepare_catalogue():
 
 
 def count_page_queries(path: str) -> int:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client()
     client.get(path)  # warm caches (translations, templates, shop settings)
-    with CaptureQueriesContext(connection) as queries:
+    with common.QueryCounter() as queries:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
-    return len(queries)
+    return queries.count
 
 
 def count_checkout_queries(slug: str, method_pk: int) -> tuple[int, int]:
     """Queries of one complete checkout, and of its confirmation request alone."""
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     customer = VirtualCustomer(Client(), method_pk, number=0, test_client=True)
-    with CaptureQueriesContext(connection) as flow:
+    with common.QueryCounter() as flow:
         customer.buy(slug, 1, before_confirm=lambda: None)
-    return len(flow), customer.confirm_queries
+    return flow.count, customer.confirm_queries
 
 
 class VirtualCustomer:
@@ -139,12 +135,9 @@ class VirtualCustomer:
                 "expected_total": self.TOTAL.search(text).group(1)}
         before_confirm()
         if self.test_client:
-            from django.db import connection
-            from django.test.utils import CaptureQueriesContext
-
-            with CaptureQueriesContext(connection) as queries:
+            with common.QueryCounter() as queries:
                 answer = self._post(f"{LANGUAGE_PREFIX}/caisse/verification/", form)
-            self.confirm_queries = len(queries)
+            self.confirm_queries = queries.count
             location = answer.get("Location", "")
         else:
             answer = self._post(f"{LANGUAGE_PREFIX}/caisse/verification/", form)

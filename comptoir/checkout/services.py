@@ -25,8 +25,10 @@ from comptoir.core.money import quantize
 from comptoir.core.provinces import validate_postal_code
 from comptoir.customers.models import Address
 from comptoir.customers.services import create_account, record_customer
+from comptoir.invoicing.services import issue_invoice
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.events import record_event
+from comptoir.orders.messages import queue_order_placed_messages
 from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
 from comptoir.orders.pricing import PricedLine, Quote, price_order
 
@@ -143,15 +145,8 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
 
 
 def _invoice_and_notify(order: Order) -> None:
-    # Imported here: invoicing and the order messages build on orders that checkout creates.
-    from comptoir.invoicing.services import issue_invoice
-
     if order.payment_method:
         issue_invoice(order)
-    try:  # TEMPORARY until the order messages module lands
-        from comptoir.orders.messages import queue_order_placed_messages
-    except ImportError:
-        return
     queue_order_placed_messages(order)
 
 

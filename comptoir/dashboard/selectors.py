@@ -1,6 +1,6 @@
 """Read queries of the invoice and customer pages (constant query count per page)."""
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from comptoir.customers.models import Customer
 from comptoir.invoicing.models import CreditNote, Invoice
@@ -40,8 +40,11 @@ def invoice_by_number(number: int) -> Invoice:
 
 
 def customer_list(*, search: str = "") -> QuerySet[Customer]:
+    # Correlated subqueries: computed for the rows of the page only, not for every customer.
+    orders = Order.objects.filter(customer=OuterRef("pk")).order_by().values("customer")
     customers = Customer.objects.select_related("billing_address", "shipping_address").annotate(
-        order_count=Count("orders"), last_order_at=Max("orders__placed_at"),
+        order_count=Subquery(orders.annotate(n=Count("pk")).values("n")),
+        last_order_at=Subquery(orders.annotate(last=Max("placed_at")).values("last")),
     )
     for term in (search or "").split()[:4]:
         customers = customers.filter(

@@ -9,7 +9,7 @@ from comptoir.core.i18n import current_language
 from comptoir.core.money import format_amount
 from comptoir.orders.models import Order, OrderEvent
 
-from .labels import ALL_PAYMENT_METHOD_LABELS, NOTIFICATION_STATUS_LABELS, NOTIFICATION_TEMPLATE_LABELS
+from .labels import ALL_PAYMENT_METHOD_LABELS, NOTIFICATION_TEMPLATE_LABELS
 
 Kind = OrderEvent.Kind
 
@@ -41,11 +41,10 @@ def _event_entry(event: OrderEvent) -> Entry:
 
 def _notification_entry(notification) -> Entry:
     template = NOTIFICATION_TEMPLATE_LABELS.get(notification.template, notification.template)
-    text = _("%(channel)s « %(message)s » to %(recipient)s: %(state)s") % {
+    text = _("%(channel)s « %(message)s » to %(recipient)s") % {
         "channel": notification.get_channel_display(),
         "message": template,
         "recipient": notification.recipient,
-        "state": NOTIFICATION_STATUS_LABELS.get(notification.status, notification.status),
     }
     return Entry(at=notification.created_at, text=text, kind="notification", notification=notification)
 

@@ -98,7 +98,7 @@ def _common_context(invoice: Invoice) -> dict:
         "invoice": invoice,
         "lines": list(invoice.lines.all()),
         "merchant": merchant,
-        "merchant_city_line": _city_line(merchant),
+        "merchant_address": merchant_address_lines(merchant),
         "footer": merchant.get(f"invoice_footer_{language}") or merchant.get("invoice_footer_fr", ""),
         "logo_data_uri": _logo_data_uri(merchant.get("logo", "")),
         "payment_choice": PAYMENT_CHOICES.get(invoice.payment_method, invoice.payment_method),
@@ -122,10 +122,14 @@ def _decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _city_line(merchant: dict) -> str:
-    parts = [merchant.get("city", ""), f"({merchant['province']})" if merchant.get("province") else ""]
-    line = " ".join(part for part in parts if part)
-    return f"{line}  {merchant.get('postal_code', '')}".strip()
+def merchant_address_lines(merchant: dict) -> list[str]:
+    """The merchant's address from a business snapshot: « 1234, rue X », « Montréal (QC)  H2X 3J8 »."""
+    city = merchant.get("city", "")
+    province = f"({merchant['province']})" if city and merchant.get("province") else ""
+    city_line = f"{city} {province}".strip()
+    city_line = f"{city_line}  {merchant.get('postal_code', '')}".strip()
+    lines = [merchant.get("address_line1", ""), merchant.get("address_line2", ""), city_line]
+    return [line for line in lines if line]
 
 
 def _page_counter_css() -> str:

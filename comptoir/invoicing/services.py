@@ -29,10 +29,16 @@ def issue_invoice(order: Order, *, actor=None) -> Invoice:
         # The order row lock serialises two « Créer une facture » on the same order.
         locked = Order.objects.select_for_update().get(pk=order.pk)
         _check_can_invoice(locked)
+        issued_at = timezone.now()
+        # Nothing to pay (free goods, nothing taxed): the invoice is settled as it is issued,
+        # otherwise the order could never be « Complétée ».
+        settled = locked.total_amount <= 0
         invoice = Invoice.objects.create(
             order=locked,
             number=Sequence.next_value("invoice"),
-            issued_at=timezone.now(),
+            issued_at=issued_at,
+            status=Invoice.Status.PAID if settled else Invoice.Status.UNPAID,
+            paid_at=issued_at if settled else None,
             language=locked.language,
             issued_by=actor,
             **_order_snapshot(locked),
@@ -56,6 +62,11 @@ def _check_can_invoice(order: Order) -> None:
         raise InvoiceError(
             _("Order %(number)s is cancelled: it cannot be invoiced.") % {"number": order.number},
             code="cancelled",
+        )
+    if not order.lines.exists():
+        raise InvoiceError(
+            _("Order %(number)s has no lines: there is nothing to invoice.") % {"number": order.number},
+            code="empty",
         )
 
 
@@ -104,6 +115,8 @@ def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "") -> Cred
     """
     reason = (reason or "").strip()
     with transaction.atomic():
+        # Order first, then invoice: the lock order of every service (see payments.services).
+        Order.objects.select_for_update().only("pk").get(pk=invoice.order_id)
         locked = Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
         _check_can_credit(locked, reason)
         credit_note = CreditNote.objects.create(

@@ -177,31 +177,26 @@ def main(argv=None):
     parser.add_argument("--account-sid", default=DEFAULT_ACCOUNT_SID)
     parser.add_argument("--auth-token", default=DEFAULT_AUTH_TOKEN)
     options = parser.parse_args(argv)
-    provider = FakeSMSProvider(host=options.host, port=options.port,
-                               account_sid=options.account_sid, auth_token=options.auth_token)
-    handler = type("Handler", (_Handler,), {"provider": provider})
-    server = ThreadingHTTPServer((options.host, options.port), handler)
-    print(f"Fake SMS provider on http://{options.host}:{options.port}  "  # noqa: T201
-          f"(SMS_API_BASE; SMS_ACCOUNT_SID={options.account_sid}; SMS_AUTH_TOKEN={options.auth_token})")
-    _print_messages(provider)
+    provider = _PrintingProvider(host=options.host, port=options.port,
+                                 account_sid=options.account_sid, auth_token=options.auth_token)
+    provider.start()
+    print(f"Fake SMS provider: SMS_API_BASE={provider.base_url} "  # noqa: T201
+          f"SMS_ACCOUNT_SID={provider.account_sid} SMS_AUTH_TOKEN={provider.auth_token}", flush=True)
     try:
-        server.serve_forever()
+        threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        provider.stop()
 
 
-def _print_messages(provider: FakeSMSProvider) -> None:
-    """In the command-line server, show each SMS as it arrives."""
-    create = provider.create_message
+class _PrintingProvider(FakeSMSProvider):
+    """On the command line, show each SMS as it arrives."""
 
-    def create_and_print(fields):
-        message = create(fields)
+    def create_message(self, fields: dict) -> dict:
+        message = super().create_message(fields)
         print(f"SMS {message['sid']} to {message['to']}:\n{message['body']}\n", flush=True)  # noqa: T201
         return message
-
-    provider.create_message = create_and_print
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ def render_message(*, channel: str, template: str, language: str, context: dict)
     folder = f"messages/{template}"
     with translation.override(language):
         if channel == "sms":
-            return RenderedMessage("", _render_text(f"{folder}/sms.txt", context).strip(), "")
+            return RenderedMessage("", sms_text(_render_text(f"{folder}/sms.txt", context)), "")
         subject = " ".join(_render_text(f"{folder}/subject.txt", context).split())
         body_text = _render_text(f"{folder}/body.txt", context).strip() + "\n"
         try:
@@ -32,6 +32,17 @@ def render_message(*, channel: str, template: str, language: str, context: dict)
         except TemplateDoesNotExist:
             body_html = ""
     return RenderedMessage(subject, body_text, body_html)
+
+
+# Characters outside the GSM 03.38 alphabet make an SMS switch to UCS-2, which halves the
+# length of a segment (70 characters instead of 160): replace the typographic ones we use.
+SMS_REPLACEMENTS = {"\u00a0": " ", "\u202f": " ", "\u2019": "'", "\u2013": "-", "nº": "no", "º": "o"}
+
+
+def sms_text(text: str) -> str:
+    for typographic, plain in SMS_REPLACEMENTS.items():
+        text = text.replace(typographic, plain)
+    return " ".join(text.split())
 
 
 def _render_text(name: str, context: dict) -> str:

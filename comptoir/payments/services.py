@@ -16,13 +16,20 @@ from comptoir.core.i18n import current_language
 from comptoir.core.money import ZERO, format_amount, quantize, to_decimal
 from comptoir.invoicing.models import Invoice
 from comptoir.orders.events import record_event
-from comptoir.orders.models import OrderEvent
+from comptoir.orders.models import Order, OrderEvent
 
 from .models import Payment
 
 
 class PaymentError(DomainError):
     pass
+
+
+def lock_invoice(invoice: Invoice) -> Invoice:
+    """Lock the invoice's order, then the invoice: every service takes the two row locks in
+    this order (the timeline entry needs the order row), so two services never deadlock."""
+    Order.objects.select_for_update().only("pk").get(pk=invoice.order_id)
+    return Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
 
 
 def paid_total(invoice: Invoice) -> Decimal:
@@ -53,7 +60,7 @@ def record_payment(
     with transaction.atomic():
         # The invoice row lock serialises payments of one invoice, so two of them can never
         # both fit in the balance, and a repeated provider notification sees the first one.
-        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        locked = lock_invoice(invoice)
         if provider_reference:
             existing = Payment.objects.filter(provider_reference=provider_reference).first()
             if existing is not None:

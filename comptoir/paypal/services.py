@@ -12,10 +12,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from comptoir.core.errors import DomainError
+from comptoir.core.money import format_amount
 from comptoir.invoicing.models import Invoice
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.events import record_event
@@ -42,6 +44,26 @@ class PayPalPaymentError(DomainError):
 
 class PaymentUnavailable(PayPalPaymentError):
     """PayPal is slow or down; nothing was charged and the customer may try again."""
+
+
+TIMELINE_TEXTS = {
+    "confirmed_webhook": gettext_noop("PayPal payment confirmed by PayPal's notification"),
+    "confirmed_reconciliation": gettext_noop("PayPal payment confirmed by the periodic check"),
+    "declined": gettext_noop("PayPal declined the payment of %(amount)s"),
+    "mismatch": gettext_noop(
+        "The PayPal capture does not match the invoice: nothing was recorded (%(detail)s)"),
+    "not_captured": gettext_noop("The customer came back from PayPal without a completed payment"),
+    "refund": gettext_noop("Refund of %(amount)s made on PayPal (%(refund)s)"),
+}
+
+
+def timeline_text(code: str, **params) -> str:
+    """Timeline entries are stored as text, so write them in the merchant's language."""
+    language = ShopSettings.load().alert_language or settings.LANGUAGE_CODE
+    params = {key: format_amount(value, language) if isinstance(value, Decimal) else value
+              for key, value in params.items()}
+    with translation.override(language):
+        return _(TIMELINE_TEXTS[code]) % params
 
 
 def paypal_status() -> dict:
@@ -217,7 +239,7 @@ def _after_payment(checkout: PayPalCheckout, payment: Payment, *, source: str) -
     invoice = Invoice.objects.select_related("order").get(pk=checkout.invoice_id)
     order = invoice.order
     if source != "return":
-        record_event(order, OrderEvent.Kind.NOTE, text=f"PayPal payment confirmed ({source})",
+        record_event(order, OrderEvent.Kind.NOTE, text=timeline_text(f"confirmed_{source}"),
                      provider="paypal", source=source, capture=payment.provider_reference)
     if invoice.status != Invoice.Status.PAID:
         return
@@ -244,9 +266,9 @@ def record_decline(checkout: PayPalCheckout, *, reason: str, source: str) -> Pay
 def _decline(locked: PayPalCheckout, *, reason: str, source: str) -> PayPalCheckout:
     locked.status, locked.last_error = Status.DECLINED, reason[:300]
     locked.save(update_fields=["status", "last_error", "updated_at"])
-    record_event(locked.invoice.order, OrderEvent.Kind.PAYMENT_FAILED, provider="paypal",
-                 reason="declined", detail=reason, source=source, amount=str(locked.amount),
-                 paypal_order=locked.paypal_order_id or "")
+    record_event(locked.invoice.order, OrderEvent.Kind.PAYMENT_FAILED, provider="paypal", code="declined",
+                 reason=timeline_text("declined", amount=locked.amount), detail=reason, source=source,
+                 amount=str(locked.amount), paypal_order=locked.paypal_order_id or "")
     return locked
 
 
@@ -255,9 +277,9 @@ def _needs_attention(locked: PayPalCheckout, *, reason: str, source: str, captur
     logger.error("PayPal checkout %s needs attention: %s", locked.pk, reason)
     locked.status, locked.last_error = Status.NEEDS_ATTENTION, reason[:300]
     locked.save(update_fields=["status", "last_error", "updated_at"])
-    record_event(locked.invoice.order, OrderEvent.Kind.PAYMENT_FAILED, provider="paypal",
-                 reason="mismatch", detail=reason[:300], source=source, capture=capture.id,
-                 amount=str(capture.amount), currency=capture.currency)
+    record_event(locked.invoice.order, OrderEvent.Kind.PAYMENT_FAILED, provider="paypal", code="mismatch",
+                 reason=timeline_text("mismatch", detail=reason[:200]), detail=reason[:300], source=source,
+                 capture=capture.id, amount=str(capture.amount), currency=capture.currency)
     return locked
 
 
@@ -269,8 +291,8 @@ def _record_unsettled_return(checkout: PayPalCheckout, *, reason: str, source: s
             locked.last_error = f"not captured: {reason}"[:300]
             locked.save(update_fields=["last_error", "updated_at"])
             record_event(locked.invoice.order, OrderEvent.Kind.PAYMENT_FAILED, provider="paypal",
-                         reason="not_captured", detail=reason, source=source,
-                         paypal_order=locked.paypal_order_id or "")
+                         code="not_captured", reason=timeline_text("not_captured"), detail=reason,
+                         source=source, paypal_order=locked.paypal_order_id or "")
     return locked
 
 

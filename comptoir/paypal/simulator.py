@@ -193,7 +193,8 @@ class Handler(BaseHTTPRequestHandler):
                                                         "description")}
         order = {"id": order_id, "intent": "CAPTURE", "status": "CREATED", "create_time": _now(),
                  "purchase_units": [{**unit, "amount": dict(amount)}],
-                 "_return_url": context.get("return_url", ""), "_cancel_url": context.get("cancel_url", "")}
+                 "_return_url": context.get("return_url", ""), "_cancel_url": context.get("cancel_url", ""),
+                 "_brand_name": context.get("brand_name", "")}
         self.state.orders[order_id] = order
         return 201, self._public(order)
 
@@ -263,7 +264,7 @@ class Handler(BaseHTTPRequestHandler):
         self._html(200, f"""
 <h1>Mode test — simulateur PayPal</h1>
 <p class="notice">Aucun paiement réel : cette page simule PayPal. / Test mode: no real payment.</p>
-<p>Facture {html.escape(unit['invoice_id'])} — {html.escape(unit['description'])}</p>
+<p>{html.escape(order["_brand_name"])} — {html.escape(unit['description'])}</p>
 <p>Montant : <strong id="amount">{amount}</strong></p>
 <form method="post" action="/checkoutnow">
   <input type="hidden" name="token" value="{token}">

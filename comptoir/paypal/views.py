@@ -19,6 +19,7 @@ from comptoir.invoicing.models import Invoice
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.models import Order
 from comptoir.payments.services import invoice_balance
+from comptoir.taxes.services import TAX_LABELS
 
 from . import client as paypal
 from .models import PayPalCheckout
@@ -44,6 +45,7 @@ def pay_invoice(request, token):
     return render(request, "paypal/pay_invoice.html", {
         "invoice": invoice, "order": invoice.order, "balance": balance, "can_pay": can_pay,
         "autostart": autostart, "shop": ShopSettings.load(), "merchant": invoice.merchant,
+        "tax_lines": [(TAX_LABELS.get(tax.code, tax.code), tax) for tax in invoice.taxes.all()],
         "is_paid": invoice.status == Invoice.Status.PAID,
         "is_cancelled": invoice.status == Invoice.Status.CANCELLED,
     })

@@ -24,7 +24,7 @@ from comptoir.payments.models import Payment
 from . import client as paypal
 from .models import PayPalCheckout, WebhookEvent
 from .reconciliation import sync_checkout
-from .services import capture_checkout, record_decline, settle_capture
+from .services import capture_checkout, record_decline, settle_capture, timeline_text
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def record_refund(checkout: PayPalCheckout, *, refund_id: str, amount: Decimal) 
     if not refund_id or amount <= 0:
         return "invalid refund"
     with transaction.atomic():
-        locked = PayPalCheckout.objects.select_for_update().select_related("invoice__order").get(pk=checkout.pk)
+        locked = PayPalCheckout.objects.select_for_update().get(pk=checkout.pk)
         if Payment.objects.filter(provider_reference=refund_id).exists():
             return "refund already recorded"
         invoice = Invoice.objects.select_for_update().get(pk=locked.invoice_id)
@@ -136,7 +136,7 @@ def record_refund(checkout: PayPalCheckout, *, refund_id: str, amount: Decimal) 
         full = refunded >= locked.amount
         record_event(invoice.order, OrderEvent.Kind.NOTE, provider="paypal", refund=refund_id,
                      amount=str(amount), full_refund=full,
-                     text=f"PayPal refund {refund_id}: {amount} {invoice.currency}")
+                     text=timeline_text("refund", amount=amount, refund=refund_id))
         if full and invoice.status != Invoice.Status.CANCELLED:
             try:
                 with transaction.atomic():

@@ -46,7 +46,8 @@ def test_places_an_order_with_snapshot_stock_and_number(shop):
     jam.refresh_from_db()
     assert (soap.stock, jam.stock) == (5, 2)
     assert sorted(StockMovement.objects.values_list("product__sku", "change", "order_number")) == [
-        ("CON-1", -1, 1001), ("SAV-1", -2, 1001),
+        ("CON-1", -1, 1001),
+        ("SAV-1", -2, 1001),
     ]
     lines = list(
         order.lines.values_list("sku", "name_fr", "unit_price_amount", "quantity", "line_total_amount")
@@ -59,7 +60,8 @@ def test_places_an_order_with_snapshot_stock_and_number(shop):
     assert order.subtotal_amount == Decimal("110.00")
     assert order.shipping_amount == Decimal("12.00")
     assert list(order.taxes.values_list("code", "amount")) == [
-        ("GST", Decimal("6.10")), ("QST", Decimal("12.17")),
+        ("GST", Decimal("6.10")),
+        ("QST", Decimal("12.17")),
     ]
     assert order.total_amount == Decimal("140.27")
     assert order.tax_province == "QC"
@@ -86,11 +88,17 @@ def test_empties_the_cart_and_keeps_the_addresses(shop):
     cart = Cart.objects.create()
     CartLine.objects.create(cart=cart, product=product, quantity=1)
     order = place_order(
-        cart, email="luc@example.test", phone="418 555-0100", billing_address=checkout_address(),
-        shipping_address=checkout_address(first_name="Luc", line1="1, rue du Port",
-                                          city="Toronto", province="ON", postal_code="M5V 2T6"),
-        delivery_method=make_delivery_methods()["shipped"], payment_method="cheque",
-        language="en", checkout_token="tok-1",
+        cart,
+        email="luc@example.test",
+        phone="418 555-0100",
+        billing_address=checkout_address(),
+        shipping_address=checkout_address(
+            first_name="Luc", line1="1, rue du Port", city="Toronto", province="ON", postal_code="M5V 2T6"
+        ),
+        delivery_method=make_delivery_methods()["shipped"],
+        payment_method="cheque",
+        language="en",
+        checkout_token="tok-1",
     )
     assert not cart.lines.exists()
     assert order.shipping_address.city == "Toronto"
@@ -143,9 +151,15 @@ def test_out_of_stock_refusal_names_the_product_and_changes_nothing(shop):
 
     with pytest.raises(OutOfStock, match="Beurre d'érable"):
         place_order(
-            cart, email="a@example.test", phone="514 555-0100", billing_address=checkout_address(),
-            shipping_address=checkout_address(), delivery_method=make_delivery_methods()["shipped"],
-            payment_method="cheque", language="fr", checkout_token="tok-refused",
+            cart,
+            email="a@example.test",
+            phone="514 555-0100",
+            billing_address=checkout_address(),
+            shipping_address=checkout_address(),
+            delivery_method=make_delivery_methods()["shipped"],
+            payment_method="cheque",
+            language="fr",
+            checkout_token="tok-refused",
         )
 
     assert snapshot_counts() == before
@@ -160,9 +174,14 @@ def test_same_checkout_token_gives_one_order(shop):
     cart = Cart.objects.create()
     CartLine.objects.create(cart=cart, product=product, quantity=2)
     arguments = {
-        "email": "a@example.test", "phone": "514 555-0100", "billing_address": checkout_address(),
-        "shipping_address": checkout_address(), "delivery_method": make_delivery_methods()["shipped"],
-        "payment_method": "cheque", "language": "fr", "checkout_token": "same-token",
+        "email": "a@example.test",
+        "phone": "514 555-0100",
+        "billing_address": checkout_address(),
+        "shipping_address": checkout_address(),
+        "delivery_method": make_delivery_methods()["shipped"],
+        "payment_method": "cheque",
+        "language": "fr",
+        "checkout_token": "same-token",
     }
     first = place_order(cart, **arguments)
     CartLine.objects.create(cart=cart, product=product, quantity=1)  # even with a refilled cart
@@ -175,14 +194,16 @@ def test_same_checkout_token_gives_one_order(shop):
 
 def test_pickup_has_no_shipping_address_and_taxes_of_the_store(shop):
     order = place_test_order(
-        [(make_product(price_amount=Decimal("100.00")), 1)], delivery_kind="pickup",
+        [(make_product(price_amount=Decimal("100.00")), 1)],
+        delivery_kind="pickup",
         billing_address=checkout_address(city="Ottawa", province="ON", postal_code="K1A 0B1"),
         shipping_address=checkout_address(city="Ottawa", province="ON", postal_code="K1A 0B1"),
     )
     assert order.shipping_address is None
     assert order.tax_province == "QC"
     assert list(order.taxes.values_list("code", "amount")) == [
-        ("GST", Decimal("5.00")), ("QST", Decimal("9.98")),
+        ("GST", Decimal("5.00")),
+        ("QST", Decimal("9.98")),
     ]
     assert order.total_amount == Decimal("114.98")
 
@@ -196,8 +217,11 @@ def test_insurance_fee_is_charged_and_taxed(shop):
 
 
 def test_creates_an_account_during_checkout(shop):
-    order = place_test_order([(make_product(), 1)], email="nouveau@example.test",
-                             create_account_password="un-mot-de-passe-solide-42")
+    order = place_test_order(
+        [(make_product(), 1)],
+        email="nouveau@example.test",
+        create_account_password="un-mot-de-passe-solide-42",
+    )
     user = get_user_model().objects.get(username="nouveau@example.test")
     assert user.check_password("un-mot-de-passe-solide-42")
     assert order.customer.user == user
@@ -207,9 +231,10 @@ def test_refuses_an_existing_account_email_and_changes_nothing(shop):
     get_user_model().objects.create_user("pris@example.test", "pris@example.test", "x-pass-123456")
     product = make_product(stock=3)
     before = snapshot_counts()
-    with pytest.raises(AccountExists, match="already exists"):
-        place_test_order([(product, 1)], email="pris@example.test",
-                         create_account_password="un-mot-de-passe-solide-42")
+    with pytest.raises(AccountExists, match="Un compte existe déjà"):
+        place_test_order(
+            [(product, 1)], email="pris@example.test", create_account_password="un-mot-de-passe-solide-42"
+        )
     assert snapshot_counts() == before
 
 
@@ -241,8 +266,27 @@ def test_refuses_a_postal_code_of_another_province(shop):
 def test_refuses_an_empty_cart(shop):
     with pytest.raises(CheckoutError):
         place_order(
-            Cart.objects.create(), email="a@example.test", phone="", billing_address=checkout_address(),
-            shipping_address=checkout_address(), delivery_method=make_delivery_methods()["shipped"],
-            payment_method="cheque", language="fr", checkout_token="empty",
+            Cart.objects.create(),
+            email="a@example.test",
+            phone="",
+            billing_address=checkout_address(),
+            shipping_address=checkout_address(),
+            delivery_method=make_delivery_methods()["shipped"],
+            payment_method="cheque",
+            language="fr",
+            checkout_token="empty",
         )
     assert Order.objects.count() == 0
+
+
+def test_queues_the_customer_confirmation_and_the_merchant_alert(shop):
+    from comptoir.notifications.models import Notification
+
+    order = place_test_order([(make_product(), 1)], email="client@example.test")
+    recipients = sorted(
+        Notification.objects.filter(reference=f"order:{order.pk}").values_list("template", "recipient")
+    )
+    assert recipients == [
+        ("new_order", "marchand@delices.test"),
+        ("order_confirmation", "client@example.test"),
+    ]

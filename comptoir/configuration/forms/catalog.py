@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comptoir.catalog.models import Category, Product, StockMovement
 
@@ -72,7 +73,7 @@ class ProductForm(forms.ModelForm):
         model = Product
         fields = ["name_fr", "name_en", "sku", "slug", "category", "description_fr",
                   "description_en", "price_amount", "stock", "is_taxable", "image", "is_visible"]
-        labels = {**BILINGUAL_LABELS, "sku": _("SKU"), "category": _("Category"),
+        labels = {**BILINGUAL_LABELS, "sku": _("Product code (SKU)"), "category": _("Category"),
                   "price_amount": _("Price (CAD, before taxes)"), "stock": _("Opening stock"),
                   "is_taxable": _("Taxable")}
         widgets = {"description_fr": forms.Textarea(attrs={"rows": 4}),
@@ -127,9 +128,9 @@ class ProductFilterForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
                                       required=False, empty_label=_("All categories"))
     visibility = forms.ChoiceField(label=_("Visibility"), required=False, choices=[
-        ("", _("All")), ("visible", _("Visible")), ("hidden", _("Hidden"))])
+        ("", pgettext_lazy("filter", "All")), ("visible", _("Visible")), ("hidden", _("Hidden"))])
     stock = forms.ChoiceField(label=_("Stock"), required=False, choices=[
-        ("", _("All")), ("out", _("Out of stock"))])
+        ("", pgettext_lazy("filter", "All")), ("out", _("Out of stock"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

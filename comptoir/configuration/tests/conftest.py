@@ -12,6 +12,7 @@ from comptoir.core.testing import make_shop, make_staff_user
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

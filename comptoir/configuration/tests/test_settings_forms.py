@@ -61,7 +61,7 @@ def test_negative_insurance_fee_is_refused(owner_client):
     assert response.status_code == 400
     assert errors_of(response)["insurance_fee_amount"] == [
         "Les frais d'assurance ne peuvent pas être négatifs."]
-    assert "Rien n&#x27;a été enregistré" in response.content.decode()
+    assert "Rien n'a été enregistré" in response.content.decode()
     assert snapshot() == before
 
 

@@ -18,10 +18,6 @@ from ..permissions import staff_required
 PRODUCTS_PER_PAGE = 25
 
 
-def _invalid(request):
-    messages.error(request, _("Nothing was saved: please correct the errors below."))
-
-
 @staff_required
 def product_list(request):
     filters = ProductFilterForm(request.GET or None)
@@ -48,7 +44,6 @@ def product_create(request):
             services.create_product(product, actor=request.user)
             messages.success(request, _("The product %(name)s has been created.") % {"name": product.name})
             return redirect("configuration:product_edit", pk=product.pk)
-        _invalid(request)
     return render(request, "configuration/products/form.html", {"nav": "products", "form": form},
                   status=400 if form.is_bound and form.errors else 200)
 
@@ -70,7 +65,6 @@ def product_edit(request, pk):
             services.update_product(form.save(commit=False), fields=list(form.fields))
             messages.success(request, _("The product has been saved."))
             return redirect("configuration:product_edit", pk=product.pk)
-        _invalid(request)
         product.refresh_from_db()
         return _product_page(request, product, form=form, stock_form=StockAdjustmentForm(), status=400)
     return _product_page(request, product, form=ProductForm(instance=product),
@@ -91,8 +85,6 @@ def product_adjust_stock(request, pk):
             messages.success(request, _("The stock of %(name)s is now %(stock)s.")
                              % {"name": product.name, "stock": product.stock})
             return redirect("configuration:product_edit", pk=product.pk)
-    else:
-        _invalid(request)
     return _product_page(request, product, form=ProductForm(instance=product),
                          stock_form=stock_form, status=400)
 
@@ -132,7 +124,6 @@ def category_form(request, pk=None):
             saved.save()
             messages.success(request, _("The category %(name)s has been saved.") % {"name": saved.name})
             return redirect("configuration:category_list")
-        _invalid(request)
     return render(request, "configuration/categories/form.html",
                   {"nav": "categories", "form": form, "category": category},
                   status=400 if form.is_bound and form.errors else 200)

@@ -34,14 +34,14 @@ def delivery_form(request, pk=None):
             messages.success(request, _("The delivery method %(name)s has been saved.")
                              % {"name": saved.name})
             return redirect("configuration:delivery_list")
-        messages.error(request, _("Nothing was saved: please correct the errors below."))
     return render(request, "configuration/delivery/form.html", {
         "nav": "settings", "tab": "delivery", "form": form, "method": method,
     }, status=400 if form.is_bound else 200)
 
 
 def _keeps_an_active_method(form, method) -> bool:
-    if method is None or form.cleaned_data.get("is_active") or not method.is_active:
+    # ``method`` already carries the posted values: ask the database what is offered now.
+    if method is None or form.cleaned_data.get("is_active"):
         return True
     if DeliveryMethod.objects.filter(is_active=True).exclude(pk=method.pk).exists():
         return True

@@ -20,7 +20,6 @@ def _edit_settings(request, *, form_class, template: str, tab: str, extra=None):
             form.save(commit=False).save(update_fields=[*form.Meta.fields, "updated_at"])
             messages.success(request, _("The changes have been saved. They apply to new orders."))
             return redirect(request.path)
-        messages.error(request, _("Nothing was saved: please correct the errors below."))
     else:
         form = form_class(instance=shop)
     context = {"form": form, "shop": shop, "nav": "settings", "tab": tab, **(extra or {})}

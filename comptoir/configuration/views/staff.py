@@ -33,7 +33,6 @@ def staff_create(request):
             messages.success(request, _("The account %(username)s has been created.")
                              % {"username": user.username})
             return redirect("configuration:staff_list")
-        messages.error(request, _("Nothing was saved: please correct the errors below."))
     return render(request, "configuration/staff/form.html",
                   {"nav": "settings", "tab": "staff", "form": form},
                   status=400 if form.is_bound else 200)

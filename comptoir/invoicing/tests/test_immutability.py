@@ -35,3 +35,21 @@ def test_payments_and_credit_note_change_only_status_and_paid_at():
     assert _content(invoice) == issued
     issue_credit_note(invoice, reason="Erreur")
     assert _content(invoice) == issued
+
+
+def test_order_status_changes_and_cancellation_leave_the_invoice_content_alone():
+    from comptoir.core.testing import make_staff_user
+    from comptoir.orders.services import change_order_status
+
+    make_shop()
+    staff = make_staff_user()
+    order = make_order([(make_product(price_amount=Decimal("80.00")), 1)])
+    invoice = issue_invoice(order)
+    issued = _content(invoice)
+
+    change_order_status(order, to="awaiting_payment", actor=staff)
+    assert _content(invoice) == issued
+    change_order_status(order, to="cancelled", actor=staff)
+    assert _content(invoice) == issued
+    assert invoice.status == "cancelled"
+    assert invoice.credit_notes.count() == 1

@@ -115,3 +115,22 @@ def test_later_changes_to_shop_and_order_do_not_touch_the_invoice(shop):
     invoice.refresh_from_db()
     assert invoice.merchant["legal_name"] == "Les Délices du Comptoir inc."
     assert "1, rue Changée" not in invoice.billing_address
+
+
+def test_order_without_lines_is_refused(shop):
+    order = make_order()
+    order.lines.all().delete()
+    before = _state()
+    with translation.override("fr"), pytest.raises(DomainError) as error:
+        issue_invoice(order)
+    assert str(error.value) == f"La commande {order.number} n'a aucune ligne : il n'y a rien à facturer."
+    assert _state() == before
+
+
+def test_free_order_is_invoiced_as_paid(shop):
+    free = make_product(price_amount=Decimal("0.00"))
+    order = make_order([(free, 1)], delivery_kind="pickup")
+    invoice = issue_invoice(order)
+    assert invoice.total_amount == Decimal("0.00")
+    assert invoice.status == Invoice.Status.PAID
+    assert invoice.paid_at == invoice.issued_at

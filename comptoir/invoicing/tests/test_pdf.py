@@ -56,9 +56,10 @@ def test_french_invoice_shows_everything_quebec_requires(shop):
     text = pdf_text(render_invoice_pdf(invoice))
 
     for expected in [
-        "Les Délices du Comptoir inc.", "Délices du Comptoir", "1234, rue Saint-Denis", "Montréal (QC) H2X 3J8",
+        "Les Délices du Comptoir inc.", "Délices du Comptoir", "1234, rue Saint-Denis",
+        "Montréal (QC) H2X 3J8",
         "514 555-0142", "bonjour@delices.test", "https://delices.test",
-        "TPS/TVH : 123456789 RT 0001", "TVQ : 1234567890 TQ 0001", "NEQ : 1234567890",
+        "Nº de TPS/TVH 123456789 RT 0001", "Nº de TVQ 1234567890 TQ 0001", "NEQ 1234567890",
         "FACTURE", invoice.reference, long_date(invoice.issued_at, "fr"), str(invoice.order.number),
         "Marie Tremblay", "4567, avenue du Parc", "Montréal (QC) H2V 4E7", "Cueillette en magasin",
         "Confiture de bleuets", "Pain", "Quantité", "Prix unitaire", "Montant",
@@ -130,7 +131,7 @@ def test_credit_note_pdf_refers_to_the_invoice_with_negative_amounts(shop):
         f"Cette note de crédit annule entièrement la facture {invoice.reference}.",
         "Motif : Commande annulée par le client", "-80,00 $", "-20,00 $",
         "Sous-total -100,00 $", "TPS 5 % -4,00 $", "TVQ 9,975 % -7,98 $", "Total (CAD) -111,98 $",
-        "TPS/TVH : 123456789 RT 0001", "Page 1 de 1",
+        "Nº de TPS/TVH 123456789 RT 0001", "Page 1 de 1",
     ]:
         assert expected in text, expected
 

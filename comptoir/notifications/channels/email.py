@@ -1,7 +1,6 @@
 """Email channel: Django's mail API (SMTP settings come from EMAIL_URL; console without it)."""
 
 import smtplib
-import socket
 from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
@@ -28,7 +27,11 @@ def build_message(notification) -> EmailMultiAlternatives:
 
 
 def send_email(notification) -> str:
-    message = build_message(notification)
+    try:
+        message = build_message(notification)
+        message.message()  # builds the MIME message: a malformed address fails here, for good
+    except (ValueError, UnicodeError) as error:
+        raise PermanentError(f"Invalid message: {error}") from error
     try:
         connection = get_connection(fail_silently=False)
         connection.send_messages([message])
@@ -40,7 +43,7 @@ def send_email(notification) -> str:
         if 500 <= error.smtp_code < 600:
             raise PermanentError(detail) from error
         raise RetryableError(detail) from error
-    except (smtplib.SMTPException, socket.timeout, OSError) as error:
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:  # server down, network
         raise RetryableError(f"{type(error).__name__}: {error}") from error
     return message.extra_headers.get("Message-ID", "")
 

@@ -83,7 +83,9 @@ def test_an_sms_is_delivered_once_to_the_provider(fake_sms):
     assert notification.status == Notification.Status.SENT
     assert notification.provider_reference == message["sid"]
     assert message["from"] == "+15145550100"
-    assert message["body"] == "Délices\u00a0: nouvelle commande nº 1001 de Marie Tremblay, 10,00\u00a0$."
+    # GSM-alphabet text (no no-break spaces, no « º »): 160 characters per segment.
+    assert message["body"] == "Délices : nouvelle commande no 1001 de Marie Tremblay, 10,00 $."
+    assert message["num_segments"] == "1"
 
 
 @pytest.mark.django_db
@@ -101,14 +103,28 @@ def test_a_provider_error_5xx_is_retried(fake_sms):
 
 
 @pytest.mark.django_db
-def test_a_number_refused_by_the_provider_fails_without_retry(fake_sms):
-    notification = queue_test_sms(recipient="+1")  # not a phone number: HTTP 400 from the API
+def test_a_request_refused_by_the_provider_fails_without_retry(fake_sms):
+    fake_sms.fail_next(1, status=400)
+    notification = queue_test_sms()
 
     assert deliver_pending() == 0
 
     notification.refresh_from_db()
     assert notification.status == Notification.Status.FAILED
+    assert notification.attempts == 1
+    assert "HTTP 400" in notification.last_error
     assert fake_sms.messages == []
+
+
+@pytest.mark.django_db
+def test_a_number_that_is_not_a_mobile_number_fails_without_calling_the_provider(fake_sms):
+    notification = queue_test_sms(recipient="pas un numéro")
+
+    assert deliver_pending() == 0
+
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+    assert fake_sms.requests == 0
 
 
 @pytest.mark.django_db
@@ -121,4 +137,4 @@ def test_without_credentials_the_sms_goes_to_the_console(settings, caplog):
 
     notification.refresh_from_db()
     assert notification.status == Notification.Status.SENT
-    assert "nouvelle commande nº 1001" in caplog.text
+    assert "nouvelle commande no 1001" in caplog.text

@@ -74,7 +74,8 @@ def test_adding_the_same_product_adds_to_its_line(order, coffee, merchant):
     order.refresh_from_db()
     assert list(order.lines.values_list("quantity", flat=True)) == [2]
     # $200 goods: free delivery from $150; taxes on 200.00 -> 10.00 + 19.95.
-    assert (order.shipping_amount, order.tax_total, order.total_amount) == (D("0.00"), D("29.95"), D("229.95"))
+    assert (order.shipping_amount, order.tax_total, order.total_amount) == (
+        D("0.00"), D("29.95"), D("229.95"))
 
 
 def test_add_more_than_in_stock_is_refused(order, jam, merchant):

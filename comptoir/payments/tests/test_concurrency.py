@@ -76,3 +76,31 @@ def test_competing_full_payments_record_only_one(invoice):
     assert len(payments) == 1
     assert len(errors) == 9 and all(isinstance(error, DomainError) for error in errors)
     assert Payment.objects.get().amount == invoice.total_amount
+
+
+def test_payment_and_cancellation_at_once_never_deadlock():
+    """The back-office and PayPal lock the order, then the invoice; so do these services."""
+    from django.db import transaction
+
+    from comptoir.invoicing.services import issue_credit_note
+    from comptoir.orders.models import Order
+
+    make_shop()
+    for _ in range(5):
+        invoice = issue_invoice(make_order([(make_product(price_amount=Decimal("10.00")), 1)]))
+
+        def cancel(invoice=invoice):
+            with transaction.atomic():
+                Order.objects.select_for_update().get(pk=invoice.order_id)
+                return issue_credit_note(Invoice.objects.get(pk=invoice.pk))
+
+        def pay(invoice=invoice):
+            return record_payment(Invoice.objects.get(pk=invoice.pk), method=Payment.Method.CASH)
+
+        calls = iter([cancel, pay])
+        results, errors = run_together(lambda: next(calls)(), 2)
+
+        assert all(isinstance(error, DomainError) for error in errors), errors
+        invoice.refresh_from_db()
+        assert invoice.status == Invoice.Status.CANCELLED
+        assert invoice.credit_notes.count() == 1

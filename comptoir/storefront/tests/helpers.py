@@ -35,4 +35,7 @@ def add_to_cart(client, product, quantity=1, language="fr"):
 def review_fields(response):
     """The hidden fields of the review form, as the browser would send them back."""
     form = response.context["form"]
-    return {"checkout_token": form["checkout_token"].value(), "expected_total": str(form["expected_total"].value())}
+    return {
+        "checkout_token": form["checkout_token"].value(),
+        "expected_total": str(form["expected_total"].value()),
+    }

@@ -45,6 +45,9 @@ def details(request):
 
 
 def review(request):
+    placed = request.session.get(PLACED_KEY, {}).get(request.POST.get("checkout_token", ""))
+    if request.method == "POST" and placed:  # a second click or a refresh: show the order placed
+        return redirect("storefront:order_confirmation", token=placed)
     if refused := _refuse(request):
         return refused
     data = request.session.get(DETAILS_KEY)
@@ -72,9 +75,6 @@ def review(request):
 
 def _confirm(request, form, *, data, method, quote):
     posted_token = form.cleaned_data["checkout_token"]
-    placed = request.session.get(PLACED_KEY, {})
-    if posted_token in placed:  # a second click or a refresh: show the order already placed
-        return redirect("storefront:order_confirmation", token=placed[posted_token])
     if posted_token != request.session.get(TOKEN_KEY):
         messages.error(request, _("This confirmation form has expired. Check your order and confirm again."))
         return redirect("storefront:checkout_review")

@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from comptoir.payments.links import payment_url
+
 from ..selectors import order_for_customer, orders_of_user
 
 
@@ -17,13 +19,7 @@ def _order_or_404(token):
 
 def _payment_url(invoice) -> str | None:
     """The online payment page of an unpaid invoice, when the shop takes online payments."""
-    if invoice is None:
-        return None
-    try:
-        from comptoir.payments.links import payment_url
-    except ImportError:  # online payment links are optional
-        return None
-    return payment_url(invoice)
+    return payment_url(invoice) if invoice is not None else None
 
 
 def confirmation(request, token):

@@ -1,6 +1,8 @@
+import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from comptoir.paypal.reconciliation import reconcile_pending_checkouts
 
@@ -11,8 +13,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--minutes", type=int, default=5,
                             help="only attempts older than this many minutes (default 5)")
+        parser.add_argument("--every", type=int, default=0,
+                            help="keep running, one pass every this many seconds (Ctrl-C stops)")
 
-    def handle(self, *args, minutes, **options):
-        outcomes = reconcile_pending_checkouts(older_than=timedelta(minutes=minutes))
-        summary = ", ".join(f"{status}: {count}" for status, count in sorted(outcomes.items()))
-        self.stdout.write(summary or "Nothing to reconcile.")
+    def handle(self, *args, minutes, every, **options):
+        while True:
+            outcomes = reconcile_pending_checkouts(older_than=timedelta(minutes=minutes))
+            summary = ", ".join(f"{status}: {count}" for status, count in sorted(outcomes.items()))
+            self.stdout.write(summary or "Nothing to reconcile.")
+            if not every:
+                return
+            close_old_connections()
+            try:
+                time.sleep(every)
+            except KeyboardInterrupt:
+                return

@@ -1,0 +1,76 @@
+"""The message log: every email and SMS, filters, content, « Renvoyer » for a failed one."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from comptoir.notifications.models import Notification
+
+_keys = itertools.count()
+
+
+def make_notification(**overrides):
+    values = {"channel": "email", "template": "order_placed", "recipient": "marie@example.test",
+              "language": "fr", "subject": "Confirmation de votre commande 1001",
+              "body_text": "Merci pour votre commande.", "dedupe_key": f"test:{next(_keys)}"}
+    values.update(overrides)
+    return Notification.objects.create(**values)
+
+
+def test_log_lists_and_filters(owner_client):
+    make_notification(status="sent", attempts=1)
+    make_notification(channel="sms", recipient="+15145550177", subject="", template="merchant_new_order",
+                      status="failed", attempts=8, last_error="503 Service Unavailable")
+    url = reverse("configuration:notification_log")
+    html = owner_client.get(url).content.decode()
+    assert "marie@example.test" in html and "+15145550177" in html and "503 Service Unavailable" in html
+    assert [n.channel for n in owner_client.get(url, {"status": "failed"}).context["page"]] == ["sms"]
+    assert [n.status for n in owner_client.get(url, {"channel": "email"}).context["page"]] == ["sent"]
+
+
+def test_log_runs_constant_queries(owner_client):
+    make_notification()
+    url = reverse("configuration:notification_log")
+    with CaptureQueriesContext(connection) as few:
+        owner_client.get(url)
+    for _ in range(80):
+        make_notification(status="failed")
+    with CaptureQueriesContext(connection) as many:
+        page = owner_client.get(url).context["page"]
+    assert len(many) == len(few) and len(page) == 50
+
+
+def test_detail_shows_the_content(owner_client):
+    notification = make_notification(status="failed", last_error="Connection refused")
+    url = reverse("configuration:notification_detail", args=[notification.pk])
+    html = owner_client.get(url).content.decode()
+    assert "Confirmation de votre commande 1001" in html and "Merci pour votre commande." in html
+    assert "Connection refused" in html and "Renvoyer" in html
+
+
+def test_resend_a_failed_message_delivers_it(owner_client, smtp_server):
+    from comptoir.notifications.services import deliver_pending
+
+    notification = make_notification(status="failed", attempts=8, last_error="Connection refused")
+    response = owner_client.post(reverse("configuration:notification_resend", args=[notification.pk]))
+    assert response.status_code == 302
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == ("pending", 0)
+    deliver_pending()
+    notification.refresh_from_db()
+    assert notification.status == "sent"
+    assert [m["Subject"] for m in smtp_server.to("marie@example.test")] == [
+        "Confirmation de votre commande 1001"]
+
+
+@pytest.mark.parametrize("status", ["sent", "pending"])
+def test_resend_is_refused_unless_failed(owner_client, status):
+    notification = make_notification(status=status, attempts=1)
+    response = owner_client.post(reverse("configuration:notification_resend", args=[notification.pk]),
+                                 follow=True)
+    assert "Seul un message dont l&#x27;envoi a échoué peut être renvoyé." in response.content.decode()
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (status, 1)

@@ -1,0 +1,45 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from comptoir.core.testing import make_delivery_methods, make_shop, make_staff_user
+
+PASSWORD = "motdepasse-solide-42"
+
+
+@pytest.fixture
+def shop(db):
+    make_delivery_methods()
+    return make_shop(alert_email="marchand@delices.test")
+
+
+@pytest.fixture
+def merchant(db):
+    return make_staff_user(username="marchand", password=PASSWORD, first_name="Julie", last_name="Gagnon")
+
+
+@pytest.fixture
+def staff_client(client, merchant):
+    client.force_login(merchant)
+    return client
+
+
+@pytest.fixture
+def customer_user(db):
+    return get_user_model().objects.create_user(
+        username="marie", password=PASSWORD, email="marie.tremblay@example.test"
+    )
+
+
+@pytest.fixture
+def customer_client(client, customer_user):
+    client.force_login(customer_user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Tests run without ``collectstatic``: serve static files straight from the apps."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

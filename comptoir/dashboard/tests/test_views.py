@@ -1,0 +1,238 @@
+"""Back-office pages: lists, search, filters, refusals shown as messages with nothing changed."""
+
+import html
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from comptoir.core.testing import make_order, make_product
+from comptoir.customers.models import Customer
+from comptoir.invoicing.models import Invoice
+from comptoir.invoicing.services import issue_credit_note, issue_invoice
+from comptoir.notifications.models import Notification
+from comptoir.orders.models import Order
+from comptoir.payments.models import Payment
+from comptoir.payments.services import record_payment
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def text(response) -> str:
+    assert response.status_code == 200
+    return re.sub(r"\s+", " ", html.unescape(response.content.decode()))
+
+
+def numbers(response) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr id="order-(\d+)"', response.content.decode())]
+
+
+def test_order_list_columns_and_badges(staff_client, shop):
+    order = make_order(payment_method="cheque")
+    record_payment(issue_invoice(order), method="cheque")
+    page = text(staff_client.get(reverse("dashboard:order_list")))
+    row = re.search(rf'<tr id="order-{order.number}".*?</tr>', page).group(0)
+    for expected in [str(order.number), "Marie Tremblay", "128,77", "Chèque, mandat-poste ou virement",
+                     "Nouvelle", "Payée", "Payée — prête à compléter"]:
+        assert expected in row
+
+
+def test_order_list_filters_and_search(staff_client, shop):
+    first = make_order(email="alice@example.test")
+    second = make_order(email="bob@example.test", status="awaiting_payment")
+    Customer.objects.filter(email="bob@example.test").update(first_name="Robert", last_name="Lapointe")
+    paid = make_order(email="carole@example.test", status="awaiting_payment")
+    record_payment(issue_invoice(paid), method="cash")
+    url = reverse("dashboard:order_list")
+    assert numbers(staff_client.get(url)) == [paid.number, second.number, first.number]
+    assert numbers(staff_client.get(url, {"status": "awaiting_payment"})) == [paid.number, second.number]
+    assert numbers(staff_client.get(url, {"status": "ready"})) == [paid.number]
+    assert numbers(staff_client.get(url, {"q": str(first.number)})) == [first.number]
+    assert numbers(staff_client.get(url, {"q": f"#{second.number}"})) == [second.number]
+    assert numbers(staff_client.get(url, {"q": "BOB@example"})) == [second.number]
+    assert numbers(staff_client.get(url, {"q": "robert lapointe"})) == [second.number]
+    assert numbers(staff_client.get(url, {"q": "personne"})) == []
+    page = text(staff_client.get(url, {"status": "awaiting_payment"}))
+    assert re.search(r"En attente du paiement <span class=\"count\">2</span>", page)
+    assert re.search(r"Toutes <span class=\"count\">3</span>", page)
+
+
+def test_order_list_pagination(staff_client, shop):
+    template = make_order()
+    for n in range(60):
+        copy = Order.objects.get(pk=template.pk)
+        copy.pk, copy.number, copy.token = None, 5000 + n, None
+        copy.token = __import__("uuid").uuid4()
+        copy.save()
+    url = reverse("dashboard:order_list")
+    assert len(numbers(staff_client.get(url))) == 50
+    second = staff_client.get(url, {"page": 2})
+    assert len(numbers(second)) == 11
+    assert "Page 2 de 2" in text(second)
+    assert len(numbers(staff_client.get(url, {"page": "abc"}))) == 50
+
+
+def test_unknown_order_is_404(staff_client, shop):
+    assert staff_client.get(reverse("dashboard:order_detail", args=[999999])).status_code == 404
+
+
+def test_order_page_shows_everything(staff_client, shop):
+    order = make_order(payment_method="cheque")
+    Notification.objects.create(
+        channel="email", template="order_confirmation", recipient=order.email, subject="Votre commande",
+        body_text="Merci pour votre commande 1001.", reference=f"order:{order.pk}", dedupe_key="x",
+        status="failed", last_error="550 Boîte inexistante", attempts=3,
+    )
+    page = text(staff_client.get(reverse("dashboard:order_detail", args=[order.number])))
+    for expected in ["Marie Tremblay", "4567, avenue du Parc", "marie.tremblay@example.test", "514 555-0199",
+                     "Livraison à domicile", "Chèque, mandat-poste ou virement", "Faites votre chèque",
+                     "Sous-total", "TPS 5 %", "TVQ 9,975 %", "128,77", "Enregistrer",
+                     "Envoyer la confirmation de paiement", "Historique",
+                     "Courriel « Confirmation de commande » à marie.tremblay@example.test",
+                     "Échec", "550 Boîte inexistante", "Votre commande", "Merci pour votre commande 1001.",
+                     "3 tentatives"]:
+        assert expected in page, expected
+    # Payment confirmation is disabled while the invoice is unpaid.
+    assert re.search(r'<button type="submit" class="button" disabled[^>]*>Envoyer la confirmation', page)
+
+
+def test_refused_status_change_shows_the_reason_and_changes_nothing(staff_client, shop):
+    order = make_order(status="cancelled")
+    response = staff_client.post(
+        reverse("dashboard:order_change_status", args=[order.number]), {"status": "new"}, follow=True
+    )
+    assert "Une commande « Annulée » ne peut pas devenir « Nouvelle »." in text(response)
+    order.refresh_from_db()
+    assert order.status == "cancelled" and order.events.count() == 0
+
+
+def test_bad_status_value_is_refused(staff_client, shop):
+    order = make_order()
+    response = staff_client.post(
+        reverse("dashboard:order_change_status", args=[order.number]), {"status": "paid"}, follow=True
+    )
+    assert "Statut de la commande" in text(response)
+    order.refresh_from_db()
+    assert order.status == "new"
+
+
+def test_bad_line_input_is_refused(staff_client, shop):
+    order = make_order()
+    line = order.lines.get()
+    before = (line.quantity, line.unit_price_amount, order.total_amount)
+    for payload in [{"quantity": 0, "unit_price": "10"}, {"quantity": 1, "unit_price": "-5"},
+                    {"quantity": "x", "unit_price": "10"}, {"quantity": 1, "unit_price": "dix"}]:
+        response = staff_client.post(
+            reverse("dashboard:order_update_line", args=[order.number, line.pk]), payload, follow=True
+        )
+        assert response.status_code == 200
+        assert any(m.level_tag == "error" for m in response.context["messages"])
+    line.refresh_from_db()
+    order.refresh_from_db()
+    assert (line.quantity, line.unit_price_amount, order.total_amount) == before
+
+
+def test_add_line_refused_when_out_of_stock(staff_client, shop):
+    order = make_order()
+    product = make_product(name_fr="Savon lavande", stock=1)
+    response = staff_client.post(
+        reverse("dashboard:order_add_line", args=[order.number]), {"product": product.pk, "quantity": 5},
+        follow=True,
+    )
+    assert "Il ne reste que 1 en stock pour « Savon lavande »." in text(response)
+    assert order.lines.count() == 1
+    product.refresh_from_db()
+    assert product.stock == 1
+
+
+def test_line_of_another_order_is_404(staff_client, shop):
+    order, other = make_order(), make_order()
+    response = staff_client.post(
+        reverse("dashboard:order_remove_line", args=[order.number, other.lines.get().pk])
+    )
+    assert response.status_code == 404
+    assert other.lines.count() == 1
+
+
+def test_invoice_created_once(staff_client, shop):
+    order = make_order()
+    url = reverse("dashboard:invoice_create", args=[order.number])
+    staff_client.post(url)
+    response = staff_client.post(url, follow=True)
+    assert "Cette commande a déjà une facture." in text(response)
+    assert Invoice.objects.filter(order=order).count() == 1
+
+
+def test_cancelled_order_cannot_be_invoiced(staff_client, shop):
+    order = make_order(status="cancelled")
+    response = staff_client.post(reverse("dashboard:invoice_create", args=[order.number]), follow=True)
+    assert "annulée" in text(response)
+    assert not Invoice.objects.filter(order=order).exists()
+
+
+def test_invoice_editor_refusals_change_nothing(staff_client, shop):
+    order = make_order()
+    invoice = issue_invoice(order)
+    url = reverse("dashboard:invoice_edit", args=[order.number])
+    # A forged method is a form error.
+    response = staff_client.post(url, {"method": "bitcoin", "status": "paid"})
+    assert response.status_code == 200 and "bitcoin" in text(response)
+    # PayPal payments cannot be typed in by hand.
+    staff_client.post(url, {"method": "paypal", "status": "paid"})
+    assert Payment.objects.count() == 0
+    # « Non payée » on an unpaid invoice: nothing to do.
+    assert "aucun changement" in text(staff_client.post(url, {"method": "", "status": "unpaid"}, follow=True))
+    record_payment(invoice, method="cash")
+    # A paid invoice cannot be set back to unpaid here.
+    response = staff_client.post(url, {"method": "", "status": "unpaid"}, follow=True)
+    assert "note de crédit" in text(response)
+    invoice.refresh_from_db()
+    assert invoice.status == "paid" and Payment.objects.count() == 1
+
+
+def test_cancelled_invoice_takes_no_payment(staff_client, shop):
+    order = make_order()
+    invoice = issue_invoice(order)
+    issue_credit_note(invoice)
+    response = staff_client.post(
+        reverse("dashboard:invoice_edit", args=[order.number]), {"method": "cash", "status": "paid"}
+    )
+    assert "annulée" in text(response)
+    assert Payment.objects.count() == 0
+
+
+def test_invoice_list_shows_invoices_and_credit_notes(staff_client, shop):
+    order = make_order()
+    invoice = issue_invoice(order)
+    note = issue_credit_note(invoice, reason="Erreur")
+    page = text(staff_client.get(reverse("dashboard:invoice_list")))
+    assert invoice.reference in page and note.reference in page and "Annulée" in page
+    assert f"Actions pour la facture {invoice.reference}" in page
+    response = staff_client.get(reverse("dashboard:credit_note_pdf", args=[note.number]))
+    assert response["Content-Type"] == "application/pdf"
+    assert note.reference in response["Content-Disposition"]
+    searched = text(staff_client.get(reverse("dashboard:invoice_list"), {"q": invoice.reference}))
+    assert invoice.reference in searched
+
+
+def test_customers_accounts_and_guests(staff_client, shop):
+    make_order(email="invite@example.test")
+    user = get_user_model().objects.create_user("paul", email="paul@example.test", password="x" * 12)
+    Customer.objects.create(user=user, email="paul@example.test", first_name="Paul", last_name="Roy")
+    page = text(staff_client.get(reverse("dashboard:customer_list")))
+    assert "invite@example.test" in page and "Paul Roy" in page
+    assert "Invité" in page and "Client" in page
+    assert "Paul Roy" not in text(staff_client.get(reverse("dashboard:customer_list"), {"q": "invite"}))
+    guest = Customer.objects.get(email="invite@example.test")
+    detail = text(staff_client.get(reverse("dashboard:customer_detail", args=[guest.pk])))
+    assert "4567, avenue du Parc" in detail and str(guest.orders.get().number) in detail
+
+
+def test_back_office_in_english(staff_client, shop):
+    order = make_order()
+    page = text(staff_client.get(f"/en/gestion/commandes/{order.number}/"))
+    for expected in ["Orders", "Order status", "Save", "Send payment confirmation", "New", "GST 5%"]:
+        assert expected in page, expected

@@ -1,0 +1,129 @@
+"""The invoice email: the PDF attached, its total and status, and a payment link when unpaid.
+
+The PDF is rendered and stored before the transaction (rendering takes a moment and needs no
+lock); the outbox row and the timeline entry are then written together. The email itself is
+sent by the notification worker after commit.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from comptoir.notifications.models import Notification
+from comptoir.notifications.services import queue_notification
+from comptoir.orders.events import record_event
+from comptoir.orders.models import OrderEvent
+from comptoir.payments.links import payment_url
+from comptoir.payments.services import invoice_balance
+
+from .models import CreditNote, Invoice
+from .pdf import merchant_address_lines, render_credit_note_pdf, render_invoice_pdf
+
+
+def queue_invoice_email(invoice: Invoice, *, actor=None) -> Notification:
+    """Email ``invoice`` to its customer (the « flèche » menu of the invoice list, or the order)."""
+    invoice = Invoice.objects.select_related("order").get(pk=invoice.pk)
+    attachment = _store_pdf(invoice.reference, invoice.language, render_invoice_pdf(invoice))
+    link = payment_url(invoice) if invoice.status == Invoice.Status.UNPAID else None
+    context = _document_context(invoice)
+    context["invoice"].update(_payment_state(invoice))
+    context["payment_url"] = link or ""
+    with transaction.atomic():
+        notification = _queue(invoice, template="invoice", context=context, attachment=attachment)
+        record_event(
+            invoice.order, OrderEvent.Kind.INVOICE_SENT, actor=actor, invoice=invoice.reference,
+            recipient=invoice.customer_email, notification=notification.pk,
+            payment_link=bool(link),
+        )
+    return notification
+
+
+def queue_credit_note_email(credit_note: CreditNote, *, actor=None) -> Notification:
+    """Email a credit note to the customer of its invoice."""
+    credit_note = CreditNote.objects.select_related("invoice__order").get(pk=credit_note.pk)
+    invoice = credit_note.invoice
+    attachment = _store_pdf(credit_note.reference, invoice.language, render_credit_note_pdf(credit_note))
+    context = _document_context(invoice)
+    context["credit_note"] = {
+        "reference": credit_note.reference,
+        "issued_on": _long_date(credit_note.issued_at, invoice.language),
+        "total": str(credit_note.total_amount),
+        "reason": credit_note.reason,
+    }
+    with transaction.atomic():
+        notification = _queue(invoice, template="credit_note", context=context, attachment=attachment)
+        record_event(
+            invoice.order, OrderEvent.Kind.NOTE, actor=actor, credit_note_sent=credit_note.reference,
+            recipient=invoice.customer_email, notification=notification.pk,
+        )
+    return notification
+
+
+def _queue(invoice: Invoice, *, template: str, context: dict, attachment: dict) -> Notification:
+    merchant = invoice.merchant
+    return queue_notification(
+        channel=Notification.Channel.EMAIL, template=template, recipient=invoice.customer_email,
+        language=invoice.language, context=context,
+        # Each click on « envoyer » is a new email: the key is unique per send.
+        dedupe_key=f"{template}:{invoice.pk}:send:{uuid.uuid4().hex}",
+        reference=f"order:{invoice.order_id}", attachments=[attachment],
+        sender_name=merchant.get("trade_name") or merchant.get("legal_name", ""),
+        reply_to=merchant.get("email", ""),
+    )
+
+
+def _store_pdf(reference: str, language: str, pdf: bytes) -> dict:
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
+    path = default_storage.save(f"invoices/{reference}-{language}-{stamp}.pdf", ContentFile(pdf))
+    return {"filename": f"{reference}.pdf", "content_type": "application/pdf", "path": path}
+
+
+def _document_context(invoice: Invoice) -> dict:
+    """JSON data for the message templates (amounts as strings, dates already formatted)."""
+    order = invoice.order
+    with translation.override(invoice.language):
+        order_url = settings.SITE_URL + order.get_customer_url()
+    return {
+        "shop": _shop_data(invoice.merchant),
+        "customer": {"name": invoice.customer_name},
+        "order": {"number": order.number, "url": order_url},
+        "invoice": {
+            "reference": invoice.reference,
+            "issued_on": _long_date(invoice.issued_at, invoice.language),
+            "total": str(invoice.total_amount),
+            "currency": invoice.currency,
+        },
+    }
+
+
+def _payment_state(invoice: Invoice) -> dict:
+    order = invoice.order
+    return {
+        "status": invoice.status,
+        "paid_on": _long_date(invoice.paid_at, invoice.language) if invoice.paid_at else "",
+        "balance": str(invoice_balance(invoice)),
+        "payment_instructions": order.payment_instructions if invoice.status == Invoice.Status.UNPAID else "",
+    }
+
+
+def _shop_data(merchant: dict) -> dict:
+    """The merchant as the invoice states it, in the shape the shared email layout expects."""
+    legal_name, trade_name = merchant.get("legal_name", ""), merchant.get("trade_name", "")
+    return {
+        "legal_name": legal_name, "display_name": trade_name or legal_name,
+        "trade_name": trade_name if trade_name != legal_name else "",
+        "address": merchant_address_lines(merchant),
+        "phone": merchant.get("phone", ""), "email": merchant.get("email", ""),
+        "website": merchant.get("website", ""), "gst_number": merchant.get("gst_number", ""),
+        "qst_number": merchant.get("qst_number", ""),
+    }
+
+
+def _long_date(moment, language: str) -> str:
+    with translation.override(language):
+        return date_format(timezone.localtime(moment), "DATE_FORMAT")

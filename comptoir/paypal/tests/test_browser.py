@@ -1,0 +1,110 @@
+"""Seed flows A and C in Chromium: storefront or payment link → PayPal simulator → « Payée »."""
+
+import os
+import re
+from decimal import Decimal
+
+import pytest
+
+from comptoir.core.testing import make_delivery_methods, make_order, make_product, make_staff_user
+from comptoir.invoicing.models import Invoice
+from comptoir.orders.models import Order
+from comptoir.paypal.testing import enable_paypal
+
+# serialized_rollback keeps the tax rates that a migration seeds, which a flush would remove.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def shop_online(live_server, paypal_simulator, settings):
+    settings.SITE_URL = live_server.url
+    shop = enable_paypal()
+    make_delivery_methods()
+    return shop
+
+
+def merchant_login(page, live_server):
+    make_staff_user()
+    page.goto(f"{live_server.url}/fr/gestion/connexion/")
+    page.fill("input[name=username]", "marchand")
+    page.fill("input[name=password]", "motdepasse-solide-42")
+    page.click("button[type=submit]")
+
+
+def approve_on_simulator(page, screenshot: str):
+    page.wait_for_selector("text=Mode test — simulateur PayPal")
+    page.screenshot_as(screenshot)
+    page.get_by_role("button", name="Approuver le paiement").click()
+
+
+def test_flow_a_checkout_with_paypal(page, live_server, shop_online):
+    product = make_product(price_amount=Decimal("100.00"), stock=3, name_fr="Confiture de bleuets")
+    page.goto(f"{live_server.url}/fr/produit/{product.slug}/")
+    page.get_by_role("button", name="Ajouter au panier").click()
+    page.goto(f"{live_server.url}/fr/panier/")
+    page.get_by_role("link", name="Passer la commande").or_(
+        page.get_by_role("button", name="Passer la commande")).first.click()
+
+    page.fill("input[name=contact-email]", "marie.tremblay@example.test")
+    page.fill("input[name=contact-phone]", "514 555-0199")
+    for field, value in {"first_name": "Marie", "last_name": "Tremblay", "line1": "4567, avenue du Parc",
+                         "city": "Montréal", "postal_code": "H2V 4E7"}.items():
+        page.fill(f"input[name=billing-{field}]", value)
+    page.select_option("select[name=billing-province]", "QC")
+    page.get_by_label(re.compile("Cueillette en magasin")).check()
+    page.get_by_label("Carte de crédit via PayPal").check()
+    page.click("form.checkout-form button[type=submit]")
+    page.get_by_role("button", name="Confirmer ma commande").click()
+
+    # The payment page sends the payer straight on to PayPal (the simulator here).
+    approve_on_simulator(page, "paypal-flow-a-simulator")
+    page.wait_for_selector("text=Cette facture est payée")
+    page.screenshot_as("paypal-flow-a-paid")
+
+    order = Order.objects.get()
+    assert order.status == Order.Status.COMPLETED
+    assert order.invoice.status == Invoice.Status.PAID
+
+    merchant_login(page, live_server)
+    page.goto(f"{live_server.url}/fr/gestion/commandes/")
+    row = page.locator("tr", has_text=str(order.number))
+    assert "Complétée" in row.inner_text()
+    page.goto(f"{live_server.url}/fr/gestion/commandes/{order.number}/facture/")
+    assert "Payée" in page.inner_text("main")
+    page.screenshot_as("paypal-flow-a-dashboard-invoice")
+
+
+def test_flow_c_invoice_emailed_with_payment_link(page, live_server, shop_online, smtp_server):
+    from comptoir.invoicing.services import issue_invoice
+    from comptoir.notifications.services import deliver_pending
+
+    order = make_order(payment_method="", status="awaiting_payment", delivery_kind="pickup")
+    invoice = issue_invoice(order)
+
+    # « Factures » → arrow → send the invoice and its payment link by email.
+    merchant_login(page, live_server)
+    page.goto(f"{live_server.url}/fr/gestion/factures/")
+    page.locator(f"summary[aria-label*='{invoice.reference}']").click()
+    page.get_by_role("menuitem", name=re.compile("lien de paiement")).click()
+    deliver_pending()
+    [email] = smtp_server.to(order.email)
+    text = email.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"http://[^\s]+/fr/payer/[0-9a-f-]{36}/", text).group(0)
+
+    # The customer opens the link and pays on PayPal.
+    page.goto(link)
+    assert "Payer la facture" in page.inner_text("main")
+    page.screenshot_as("paypal-flow-c-payment-page")
+    page.get_by_role("button", name="Payer avec PayPal").click()
+    approve_on_simulator(page, "paypal-flow-c-simulator")
+    page.wait_for_selector("text=Cette facture est payée")
+
+    invoice.refresh_from_db()
+    order.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+    assert order.status == Order.Status.AWAITING_PAYMENT  # the merchant sets « Complétée »
+    page.goto(f"{live_server.url}/fr/gestion/commandes/{order.number}/facture/")
+    assert "Payée" in page.inner_text("main")
+    page.screenshot_as("paypal-flow-c-dashboard-invoice")

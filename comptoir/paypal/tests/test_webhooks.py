@@ -1,0 +1,260 @@
+"""PayPal webhooks: signature check, storage once, settlement in any order, concurrency."""
+
+import json
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from comptoir.invoicing.models import CreditNote, Invoice
+from comptoir.notifications.models import Notification
+from comptoir.orders.models import Order, OrderEvent
+from comptoir.payments.models import Payment
+from comptoir.paypal import client as paypal
+from comptoir.paypal.models import PayPalCheckout, WebhookEvent
+from comptoir.paypal.services import start_checkout
+from comptoir.paypal.simulator import make_event
+from comptoir.paypal.testing import enable_paypal, make_invoiced_order
+
+WEBHOOK_URL = "/paiements/paypal/webhook/"
+
+
+def started_checkout(**order_kwargs):
+    enable_paypal()
+    order, invoice = make_invoiced_order(**order_kwargs)
+    checkout = start_checkout(invoice, return_url="http://shop.test/r/", cancel_url="http://shop.test/c/",
+                              language="fr")
+    return order, invoice, checkout
+
+
+def captured_at_paypal(simulator, checkout) -> dict:
+    """The payer approved and PayPal captured, but Comptoir has not heard of it yet."""
+    simulator.approve(checkout.paypal_order_id)
+    answer = paypal.PayPalClient().capture_order(checkout.paypal_order_id, request_id="elsewhere")
+    return answer["purchase_units"][0]["payments"]["captures"][0]
+
+
+def post(client, simulator, event, headers=None):
+    headers = simulator.sign_event(event) if headers is None else headers
+    return client.post(WEBHOOK_URL, data=json.dumps(event), content_type="application/json",
+                       headers=headers)
+
+
+def payment_messages(order):
+    return sorted(Notification.objects.filter(reference=f"order:{order.pk}", template__startswith="payment")
+                  .values_list("template", flat=True))
+
+
+@pytest.mark.django_db
+def test_capture_completed_webhook_pays_the_invoice_once(client, paypal_simulator):
+    order, invoice, checkout = started_checkout()
+    capture = captured_at_paypal(paypal_simulator, checkout)
+    event = make_event("PAYMENT.CAPTURE.COMPLETED", capture)
+
+    assert post(client, paypal_simulator, event).status_code == 200
+    invoice.refresh_from_db()
+    order.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and order.status == Order.Status.COMPLETED
+    assert payment_messages(order) == ["payment_confirmation", "payment_received"]
+    assert WebhookEvent.objects.get().processed_at is not None
+
+    # The same event again, and a second event about the same capture: no-ops.
+    assert post(client, paypal_simulator, event).status_code == 200
+    assert post(client, paypal_simulator, make_event("PAYMENT.CAPTURE.COMPLETED", capture)).status_code == 200
+    assert Payment.objects.count() == 1
+    assert payment_messages(order) == ["payment_confirmation", "payment_received"]
+    assert order.events.filter(kind=OrderEvent.Kind.PAYMENT_RECORDED).count() == 1
+
+
+@pytest.mark.django_db
+def test_bad_signature_is_refused_and_changes_nothing(client, paypal_simulator):
+    order, invoice, checkout = started_checkout()
+    capture = captured_at_paypal(paypal_simulator, checkout)
+    event = make_event("PAYMENT.CAPTURE.COMPLETED", capture)
+    headers = paypal_simulator.sign_event(event)
+    forged = {**event, "resource": {**capture, "amount": {"currency_code": "CAD", "value": "1.00"}}}
+    events_before = order.events.count()
+
+    assert post(client, paypal_simulator, forged, headers=headers).status_code == 400
+    bad_signature = {**headers, "PAYPAL-TRANSMISSION-SIG": "Zm9yZ2Vk"}
+    assert post(client, paypal_simulator, event, headers=bad_signature).status_code == 400
+    assert post(client, paypal_simulator, event, headers={}).status_code == 400
+
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.UNPAID
+    assert not Payment.objects.exists() and not WebhookEvent.objects.exists()
+    assert order.events.count() == events_before
+    assert PayPalCheckout.objects.get().status == PayPalCheckout.Status.CREATED
+
+
+@pytest.mark.django_db
+def test_paypal_down_during_verification_asks_for_redelivery(client, paypal_simulator):
+    _order, invoice, checkout = started_checkout()
+    event = make_event("PAYMENT.CAPTURE.COMPLETED", captured_at_paypal(paypal_simulator, checkout))
+    headers = paypal_simulator.sign_event(event)
+    paypal_simulator.set_mode("fail")
+    assert post(client, paypal_simulator, event, headers=headers).status_code == 503
+    assert not WebhookEvent.objects.exists() and not Payment.objects.exists()
+    paypal_simulator.set_mode("normal")
+    assert post(client, paypal_simulator, event, headers=headers).status_code == 200
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+
+
+@pytest.mark.django_db
+def test_order_approved_webhook_captures_for_a_payer_who_never_came_back(client, paypal_simulator):
+    order, invoice, checkout = started_checkout(payment_method="cheque")
+    paypal_simulator.approve(checkout.paypal_order_id)
+    resource = paypal.PayPalClient().get_order(checkout.paypal_order_id)
+    assert post(client, paypal_simulator, make_event("CHECKOUT.ORDER.APPROVED", resource,
+                                                     resource_type="checkout-order")).status_code == 200
+    invoice.refresh_from_db()
+    order.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+    assert order.status == Order.Status.NEW  # a payment link leaves the status to the merchant
+    assert paypal_simulator.order(checkout.paypal_order_id)["status"] == "COMPLETED"
+
+
+@pytest.mark.django_db
+def test_denied_capture_leaves_the_invoice_unpaid_with_a_timeline_entry(client, paypal_simulator):
+    order, invoice, checkout = started_checkout()
+    capture = {**captured_at_paypal(paypal_simulator, checkout), "status": "DECLINED"}
+    assert post(client, paypal_simulator, make_event("PAYMENT.CAPTURE.DENIED", capture)).status_code == 200
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.UNPAID and not Payment.objects.exists()
+    assert order.events.get(kind=OrderEvent.Kind.PAYMENT_FAILED).data["code"] == "declined"
+    assert PayPalCheckout.objects.get().status == PayPalCheckout.Status.DECLINED
+
+
+def refund_event(simulator, capture, value):
+    resource = {
+        "id": "REF" + capture["id"][-8:], "status": "COMPLETED",
+        "amount": {"currency_code": "CAD", "value": value},
+        "invoice_id": capture["invoice_id"], "custom_id": capture["custom_id"],
+        "links": [{"rel": "up", "method": "GET",
+                   "href": f"{simulator.base_url}/v2/payments/captures/{capture['id']}"}],
+    }
+    return make_event("PAYMENT.CAPTURE.REFUNDED", resource, resource_type="refund")
+
+
+@pytest.mark.django_db
+def test_full_refund_issues_a_credit_note(client, paypal_simulator):
+    order, invoice, checkout = started_checkout()
+    capture = captured_at_paypal(paypal_simulator, checkout)
+    post(client, paypal_simulator, make_event("PAYMENT.CAPTURE.COMPLETED", capture))
+    refund = refund_event(paypal_simulator, capture, "114.98")
+    assert post(client, paypal_simulator, refund).status_code == 200
+    assert post(client, paypal_simulator, refund).status_code == 200  # duplicate: no-op
+
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.CANCELLED
+    assert CreditNote.objects.get(invoice=invoice).total_amount == Decimal("-114.98")
+    assert sorted(p.amount for p in invoice.payments.all()) == [Decimal("-114.98"), Decimal("114.98")]
+    note = order.events.get(kind=OrderEvent.Kind.NOTE, data__refund=refund["resource"]["id"])
+    assert note.data["full_refund"] is True
+
+
+@pytest.mark.django_db
+def test_partial_refund_is_recorded_without_a_credit_note(client, paypal_simulator):
+    order, invoice, checkout = started_checkout()
+    capture = captured_at_paypal(paypal_simulator, checkout)
+    post(client, paypal_simulator, make_event("PAYMENT.CAPTURE.COMPLETED", capture))
+    post(client, paypal_simulator, refund_event(paypal_simulator, capture, "14.98"))
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and not CreditNote.objects.exists()
+    assert invoice.payments.filter(amount=Decimal("-14.98")).count() == 1
+    assert order.events.get(kind=OrderEvent.Kind.NOTE, data__provider="paypal",
+                            data__full_refund=False)
+
+
+@pytest.mark.django_db
+def test_refund_arriving_before_the_capture_event(client, paypal_simulator):
+    order, invoice, checkout = started_checkout()
+    capture = captured_at_paypal(paypal_simulator, checkout)
+    post(client, paypal_simulator, refund_event(paypal_simulator, capture, "114.98"))
+    post(client, paypal_simulator, make_event("PAYMENT.CAPTURE.COMPLETED", capture))
+
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.CANCELLED
+    assert sorted(p.amount for p in invoice.payments.all()) == [Decimal("-114.98"), Decimal("114.98")]
+    assert CreditNote.objects.filter(invoice=invoice).count() == 1
+    assert payment_messages(order) == ["payment_confirmation", "payment_received"]
+
+
+@pytest.mark.django_db
+def test_unknown_event_types_are_stored_and_ignored(client, paypal_simulator):
+    enable_paypal()
+    event = make_event("CUSTOMER.DISPUTE.CREATED", {"id": "PP-D-1"})
+    assert post(client, paypal_simulator, event).status_code == 200
+    assert WebhookEvent.objects.get().result == "ignored CUSTOMER.DISPUTE.CREATED"
+
+
+def _in_threads(count, target):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(target())
+        except Exception as error:  # reported by the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_copies_of_a_webhook_at_once_give_one_payment(paypal_simulator):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    order, invoice, checkout = started_checkout()
+    event = make_event("PAYMENT.CAPTURE.COMPLETED", captured_at_paypal(paypal_simulator, checkout))
+    headers = paypal_simulator.sign_event(event)
+
+    results, errors = _in_threads(10, lambda: post(Client(), paypal_simulator, event, headers).status_code)
+    assert not errors and results == [200] * 10
+    assert Payment.objects.count() == 1
+    assert payment_messages(order) == ["payment_confirmation", "payment_received"]
+    assert WebhookEvent.objects.count() == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.COMPLETED
+    assert order.events.filter(kind=OrderEvent.Kind.STATUS_CHANGED).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_return_webhook_and_reconciliation_together_give_one_payment(paypal_simulator):
+    from datetime import timedelta
+
+    from comptoir.paypal.reconciliation import reconcile_pending_checkouts
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    order, invoice, checkout = started_checkout()
+    paypal_simulator.approve(checkout.paypal_order_id)
+    approved = make_event("CHECKOUT.ORDER.APPROVED",
+                          paypal.PayPalClient().get_order(checkout.paypal_order_id))
+    headers = paypal_simulator.sign_event(approved)
+    return_url = f"/fr/payer/{invoice.payment_token}/retour/?token={checkout.paypal_order_id}"
+    actions = [
+        lambda: Client().get(return_url).status_code,
+        lambda: post(Client(), paypal_simulator, approved, headers).status_code,
+        lambda: reconcile_pending_checkouts(older_than=timedelta(0)),
+    ] * 3
+    index = iter(range(len(actions)))
+    results, errors = _in_threads(len(actions), lambda: actions[next(index)]())
+    assert not errors, errors
+    assert Payment.objects.count() == 1
+    assert payment_messages(order) == ["payment_confirmation", "payment_received"]
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
