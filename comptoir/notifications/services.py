@@ -23,7 +23,7 @@ from comptoir.core.errors import DomainError
 from .channels.sms import normalize_phone_number
 from .delivery import deliver_notification, deliver_pending, sweep_stale_notifications
 from .models import Notification
-from .rendering import render_message
+from .rendering import RenderedMessage, render_message
 
 logger = logging.getLogger("comptoir.notifications")
 
@@ -60,7 +60,7 @@ def queue_notification(
     context = _json_data(context)
     if channel == Notification.Channel.SMS:
         recipient = normalize_phone_number(recipient)
-    rendered = render_message(channel=channel, template=template, language=language, context=context)
+    rendered, error = _render(channel=channel, template=template, language=language, context=context)
     with transaction.atomic():
         try:
             with transaction.atomic():  # a savepoint: a concurrent twin may win the unique key
@@ -70,11 +70,23 @@ def queue_notification(
                     subject=rendered.subject[:250], body_text=rendered.body_text,
                     body_html=rendered.body_html, reference=reference, dedupe_key=dedupe_key,
                     sender_name=sender_name[:200], reply_to=reply_to,
+                    **({"status": Notification.Status.FAILED, "last_error": error} if error else {}),
                 )
         except IntegrityError:
             return Notification.objects.get(dedupe_key=dedupe_key)
-        schedule_delivery(notification.pk)
+        if not error:
+            schedule_delivery(notification.pk)
     return notification
+
+
+def _render(**kwargs) -> tuple[RenderedMessage, str]:
+    """A broken message template must not undo the action that sends it (an order being placed):
+    the message is recorded as failed, visible to the merchant, and the action goes on."""
+    try:
+        return render_message(**kwargs), ""
+    except Exception as error:
+        logger.exception("Cannot render message %s", kwargs["template"])
+        return RenderedMessage("", "", ""), f"Rendering failed: {type(error).__name__}: {error}"
 
 
 def requeue_notification(notification: Notification) -> Notification:
@@ -83,12 +95,27 @@ def requeue_notification(notification: Notification) -> Notification:
         notification = Notification.objects.select_for_update().get(pk=notification.pk)
         if notification.status == Notification.Status.SENT:
             raise DomainError(_("This message was already delivered."), code="already_sent")
+        if not notification.body_text:  # its rendering had failed: render it again from the row
+            _render_again(notification)
         notification.status = Notification.Status.PENDING
         notification.attempts = 0
         notification.next_attempt_at = None
-        notification.save(update_fields=["status", "attempts", "next_attempt_at"])
+        notification.save()
         schedule_delivery(notification.pk)
     return notification
+
+
+def _render_again(notification: Notification) -> None:
+    rendered, error = _render(
+        channel=notification.channel, template=notification.template,
+        language=notification.language, context=notification.context,
+    )
+    if error:
+        raise DomainError(_("This message cannot be prepared: %(error)s") % {"error": error},
+                          code="rendering")
+    notification.subject = rendered.subject[:250]
+    notification.body_text = rendered.body_text
+    notification.body_html = rendered.body_html
 
 
 def schedule_delivery(notification_id: int, *, run_after: datetime | None = None) -> None:

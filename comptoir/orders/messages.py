@@ -110,6 +110,7 @@ def order_context(order: Order, shop: ShopSettings, language: str) -> dict:
     with translation.override(language):
         order_url = settings.SITE_URL + order.get_customer_url()
         placed_on = date_format(timezone.localtime(order.placed_at), "DATE_FORMAT")
+    invoice = _invoice_data(order, language)
     return {
         "shop": _shop_data(shop),
         "order": {
@@ -135,7 +136,11 @@ def order_context(order: Order, shop: ShopSettings, language: str) -> dict:
             for tax in order.taxes.all()
         ],
         "return_policy": shop.return_policy(language),
-        "invoice": _invoice_data(order, language),
+        "invoice": invoice,
+        # What the payment messages state: what was paid, else (no payment recorded yet) the total.
+        "payment_amount": (
+            invoice["paid_amount"] if invoice and invoice["has_payment"] else order.total_amount
+        ),
     }
 
 
@@ -177,6 +182,7 @@ def _invoice_data(order: Order, language: str) -> dict | None:
     return {
         "reference": invoice.reference, "status": invoice.status, "total_amount": invoice.total_amount,
         "paid_amount": paid if paid is not None else "0.00", "paid_on": paid_on,
+        "has_payment": last_payment is not None,
         "payment_method": last_payment.method if last_payment else "",
     }
 

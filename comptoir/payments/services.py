@@ -66,13 +66,13 @@ def record_payment(
             if existing is not None:
                 return existing
         amount = _checked_amount(locked, amount)
-        if method not in Payment.Method.values:
-            raise PaymentError(_("Choose a valid payment method."), code="invalid_method")
+        reference = _checked_details(method, reference)
         payment = Payment.objects.create(
             invoice=locked, method=method, amount=amount, currency=locked.currency,
             reference=reference, provider_reference=provider_reference or None, actor=actor,
         )
         if paid_total(locked) >= locked.total_amount:
+            # Only the status changes: the invoice's content stays as it was issued.
             locked.status = Invoice.Status.PAID
             locked.paid_at = timezone.now()
             locked.save(update_fields=["status", "paid_at"])
@@ -83,6 +83,19 @@ def record_payment(
         )
     invoice.status, invoice.paid_at = locked.status, locked.paid_at
     return payment
+
+
+def _checked_details(method: str, reference: str) -> str:
+    if method not in Payment.Method.values:
+        raise PaymentError(_("Choose a valid payment method."), code="invalid_method")
+    reference = (reference or "").strip()
+    max_length = Payment._meta.get_field("reference").max_length
+    if len(reference) > max_length:
+        raise PaymentError(
+            _("The reference may have at most %(count)s characters.") % {"count": max_length},
+            code="reference_too_long",
+        )
+    return reference
 
 
 def _checked_amount(invoice: Invoice, amount) -> Decimal:

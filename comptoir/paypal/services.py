@@ -249,7 +249,11 @@ def _after_payment(checkout: PayPalCheckout, payment: Payment, *, source: str) -
     if order.payment_method == Order.PaymentMethod.PAYPAL and order.status in (
         Order.Status.NEW, Order.Status.AWAITING_PAYMENT
     ):
-        change_order_status(order, to=Order.Status.COMPLETED, actor=None)
+        try:
+            with transaction.atomic():
+                change_order_status(order, to=Order.Status.COMPLETED, actor=None)
+        except DomainError as error:  # the payment stands; the merchant sets the status
+            logger.warning("Order %s not completed after its PayPal payment: %s", order.pk, error)
 
 
 # --- Failures --------------------------------------------------------------------------------
@@ -287,8 +291,10 @@ def _record_unsettled_return(checkout: PayPalCheckout, *, reason: str, source: s
     """The payer came back (or a check ran) but PayPal holds no capture: nothing is paid."""
     with transaction.atomic():
         locked = PayPalCheckout.objects.select_for_update().get(pk=checkout.pk)
-        if locked.status != Status.COMPLETED:
-            locked.last_error = f"not captured: {reason}"[:300]
+        error = f"not captured: {reason}"[:300]
+        # One timeline entry per distinct situation, however often the return URL is replayed.
+        if locked.status != Status.COMPLETED and locked.last_error != error:
+            locked.last_error = error
             locked.save(update_fields=["last_error", "updated_at"])
             record_event(locked.invoice.order, OrderEvent.Kind.PAYMENT_FAILED, provider="paypal",
                          code="not_captured", reason=timeline_text("not_captured"), detail=reason,

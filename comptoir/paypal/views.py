@@ -94,6 +94,9 @@ def _tell_outcome(request, checkout: PayPalCheckout) -> None:
     elif checkout.status == Status.PENDING:
         messages.info(request, _("PayPal is still processing your payment. You will receive a "
                                  "confirmation by email as soon as it is complete."))
+    elif checkout.status == Status.NEEDS_ATTENTION:
+        messages.warning(request, _("PayPal reported a payment that does not match this invoice. The shop "
+                                    "will check it and contact you; please do not pay again."))
     elif checkout.status == Status.DECLINED:
         messages.error(request, _("PayPal declined the payment. Nothing was charged: you can try "
                                   "again with another card or account."))

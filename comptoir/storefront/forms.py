@@ -28,6 +28,14 @@ def clean_phone_number(value: str) -> str:
     return f"{area} {exchange}-{number}"
 
 
+class PlainLabels:
+    """Labels sit above their fields: no « : » after them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class QuantityForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, initial=1)
 
@@ -36,7 +44,7 @@ class CartLineForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=MAX_QUANTITY)
 
 
-class ContactForm(forms.Form):
+class ContactForm(PlainLabels, forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
     phone = forms.CharField(label=_("Phone"), max_length=30)
 
@@ -44,7 +52,7 @@ class ContactForm(forms.Form):
         return clean_phone_number(self.cleaned_data["phone"])
 
 
-class AddressForm(forms.ModelForm):
+class AddressForm(PlainLabels, forms.ModelForm):
     class Meta:
         model = Address
         fields = ["first_name", "last_name", "company", "line1", "line2", "city", "province", "postal_code"]
@@ -88,7 +96,7 @@ class DeliveryMethodField(forms.ModelChoiceField):
         return f"{label} · {delay}" if delay else label
 
 
-class DeliveryPaymentForm(forms.Form):
+class DeliveryPaymentForm(PlainLabels, forms.Form):
     same_as_billing = forms.BooleanField(label=_("Ship to my billing address"), required=False, initial=True)
     delivery_method = DeliveryMethodField(
         label=_("Delivery method"), queryset=DeliveryMethod.objects.none(), widget=forms.RadioSelect,
@@ -116,7 +124,7 @@ class DeliveryPaymentForm(forms.Form):
         }
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PlainLabels, forms.Form):
     """The review step: the customer expressly confirms; may also create an account."""
 
     checkout_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -156,7 +164,7 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class EmailLoginForm(AuthenticationForm):
+class EmailLoginForm(PlainLabels, AuthenticationForm):
     """Customers log in with their email address (their username)."""
 
     username = forms.CharField(
@@ -168,7 +176,7 @@ class EmailLoginForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class SignupForm(forms.Form):
+class SignupForm(PlainLabels, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("Email"), max_length=254,

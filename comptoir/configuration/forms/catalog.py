@@ -111,8 +111,8 @@ class StockAdjustmentForm(forms.Form):
         label=_("Quantity to add (negative to remove)"), min_value=-1_000_000, max_value=1_000_000
     )
     reason = forms.ChoiceField(label=_("Reason"), choices=[
-        (StockMovement.Reason.RECEPTION.value, _("Goods received")),
         (StockMovement.Reason.ADJUSTMENT.value, _("Manual adjustment (count, loss, breakage)")),
+        (StockMovement.Reason.RECEPTION.value, _("Goods received")),
     ])
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -121,6 +121,13 @@ class StockAdjustmentForm(forms.Form):
         if change == 0:
             raise forms.ValidationError(_("Enter a quantity other than 0."))
         return change
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == StockMovement.Reason.RECEPTION and (data.get("change") or 0) < 0:
+            self.add_error("change", _("Goods received add units: to remove some, choose a manual "
+                                       "adjustment."))
+        return data
 
 
 class ProductFilterForm(forms.Form):

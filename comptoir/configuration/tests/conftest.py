@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from comptoir.configuration.permissions import OWNER_GROUP
@@ -18,6 +19,13 @@ def media_root(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def french_first():
+    """Each test starts in French: a request under /en/ leaves English active in the thread."""
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture

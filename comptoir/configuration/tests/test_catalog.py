@@ -102,6 +102,7 @@ def test_adjust_stock_with_a_reason(staff_client, staff):
     ({"change": "0", "reason": "adjustment"}, "Entrez une quantité différente de 0."),
     ({"change": "2", "reason": "sale"}, "Sélectionnez un choix valide"),
     ({"change": "abc", "reason": "reception"}, "Saisissez un nombre entier"),
+    ({"change": "-1", "reason": "reception"}, "pour en retirer, choisissez un ajustement manuel"),
 ])
 def test_refused_stock_adjustment_changes_nothing(staff_client, data, message):
     product = make_product(stock=3)

@@ -13,7 +13,7 @@ _keys = itertools.count()
 
 
 def make_notification(**overrides):
-    values = {"channel": "email", "template": "order_placed", "recipient": "marie@example.test",
+    values = {"channel": "email", "template": "order_confirmation", "recipient": "marie@example.test",
               "language": "fr", "subject": "Confirmation de votre commande 1001",
               "body_text": "Merci pour votre commande.", "dedupe_key": f"test:{next(_keys)}"}
     values.update(overrides)
@@ -22,11 +22,12 @@ def make_notification(**overrides):
 
 def test_log_lists_and_filters(owner_client):
     make_notification(status="sent", attempts=1)
-    make_notification(channel="sms", recipient="+15145550177", subject="", template="merchant_new_order",
+    make_notification(channel="sms", recipient="+15145550177", subject="", template="new_order",
                       status="failed", attempts=8, last_error="503 Service Unavailable")
     url = reverse("configuration:notification_log")
     html = owner_client.get(url).content.decode()
     assert "marie@example.test" in html and "+15145550177" in html and "503 Service Unavailable" in html
+    assert "Confirmation de commande" in html and "Alerte : nouvelle commande" in html
     assert [n.channel for n in owner_client.get(url, {"status": "failed"}).context["page"]] == ["sms"]
     assert [n.status for n in owner_client.get(url, {"channel": "email"}).context["page"]] == ["sent"]
 

@@ -88,3 +88,13 @@ def test_post_without_csrf_token_is_refused(owner, shop, client):
     response = csrf_client.post(reverse("configuration:delivery_create"), {"kind": "pickup"})
     assert response.status_code == 403
     assert not DeliveryMethod.objects.exists()
+
+
+def test_screens_speak_english_too(owner_client):
+    from django.utils import translation
+
+    with translation.override("en"):
+        url = reverse("configuration:settings")
+    assert url.startswith("/en/")
+    html = owner_client.get(url).content.decode()
+    assert "Allow payments with PayPal" in html and "Save" in html and "Delivery methods" in html

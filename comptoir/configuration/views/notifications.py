@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
@@ -13,6 +14,21 @@ from .. import selectors
 from ..permissions import owner_required
 
 PER_PAGE = 50
+MESSAGE_LABELS = {
+    "order_confirmation": _lazy("Order confirmation"),
+    "new_order": _lazy("New order alert"),
+    "payment_confirmation": _lazy("Payment confirmation"),
+    "payment_received": _lazy("Payment received alert"),
+    "payment_recorded": _lazy("Payment recorded alert"),
+    "invoice": _lazy("Invoice"),
+    "credit_note": _lazy("Credit note"),
+}
+
+
+def _with_labels(notifications):
+    for notification in notifications:
+        notification.label = MESSAGE_LABELS.get(notification.template, notification.template)
+    return notifications
 
 
 @owner_required
@@ -20,6 +36,7 @@ def notification_log(request):
     status, channel = request.GET.get("status", ""), request.GET.get("channel", "")
     notifications = selectors.filtered_notifications(status=status, channel=channel)
     page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _with_labels(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "configuration/notifications/log.html", {
@@ -31,7 +48,7 @@ def notification_log(request):
 
 @owner_required
 def notification_detail(request, pk):
-    notification = get_object_or_404(Notification, pk=pk)
+    notification = _with_labels([get_object_or_404(Notification, pk=pk)])[0]
     return render(request, "configuration/notifications/detail.html", {
         "nav": "settings", "tab": "notifications", "subtab": "log", "notification": notification,
     })

@@ -144,6 +144,13 @@ def test_flow_b_cheque(page, live_server, shop_data):
     assert {"payment_confirmation", "payment_recorded"} <= templates
     expect(page.locator(".timeline")).to_contain_text("Confirmation de paiement envoyée au client")
     page.screenshot_as("dashboard-commande-historique")
+    page.get_by_role("link", name="Lire").last.click()
+    expect(page.locator("dialog[open]")).to_contain_text("marchand@delices.test")
+    page.screenshot_as("dashboard-message")
+    page.locator("dialog[open]").get_by_role("button", name="Fermer").click()
+    page.set_viewport_size({"width": 820, "height": 1180})  # tablet
+    page.screenshot_as("dashboard-commande-tablette")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.locator("nav.sidebar").get_by_role("link", name="Clients").click()
     expect(page.get_by_role("heading", name="Clients")).to_be_visible()
@@ -181,7 +188,7 @@ def test_flow_d_store_terminal(page, live_server, shop_data):
     expect(page.get_by_text(f"Facture {invoice.reference} créée.")).to_be_visible()
     assert invoice.total_amount == order.total_amount
 
-    send_from_list(page, invoice, "Envoyer par courriel (avec lien de paiement)")
+    send_from_list(page, invoice, "Envoyer par courriel")
 
     open_orders(page)
     open_order(page, order)
@@ -198,11 +205,13 @@ def test_flow_d_store_terminal(page, live_server, shop_data):
     assert order.status == Order.Status.COMPLETED
 
 
-def test_flow_c_invoice_with_payment_link(page, live_server, shop_data):
+def test_flow_c_invoice_with_payment_link(page, live_server, shop_data, settings):
     from comptoir.payments.services import record_payment
 
+    settings.PAYPAL_CLIENT_ID, settings.PAYPAL_CLIENT_SECRET = "client-test", "secret-test"
     shop = shop_data["shop"]
     shop.order_details_only = True
+    shop.paypal_enabled = True
     shop.save()
     order = place_test_order([(shop_data["jam"], 3)], payment_method="")
     sign_in(page, live_server)
@@ -215,7 +224,8 @@ def test_flow_c_invoice_with_payment_link(page, live_server, shop_data):
     invoice = Invoice.objects.get(order=order)
 
     send_from_list(page, invoice, "Envoyer par courriel (avec lien de paiement)")
-    assert Notification.objects.filter(reference=f"order:{order.pk}", template="invoice").exists()
+    email = Notification.objects.get(reference=f"order:{order.pk}", template="invoice")
+    assert f"/payer/{invoice.payment_token}/" in email.body_text
 
     # The customer pays through the link (recorded by the online payment integration).
     record_payment(invoice, method="paypal", provider_reference="CAPTURE-C-1")

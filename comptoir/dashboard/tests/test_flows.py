@@ -230,8 +230,10 @@ def test_flow_d_store_terminal(client, merchant, products, shop):
     assert order.status == Order.Status.COMPLETED
 
 
-def test_flow_c_invoice_emailed_with_payment_link(client, merchant, products, shop):
+def test_flow_c_invoice_emailed_with_payment_link(client, merchant, products, shop, settings):
+    settings.PAYPAL_CLIENT_ID, settings.PAYPAL_CLIENT_SECRET = "client-test", "secret-test"
     shop.order_details_only = True
+    shop.paypal_enabled = True
     shop.save()
     order = place_test_order([(products["jam"], 4)], payment_method="")
 
@@ -255,6 +257,7 @@ def test_flow_c_invoice_emailed_with_payment_link(client, merchant, products, sh
     assert f"La facture {invoice.reference} est en route vers marie.tremblay@example.test." in text(response)
     email = Notification.objects.filter(reference=f"order:{order.pk}", recipient=order.email).latest("id")
     assert email.channel == "email" and email.attachments
+    assert f"/payer/{invoice.payment_token}/" in email.body_text
     assert order.events.filter(kind=OrderEvent.Kind.INVOICE_SENT).exists()
     # The timeline lists the invoice email.
     timeline = text(client.get(reverse("dashboard:order_detail", args=[order.number])))

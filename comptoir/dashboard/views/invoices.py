@@ -155,5 +155,13 @@ def invoice_list(request):
     page = paginate(request, selectors.invoice_list(search=search))
     return render(request, "dashboard/invoices/list.html", {
         "nav": "invoices", "page": page, "invoices": page.object_list, "search": search,
+        "payment_links": _payment_links_available(),
     })
+
+
+def _payment_links_available() -> bool:
+    """Whether an unpaid invoice's email carries an online payment link (PayPal is on)."""
+    from comptoir.paypal.services import paypal_available
+
+    return paypal_available()
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
 from comptoir.orders import selectors
-from comptoir.orders.models import Order, OrderLine
+from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.orders.services import (
     add_order_line,
     allowed_transitions,
@@ -81,10 +81,14 @@ def order_context(order: Order, **extra) -> dict:
 def order_detail(request, number: int):
     order = _order_or_404(number)
     product_search = request.GET.get("produit", "")[:100]
+    events = order.events.all()
     context = order_context(
         order,
         tab="order",
-        timeline=build_timeline(order.events.all(), selectors.order_notifications(order)),
+        timeline=build_timeline(events, selectors.order_notifications(order)),
+        confirmation_sent=next(
+            (e for e in events if e.kind == OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT), None
+        ),
         product_search=product_search,
         found_products=selectors.products_for_order(product_search),
     )

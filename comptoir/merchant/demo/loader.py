@@ -1,4 +1,6 @@
-"""Loads the demo shop. Every step is idempotent: running it again updates, never duplicates."""
+"""Loads the demo shop. Every step is idempotent: running it again creates only what is missing
+and never undoes what the merchant changed since (business information, catalogue, stock,
+delivery methods, password)."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,9 +30,12 @@ class DemoReport:
 
 
 def load_shop_settings() -> ShopSettings:
-    ShopSettings.objects.update_or_create(pk=1, defaults=SHOP)
+    """The demo business, unless the merchant already filled in their own."""
+    shop = ShopSettings.objects.filter(pk=1).first()
+    if shop is None or shop.legal_name in ("", "Comptoir"):  # absent, or never configured
+        ShopSettings.objects.update_or_create(pk=1, defaults=SHOP)
     shop = ShopSettings.load()
-    if not _file_exists(shop.logo):
+    if shop.legal_name == SHOP["legal_name"] and not _file_exists(shop.logo):
         shop.logo.save("logo.png", ContentFile(images.logo(SHOP["trade_name"])), save=True)
     return shop
 
@@ -56,7 +61,7 @@ def load_delivery_methods() -> dict[str, DeliveryMethod]:
 
 def load_catalogue(report: DemoReport) -> None:
     for position, demo in enumerate(CATEGORIES):
-        category, _created = Category.objects.update_or_create(
+        category, _created = Category.objects.get_or_create(
             slug=demo.slug,
             defaults={"name_fr": demo.name_fr, "name_en": demo.name_en, "position": position,
                       "description_fr": demo.description_fr, "description_en": demo.description_en,
@@ -73,10 +78,8 @@ def _load_product(category, demo, spec, position: int, report: DemoReport) -> Pr
               "name_en": name_en, "description_fr": description_fr,
               "description_en": description_en, "price_amount": Decimal(price),
               "position": position, "is_visible": True}
-    # Stock is set at creation only: a second run must not undo the sales made since the first.
-    product, _created = Product.objects.update_or_create(
-        sku=sku, defaults=values, create_defaults={**values, "stock": stock}
-    )
+    # Created once: a second run must not undo the merchant's edits nor the sales since the first.
+    product, _created = Product.objects.get_or_create(sku=sku, defaults={**values, "stock": stock})
     if not _file_exists(product.image):
         card = images.product_card(name_fr, demo.colour, demo.icon)
         product.image.save(f"{product.slug}.png", ContentFile(card), save=False)

@@ -25,6 +25,7 @@ def media_root(settings, tmp_path):
 
 
 def test_demo_shop_has_complete_valid_business_information():
+    ShopSettings.load()  # the unconfigured row a first page view creates
     load_demo_data(with_orders=False)
 
     shop = ShopSettings.load()
@@ -70,6 +71,8 @@ def test_loading_twice_changes_nothing_the_merchant_did():
     product = Product.objects.get(sku="CAF-001")
     Product.objects.filter(pk=product.pk).update(stock=3)  # sales since the first load
     DeliveryMethod.objects.filter(kind="shipped").update(fee_amount="15.00")
+    Product.objects.filter(sku="THE-001").update(price_amount="15.25", name_fr="Sencha de printemps")
+    ShopSettings.objects.filter(pk=1).update(phone="514 555-0111")
     owner = get_user_model().objects.get(username="marchand")
     owner.set_password("un-autre-mot-de-passe")
     owner.save()
@@ -84,6 +87,9 @@ def test_loading_twice_changes_nothing_the_merchant_did():
     product.refresh_from_db()
     assert product.stock == 3 and product.image.name == image_name
     assert str(DeliveryMethod.objects.get(kind="shipped").fee_amount) == "15.00"
+    tea = Product.objects.get(sku="THE-001")
+    assert (str(tea.price_amount), tea.name_fr) == ("15.25", "Sencha de printemps")
+    assert ShopSettings.load().phone == "514 555-0111"
     assert get_user_model().objects.get(username="marchand").check_password("un-autre-mot-de-passe")
 
 

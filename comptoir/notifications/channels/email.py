@@ -1,5 +1,6 @@
 """Email channel: Django's mail API (SMTP settings come from EMAIL_URL; console without it)."""
 
+import contextlib
 import smtplib
 from email.utils import formataddr, make_msgid, parseaddr
 
@@ -32,11 +33,15 @@ def send_email(notification) -> str:
         message.message()  # builds the MIME message: a malformed address fails here, for good
     except (ValueError, UnicodeError) as error:
         raise PermanentError(f"Invalid message: {error}") from error
+    connection = get_connection(fail_silently=False)
     try:
-        connection = get_connection(fail_silently=False)
         connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused as error:
-        raise PermanentError(f"Recipient refused: {error.recipients}") from error
+        detail = f"Recipient refused: {error.recipients}"
+        # 550 « no such user » is final; 450 « mailbox busy » or greylisting is worth a retry.
+        if all(code >= 500 for code, _reply in error.recipients.values()):
+            raise PermanentError(detail) from error
+        raise RetryableError(detail) from error
     except smtplib.SMTPResponseException as error:
         # 5xx replies are definitive; 4xx replies ask the client to try again later.
         detail = f"SMTP {error.smtp_code}: {error.smtp_error!r}"
@@ -45,6 +50,9 @@ def send_email(notification) -> str:
         raise RetryableError(detail) from error
     except (TimeoutError, smtplib.SMTPException, OSError) as error:  # server down, network
         raise RetryableError(f"{type(error).__name__}: {error}") from error
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            connection.close()  # also after an error in the middle of the SMTP dialogue
     return message.extra_headers.get("Message-ID", "")
 
 

@@ -16,7 +16,7 @@ def order_page_url(settings):
 
 
 class RefusingHandler:
-    """An SMTP server that refuses the mailbox nobody@…, like a real server for a bad address."""
+    """An SMTP server that refuses nobody@… for good (550) and busy@… for now (450)."""
 
     def __init__(self):
         self.messages = []
@@ -24,6 +24,8 @@ class RefusingHandler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("nobody@"):
             return "550 5.1.1 No such user"
+        if address.startswith("busy@"):
+            return "450 4.2.1 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -47,7 +47,13 @@ def test_the_order_confirmation_email(page, order):
 
 
 def test_the_merchant_and_payment_emails(page, order):
+    from comptoir.invoicing.services import issue_invoice
+    from comptoir.payments.models import Payment
+    from comptoir.payments.services import record_payment
+
     queue_order_placed_messages(order)
+    invoice = issue_invoice(order)
+    record_payment(invoice, method=Payment.Method.CHEQUE)
     queue_payment_confirmation_messages(order, event="recorded")
 
     show(page, Notification.objects.get(template="new_order"), "email-new-order-merchant-fr")
@@ -56,3 +62,6 @@ def test_the_merchant_and_payment_emails(page, order):
 
     show(page, Notification.objects.get(template="payment_confirmation"), "email-payment-confirmation-fr")
     assert page.inner_text("h1") == "Confirmation de paiement"
+    body = page.inner_text("body")
+    assert invoice.reference in body
+    assert "Chèque" in body

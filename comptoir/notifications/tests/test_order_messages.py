@@ -239,3 +239,26 @@ def test_the_payment_confirmation_states_the_payment_of_the_paid_invoice():
     assert f"Facture\u00a0: {invoice.reference}" in text
     assert "Mode de paiement\u00a0: Chèque" in text
     assert "Votre commande sera maintenant préparée et expédiée." in text
+
+
+def test_without_payment_method_the_customer_is_told_the_invoice_will_follow():
+    make_shop(order_details_only=True)
+    order = make_order(payment_method="")
+
+    queue_order_placed_messages(order)
+
+    text = confirmation_of(order).body_text
+    assert "Le marchand vous enverra la facture." in text
+    assert "Mode de paiement" not in text
+
+
+def test_a_payment_confirmation_without_recorded_payment_states_the_order_total():
+    make_shop(alert_payment_received="none")
+    order = make_order()
+
+    [confirmation] = queue_payment_confirmation_messages(order, event="received")
+
+    text = confirmation.body_text
+    assert f"votre paiement de {format_amount(order.total_amount, 'fr')} pour" in text
+    assert "Facture" not in text
+    assert "Mode de paiement" not in text

@@ -162,6 +162,17 @@ def test_a_refused_recipient_fails_at_once(refusing_smtp_server):
     assert "Recipient refused" in notification.last_error
 
 
+def test_a_temporarily_refused_recipient_is_retried(refusing_smtp_server):
+    notification = queue_test_email(recipient="busy@example.test")
+
+    assert deliver_pending() == 0
+
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.PENDING
+    assert notification.next_attempt_at is not None
+    assert "450" in notification.last_error
+
+
 def test_a_failed_message_can_be_sent_again(smtp_server):
     smtp_server.stop()
     notification = queue_test_email()
@@ -221,3 +232,26 @@ def test_the_sweep_enqueues_overdue_messages_again():
 
     task = DBTaskResult.objects.get()
     assert task.args_kwargs["args"] == [notification.pk]
+
+
+def test_a_message_that_cannot_be_rendered_is_recorded_as_failed_and_the_caller_goes_on(settings):
+    from comptoir.notifications.services import queue_notification
+
+    with transaction.atomic():
+        notification = queue_notification(
+            channel="email", template="no_such_message", recipient="client@example.test",
+            language="fr", context={}, dedupe_key="broken:1",
+        )
+        after = queue_test_email()  # the caller's transaction is still usable
+
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+    assert "TemplateDoesNotExist" in notification.last_error
+    assert after.status == Notification.Status.PENDING
+    assert [task.args_kwargs["args"] for task in DBTaskResult.objects.all()] == [[after.pk]]
+
+    with pytest.raises(DomainError):  # still cannot be rendered: nothing changes
+        requeue_notification(notification)
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+    assert DBTaskResult.objects.count() == 1

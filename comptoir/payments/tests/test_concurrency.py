@@ -98,7 +98,7 @@ def test_payment_and_cancellation_at_once_never_deadlock():
             return record_payment(Invoice.objects.get(pk=invoice.pk), method=Payment.Method.CASH)
 
         calls = iter([cancel, pay])
-        results, errors = run_together(lambda: next(calls)(), 2)
+        _results, errors = run_together(lambda calls=calls: next(calls)(), 2)
 
         assert all(isinstance(error, DomainError) for error in errors), errors
         invoice.refresh_from_db()

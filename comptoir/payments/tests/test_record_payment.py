@@ -126,3 +126,11 @@ def test_empty_provider_reference_is_stored_as_null(invoice):
     assert payment.provider_reference is None
     record_payment(invoice, **one_dollar)
     assert invoice.payments.count() == 2
+
+
+def test_too_long_reference_is_refused(invoice):
+    before = _state(invoice)
+    with translation.override("fr"), pytest.raises(DomainError) as error:
+        record_payment(invoice, method=Payment.Method.CHEQUE, reference="x" * 121)
+    assert str(error.value) == "La référence peut contenir au plus 120 caractères."
+    assert _state(invoice) == before

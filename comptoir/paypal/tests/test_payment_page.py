@@ -184,6 +184,9 @@ def test_return_without_approval_marks_nothing_paid(client, paypal_simulator):
     assert invoice.status == Invoice.Status.UNPAID and not Payment.objects.exists()
     event = order.events.get(kind=OrderEvent.Kind.PAYMENT_FAILED)
     assert event.data["code"] == "not_captured"
+    client.get(page_url(invoice) + f"retour/?token={paypal_order_id}")  # replayed: no second entry
+    assert order.events.filter(kind=OrderEvent.Kind.PAYMENT_FAILED).count() == 1
+    assert not Payment.objects.exists()
 
 
 def test_return_with_a_capture_for_another_amount_marks_nothing_paid(client, paypal_simulator):
@@ -194,7 +197,8 @@ def test_return_with_a_capture_for_another_amount_marks_nothing_paid(client, pay
     # Someone altered the PayPal order: the capture is for $1.00.
     paypal_simulator.order(paypal_order_id)["purchase_units"][0]["amount"]["value"] = "1.00"
     paypal_simulator.approve(paypal_order_id)
-    client.get(page_url(invoice) + f"retour/?token={paypal_order_id}")
+    answer = client.get(page_url(invoice) + f"retour/?token={paypal_order_id}", follow=True)
+    assert "ne pas payer de nouveau" in answer.content.decode()
     invoice.refresh_from_db()
     order.refresh_from_db()
     assert invoice.status == Invoice.Status.UNPAID and not Payment.objects.exists()

@@ -75,3 +75,13 @@ def test_paypal_status_for_the_settings_page(paypal_simulator, settings):
     assert paypal_status()["mode"] == "live"
     settings.PAYPAL_CLIENT_SECRET = ""
     assert paypal_status()["configured"] is False
+
+
+def test_the_reconciliation_task_settles_like_the_command(paypal_simulator):
+    from comptoir.paypal.tasks import reconcile_paypal_task
+
+    _order, invoice, checkout = started_checkout()
+    paypal_simulator.approve(checkout.paypal_order_id)
+    assert reconcile_paypal_task.call() == {"completed": 1}
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
