@@ -33,7 +33,8 @@ def main() -> None:
     import django
 
     django.setup()
-    print(f"Machine: {common.machine_description()}, {common.postgres_version()}")
+    print(f"Machine: {common.machine_description()}, {common.postgres_version()}, "
+          f"{common.load_average()} at the start")
     from seed import seed_orders
 
     from comptoir.orders.models import Order
@@ -150,3 +151,4 @@ def measure_pdf() -> None:
 
 if __name__ == "__main__":
     main()
+    print(f"\n({common.load_average()} at the end)")

@@ -167,3 +167,8 @@ class QueryCounter:
 
     def __exit__(self, *exc):
         self._context.__exit__(*exc)
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average: other work competing for the 2 cores skews figures."""
+    return f"load average {os.getloadavg()[0]:.1f}"

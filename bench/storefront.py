@@ -45,7 +45,8 @@ def main() -> None:
     import django
 
     django.setup()
-    print(f"Machine: {common.machine_description()}, {common.postgres_version()}")
+    print(f"Machine: {common.machine_description()}, {common.postgres_version()}, "
+          f"{common.load_average()} at the start")
     product, category, method_pk = prepare_catalogue()
     product_path = f"{LANGUAGE_PREFIX}/produit/{product.slug}/"
     category_path = f"{LANGUAGE_PREFIX}/categorie/{category.slug}/"
@@ -245,3 +246,4 @@ def check_oversell(base_url: str, method_pk: int, customers: int) -> None:
 
 if __name__ == "__main__":
     main()
+    print(f"\n({common.load_average()} at the end)")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -222,13 +222,21 @@ def _create_order(shop, quote: Quote, *, customer, email, phone, language, billi
 
 
 def _write_lines(order: Order, items: list[CartItem], *, actor) -> None:
-    for position, item in enumerate(items):
-        product = item.product
-        OrderLine.objects.create(
-            order=order, product=product, sku=product.sku, name_fr=product.name_fr,
-            name_en=product.name_en, unit_price_amount=product.price_amount, quantity=item.quantity,
-            is_taxable=product.is_taxable, line_total_amount=item.line_total_amount, position=position,
+    """Snapshot lines, stock decrements and stock movements: a fixed number of queries."""
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order, product=item.product, sku=item.product.sku, name_fr=item.product.name_fr,
+            name_en=item.product.name_en, unit_price_amount=item.product.price_amount,
+            quantity=item.quantity, is_taxable=item.product.is_taxable,
+            line_total_amount=item.line_total_amount, position=position,
         )
-        Product.objects.filter(pk=product.pk).update(stock=F("stock") - item.quantity)
-        StockMovement.objects.create(product=product, change=-item.quantity, reason=StockMovement.Reason.SALE,
-                                     order_number=order.number, actor=actor)
+        for position, item in enumerate(items)
+    )
+    taken = Case(*(When(pk=item.product.pk, then=Value(item.quantity)) for item in items),
+                 output_field=IntegerField())
+    Product.objects.filter(pk__in=[item.product.pk for item in items]).update(stock=F("stock") - taken)
+    StockMovement.objects.bulk_create(
+        StockMovement(product=item.product, change=-item.quantity, reason=StockMovement.Reason.SALE,
+                      order_number=order.number, actor=actor)
+        for item in items
+    )

@@ -13,7 +13,8 @@ from .permissions import OWNER_GROUP
 
 
 def paypal_status() -> dict:
-    """{"configured": bool, "mode": "live" | "sandbox" | "simulator"} for the « Paiements » tab.
+    """{"configured": bool, "mode": "live" | "sandbox" | "simulator", "webhook_configured": bool}
+    for the « Paiements » tab.
 
     Asks the PayPal app when it is installed; otherwise reads the credentials from settings.
     """
@@ -24,10 +25,11 @@ def paypal_status() -> dict:
         if not isinstance(status, dict):
             status = {"configured": getattr(status, "configured", False),
                       "mode": getattr(status, "mode", "")}
-        return {"configured": bool(status.get("configured")), "mode": status.get("mode") or ""}
+        return {"configured": bool(status.get("configured")), "mode": status.get("mode") or "",
+                "webhook_configured": bool(status.get("webhook_configured"))}
     configured = bool(settings.PAYPAL_CLIENT_ID and settings.PAYPAL_CLIENT_SECRET)
     mode = "simulator" if settings.PAYPAL_API_BASE else settings.PAYPAL_MODE
-    return {"configured": configured, "mode": mode}
+    return {"configured": configured, "mode": mode, "webhook_configured": bool(settings.PAYPAL_WEBHOOK_ID)}
 
 
 def filtered_products(*, q: str = "", category=None, visibility: str = "", stock: str = ""):

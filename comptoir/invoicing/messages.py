@@ -5,6 +5,7 @@ lock); the outbox row and the timeline entry are then written together. The emai
 sent by the notification worker after commit.
 """
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from comptoir.notifications.models import Notification
 from comptoir.notifications.services import queue_notification
@@ -57,9 +59,13 @@ def queue_credit_note_email(credit_note: CreditNote, *, actor=None) -> Notificat
     }
     with transaction.atomic():
         notification = _queue(invoice, template="credit_note", context=context, attachment=attachment)
+        # The timeline has no kind for this; a note in the language of the person sending it.
+        text = _("Credit note %(reference)s sent by email to %(recipient)s") % {
+            "reference": credit_note.reference, "recipient": invoice.customer_email,
+        }
         record_event(
-            invoice.order, OrderEvent.Kind.NOTE, actor=actor, credit_note_sent=credit_note.reference,
-            recipient=invoice.customer_email, notification=notification.pk,
+            invoice.order, OrderEvent.Kind.NOTE, actor=actor, text=text,
+            credit_note=credit_note.reference, notification=notification.pk,
         )
     return notification
 
@@ -78,8 +84,10 @@ def _queue(invoice: Invoice, *, template: str, context: dict, attachment: dict) 
 
 
 def _store_pdf(reference: str, language: str, pdf: bytes) -> dict:
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
-    path = default_storage.save(f"invoices/{reference}-{language}-{stamp}.pdf", ContentFile(pdf))
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    # An unguessable part: media files may be served by URL, and an invoice is personal data.
+    name = f"invoices/{reference}-{language}-{stamp}-{secrets.token_hex(16)}.pdf"
+    path = default_storage.save(name, ContentFile(pdf))
     return {"filename": f"{reference}.pdf", "content_type": "application/pdf", "path": path}
 
 

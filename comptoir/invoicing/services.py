@@ -124,13 +124,13 @@ def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "") -> Cred
             number=Sequence.next_value("credit_note"),
             issued_at=timezone.now(),
             reason=reason,
-            subtotal_amount=-locked.subtotal_amount,
-            shipping_amount=-locked.shipping_amount,
-            insurance_amount=-locked.insurance_amount,
-            tax_total=-locked.tax_total,
-            total_amount=-locked.total_amount,
+            subtotal_amount=_negated(locked.subtotal_amount),
+            shipping_amount=_negated(locked.shipping_amount),
+            insurance_amount=_negated(locked.insurance_amount),
+            tax_total=_negated(locked.tax_total),
+            total_amount=_negated(locked.total_amount),
             taxes=[
-                {"code": tax.code, "rate": str(tax.rate.normalize()), "amount": str(-tax.amount)}
+                {"code": tax.code, "rate": str(tax.rate.normalize()), "amount": str(_negated(tax.amount))}
                 for tax in locked.taxes.all()
             ],
             issued_by=actor,
@@ -144,6 +144,10 @@ def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "") -> Cred
         )
     invoice.status = locked.status
     return credit_note
+
+
+def _negated(amount):
+    return -amount if amount else amount  # no « -0.00 »
 
 
 def _check_can_credit(invoice: Invoice, reason: str) -> None:

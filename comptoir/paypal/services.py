@@ -227,7 +227,7 @@ def _record(checkout: PayPalCheckout, capture: paypal.Capture) -> tuple[Payment,
     Order.objects.select_for_update().get(pk=invoice.order_id)
     existed = Payment.objects.filter(provider_reference=capture.id).exists()
     payment = record_payment(invoice, method=Payment.Method.PAYPAL, amount=capture.amount,
-                             reference=f"PayPal {capture.id}", provider_reference=capture.id)
+                             reference=capture.id, provider_reference=capture.id)
     return payment, not existed
 
 

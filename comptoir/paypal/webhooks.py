@@ -129,7 +129,7 @@ def record_refund(checkout: PayPalCheckout, *, refund_id: str, amount: Decimal) 
             return "refund already recorded"
         invoice = Invoice.objects.select_for_update().get(pk=locked.invoice_id)
         Payment.objects.create(invoice=invoice, method=Payment.Method.PAYPAL, amount=-amount,
-                               currency=invoice.currency, reference=f"PayPal refund {refund_id}",
+                               currency=invoice.currency, reference=refund_id,
                                provider_reference=refund_id)
         refunded = -sum(p.amount for p in invoice.payments.filter(method=Payment.Method.PAYPAL,
                                                                    amount__lt=0))

@@ -15,7 +15,7 @@ from comptoir.core.errors import OutOfStock
 from comptoir.core.testing import make_delivery_methods, make_product, make_shop
 from comptoir.orders.models import Order
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

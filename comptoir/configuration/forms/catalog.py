@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from comptoir.catalog.models import Category, Product, StockMovement
 
 from ..services import unique_slug
-from .common import check_not_negative, clean_image, image_field
+from .common import MoneyField, check_not_negative, clean_image, image_field
 
 BILINGUAL_LABELS = {
     "name_fr": _("Name (French)"), "name_en": _("Name (English)"),
@@ -78,6 +78,7 @@ class ProductForm(forms.ModelForm):
                   "is_taxable": _("Taxable")}
         widgets = {"description_fr": forms.Textarea(attrs={"rows": 4}),
                    "description_en": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"price_amount": MoneyField}
         error_messages = {"sku": {"unique": _("Another product already uses this SKU.")},
                           "slug": {"unique": _("Another product already uses this address.")}}
 

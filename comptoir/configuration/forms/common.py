@@ -30,3 +30,22 @@ def check_not_negative(value, message):
     if value is not None and value < Decimal("0"):
         raise forms.ValidationError(message, code="negative")
     return value
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in CAD that also accepts the French decimal comma (« 12,50 ») and spaces."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u00a0", "").replace(" ", "").replace("$", "").replace(",", ".")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return {"inputmode": "decimal"}  # no min/step: the browser must not refuse « 12,50 »

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.shipping.models import DeliveryMethod
 
-from .common import check_not_negative
+from .common import MoneyField, check_not_negative
 
 
 class DeliveryMethodForm(forms.ModelForm):
@@ -28,6 +28,7 @@ class DeliveryMethodForm(forms.ModelForm):
             "kind": _("A store pickup asks for no shipping address; taxes then follow the "
                       "store's province."),
         }
+        field_classes = {"fee_amount": MoneyField, "free_shipping_threshold_amount": MoneyField}
         widgets = {"description_fr": forms.Textarea(attrs={"rows": 3}),
                    "description_en": forms.Textarea(attrs={"rows": 3})}
 

@@ -9,7 +9,7 @@ from comptoir.merchant.models import AlertChannel, ShopSettings
 
 from ..selectors import paypal_status
 from ..validators import normalize_mobile_e164, normalize_phone
-from .common import check_not_negative, clean_image, image_field
+from .common import MoneyField, check_not_negative, clean_image, image_field
 
 PST_PROVINCES = [(Province.BC.value, Province.BC.label), (Province.MB.value, Province.MB.label),
                  (Province.SK.value, Province.SK.label)]
@@ -47,6 +47,7 @@ class PaymentSettingsForm(forms.ModelForm):
                 "Shown to the customer after ordering: payee, address, bank details."
             ),
         }
+        field_classes = {"insurance_fee_amount": MoneyField}
         widgets = {
             "cheque_instructions_fr": forms.Textarea(attrs={"rows": 4}),
             "cheque_instructions_en": forms.Textarea(attrs={"rows": 4}),

@@ -133,3 +133,47 @@ def test_products_created_and_stock_adjusted(page, live_server, shop_with_produc
     page.get_by_role("button", name="Filtrer").click()
     expect(page.locator("table.table tbody tr")).to_have_count(1)
     page.screenshot_as("produits-liste-recherche")
+    page.locator("nav.sidebar").get_by_role("link", name="Catégories").click()
+    page.get_by_role("button", name="Masquer").first.click()
+    expect(page.get_by_text("est masqué dans la boutique")).to_be_visible()
+    page.screenshot_as("categories-liste")
+
+
+def test_alert_settings_and_resending_a_failed_message(page, live_server, shop_with_product):
+    from comptoir.notifications.models import Notification
+
+    failed = Notification.objects.create(
+        channel="sms", template="new_order", recipient="+15145550177", subject="",
+        body_text="Nouvelle commande 1001", dedupe_key="browser:1", status="failed", attempts=8,
+        last_error="503 Service Unavailable")
+    sign_in(page, live_server)
+    open_payments(page)
+    page.locator("nav.config-tabs").get_by_role("link", name="Notifications").click()
+    page.get_by_label("Numéro de cellulaire pour les alertes").fill("(514) 555-0177")
+    page.get_by_role("group", name="Nouvelle commande").get_by_label("Les deux").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Les modifications ont été enregistrées.")).to_be_visible()
+    shop = ShopSettings.load()
+    assert (shop.alert_mobile, shop.alert_new_order) == ("+15145550177", "both")
+    page.screenshot_as("configuration-notifications")
+    page.locator("nav.config-tabs").get_by_role("link", name="Type de livraison").click()
+    page.get_by_role("button", name="Monter Livraison locale").click()
+    page.get_by_role("link", name="Livraison locale").click()
+    page.get_by_label("Frais (CAD)").fill("-2")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Les frais ne peuvent pas être négatifs.")).to_be_visible()
+    page.get_by_label("Frais (CAD)").fill("7,50")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Le type de livraison Livraison locale a été enregistré.")).to_be_visible()
+    page.screenshot_as("configuration-type-de-livraison")
+    page.locator("nav.config-tabs").get_by_role("link", name="Notifications").click()
+    page.get_by_role("link", name="Journal des messages").click()
+    page.get_by_label("État").select_option("failed")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_text("503 Service Unavailable")).to_be_visible()
+    page.screenshot_as("configuration-journal-des-messages")
+    page.locator("table.table tbody a").first.click()
+    page.get_by_role("button", name="Renvoyer").click()
+    expect(page.get_by_text("Le message à +15145550177 sera renvoyé.")).to_be_visible()
+    failed.refresh_from_db()
+    assert failed.status == "pending" and failed.attempts == 0

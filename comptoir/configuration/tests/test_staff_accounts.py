@@ -71,3 +71,24 @@ def test_last_owner_cannot_be_deactivated(owner_client, owner, django_user_model
         set_staff_active(owner, active=False, actor=other_owner)
     owner.refresh_from_db()
     assert owner.is_active
+
+
+def test_list_runs_constant_queries(owner_client, owner, staff, django_user_model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("configuration:staff_list")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for number in range(15):
+        user = django_user_model.objects.create_user(f"employe{number}", is_staff=True)
+        if number % 2:
+            user.groups.add(*owner.groups.all())
+    assert queries() == few > 0
+    html = owner_client.get(url).content.decode()
+    assert html.count("<td>Propriétaire</td>") == 8

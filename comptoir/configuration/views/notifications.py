@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
@@ -15,13 +15,13 @@ from ..permissions import owner_required
 
 PER_PAGE = 50
 MESSAGE_LABELS = {
-    "order_confirmation": _lazy("Order confirmation"),
-    "new_order": _lazy("New order alert"),
-    "payment_confirmation": _lazy("Payment confirmation"),
-    "payment_received": _lazy("Payment received alert"),
-    "payment_recorded": _lazy("Payment recorded alert"),
-    "invoice": _lazy("Invoice"),
-    "credit_note": _lazy("Credit note"),
+    "order_confirmation": gettext_lazy("Order confirmation"),
+    "new_order": gettext_lazy("New order alert"),
+    "payment_confirmation": gettext_lazy("Payment confirmation"),
+    "payment_received": gettext_lazy("Payment received alert"),
+    "payment_recorded": gettext_lazy("Payment recorded alert"),
+    "invoice": gettext_lazy("Invoice"),
+    "credit_note": gettext_lazy("Credit note"),
 }
 
 

@@ -11,14 +11,15 @@ from ..permissions import owner_required
 from ..selectors import paypal_status
 
 
-def _edit_settings(request, *, form_class, template: str, tab: str, extra=None):
+def _edit_settings(request, *, form_class, template: str, tab: str, extra=None, for_new_orders=True):
     shop = ShopSettings.load()
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, instance=shop)
         if form.is_valid():
             # Only this tab's fields are written, so two tabs saved at once do not undo each other.
             form.save(commit=False).save(update_fields=[*form.Meta.fields, "updated_at"])
-            messages.success(request, _("The changes have been saved. They apply to new orders."))
+            messages.success(request, _("The changes have been saved. They apply to new orders.")
+                             if for_new_orders else _("The changes have been saved."))
             return redirect(request.path)
     else:
         form = form_class(instance=shop)
@@ -47,4 +48,5 @@ def notification_settings(request):
     return _edit_settings(
         request, form_class=NotificationSettingsForm,
         template="configuration/settings/notifications.html", tab="notifications",
+        for_new_orders=False,
     )

@@ -194,3 +194,11 @@ def test_warm_render_time_is_reported(shop):
     wall_ms = (time.perf_counter() - wall) / 5 * 1000
     cpu_ms = (time.process_time() - cpu) / 5 * 1000
     print(f"\nwarm invoice PDF render: {wall_ms:.0f} ms elapsed, {cpu_ms:.0f} ms CPU")
+
+
+@pytest.mark.parametrize(("page_size", "points"), [(None, (612, 792)), ("a4", (595, 842))])
+def test_letter_by_default_a4_on_request(shop, settings, page_size, points):
+    if page_size:
+        settings.INVOICE_PAGE_SIZE = page_size
+    box = PdfReader(io.BytesIO(render_invoice_pdf(quebec_invoice("fr")))).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == points

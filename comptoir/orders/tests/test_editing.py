@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from comptoir.catalog.models import Product, StockMovement
 from comptoir.core.errors import DomainError, NotEditable, OutOfStock
@@ -80,9 +81,9 @@ def test_adding_the_same_product_adds_to_its_line(order, coffee, merchant):
 
 def test_add_more_than_in_stock_is_refused(order, jam, merchant):
     before = _state(order)
-    with pytest.raises(OutOfStock) as refused:
+    with translation.override("fr"), pytest.raises(OutOfStock) as refused:
         add_order_line(order, product=jam, quantity=4, actor=merchant)
-    assert "Confiture" in str(refused.value)
+    assert str(refused.value) == "Il ne reste que 3 en stock pour « Confiture »."
     assert _state(order) == before
 
 

@@ -47,7 +47,7 @@ def merchant_login(page, live_server):
     page.goto(f"{live_server.url}/fr/gestion/connexion/")
     page.fill("input[name=username]", "marchand")
     page.fill("input[name=password]", "motdepasse-solide-42")
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Se connecter").click()
 
 
 def approve_on_simulator(page, screenshot: str):
@@ -72,7 +72,7 @@ def test_flow_a_checkout_with_paypal(page, live_server, shop_online):
     page.select_option("select[name=billing-province]", "QC")
     page.get_by_label(re.compile("Cueillette en magasin")).check()
     page.get_by_label("Carte de crédit via PayPal").check()
-    page.click("form.checkout-form button[type=submit]")
+    page.get_by_role("button", name="Vérifier ma commande").click()
     page.get_by_role("button", name="Confirmer ma commande").click()
 
     # The payment page sends the payer straight on to PayPal (the simulator here).
@@ -90,12 +90,14 @@ def test_flow_a_checkout_with_paypal(page, live_server, shop_online):
                   .values_list("template", flat=True)) == ["payment_confirmation", "payment_received"]
 
     merchant_login(page, live_server)
-    page.goto(f"{live_server.url}/fr/gestion/commandes/")
+    page.get_by_role("link", name="Commandes").first.click()
     row = page.locator("tr", has_text=str(order.number))
     assert "Complétée" in row.inner_text()
     page.goto(f"{live_server.url}/fr/gestion/commandes/{order.number}/facture/")
     assert "Payée" in page.inner_text("main")
     page.screenshot_as("paypal-flow-a-dashboard-invoice")
+    page.goto(f"{live_server.url}/fr/gestion/commandes/{order.number}/")
+    page.screenshot_as("paypal-flow-a-dashboard-order-timeline")
 
 
 def test_flow_c_invoice_emailed_with_payment_link(page, live_server, shop_online, smtp_server):
@@ -107,7 +109,7 @@ def test_flow_c_invoice_emailed_with_payment_link(page, live_server, shop_online
 
     # « Factures » → arrow → send the invoice and its payment link by email.
     merchant_login(page, live_server)
-    page.goto(f"{live_server.url}/fr/gestion/factures/")
+    page.get_by_role("link", name="Factures").first.click()
     page.locator(f"summary[aria-label*='{invoice.reference}']").click()
     page.get_by_role("menuitem", name=re.compile("lien de paiement")).click()
     deliver_pending()

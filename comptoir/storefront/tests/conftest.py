@@ -8,3 +8,13 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def seeded_tax_rates(transactional_db):
+    """Tax rates come from a data migration; a transactional test's flush removes them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("comptoir.taxes.migrations.0002_seed_rates").seed(apps, None)

@@ -8,7 +8,11 @@ import pytest
 from comptoir.core.testing import make_category, make_delivery_methods, make_product, make_shop
 from comptoir.orders.models import Order
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seeded_tax_rates"),
+]
 
 
 @pytest.fixture

@@ -275,3 +275,34 @@ def test_empty_cart_cannot_check_out(client, methods):
     response = client.get(url("checkout"), follow=True)
     assert response.redirect_chain[-1][0] == url("cart")
     assert "Votre panier est vide." in response.content.decode()
+
+
+def test_checkout_pages_run_the_same_number_of_queries_for_3_or_30_lines(client, methods):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure():
+        counts = []
+        for method, path, data in [
+            ("get", url("checkout"), None),
+            ("post", url("checkout"), details_post(methods["shipped"])),
+            ("get", url("checkout_review"), None),
+        ]:
+            with CaptureQueriesContext(connection) as queries:
+                getattr(client, method)(path, data)
+            counts.append(len(queries))
+        review = client.get(url("checkout_review"))
+        with CaptureQueriesContext(connection) as queries:
+            client.post(url("checkout_review"), review_fields(review))
+        return counts + [len(queries)]
+
+    add_to_cart(client, make_product(stock=5))
+    measure()  # a first order creates the guest customer; the next ones update it
+    for _ in range(3):
+        add_to_cart(client, make_product(stock=5))
+    small = measure()
+    for _ in range(30):
+        add_to_cart(client, make_product(stock=5))
+    large = measure()
+    assert small == large
+    assert Order.objects.count() == 3 and Order.objects.order_by("number").last().lines.count() == 30

@@ -11,7 +11,7 @@ from comptoir.orders.models import Order
 
 from .helpers import add_to_cart, details_post, review_fields, url
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_tax_rates")]
 
 
 def text_of(message) -> str:

@@ -40,7 +40,7 @@ def details(request):
         request.session[DETAILS_KEY] = _details_data(forms)
         return redirect("storefront:checkout_review")
     return render(request, "storefront/checkout/details.html", {
-        **forms, "items": cart_items(session_cart(request)), "step": 1,
+        **forms, "items": _items(request), "step": 1,
     })
 
 
@@ -55,7 +55,7 @@ def review(request):
     if method is None:
         return redirect("storefront:checkout")
     shop = current_shop(request)
-    items = cart_items(session_cart(request))
+    items = _items(request)
     billing, shipping = _addresses(data, method)
     quote = price_items(items, delivery_method=method, shop=shop, shipping_address=shipping)
     token = request.session.setdefault(TOKEN_KEY, uuid.uuid4().hex)
@@ -118,10 +118,17 @@ def _after_order_url(order: Order) -> str:
     return reverse("storefront:order_confirmation", kwargs={"token": order.token})
 
 
+def _items(request):
+    """The cart's items, read once per request."""
+    if not hasattr(request, "_comptoir_items"):
+        request._comptoir_items = cart_items(session_cart(request))
+    return request._comptoir_items
+
+
 def _refuse(request):
     if refused := refuse_in_catalogue_mode(request):
         return refused
-    if not cart_items(session_cart(request)):
+    if not _items(request):
         messages.error(request, _("Your cart is empty."))
         return redirect("storefront:cart")
     shop = current_shop(request)
