@@ -5,7 +5,6 @@ a maple leaf, a jar, a chocolate bar, a soap, a bowl) and the product's initials
 """
 
 import io
-import math
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
@@ -34,14 +33,17 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words[:2]).upper() or name[:2].upper()
 
 
+# Right half of a maple leaf, clockwise from the top tip, in a box from -1 to 1 (y down);
+# the left half is its mirror image.
+_MAPLE_RIGHT = ((0.0, -1.0), (0.13, -0.7), (0.3, -0.78), (0.24, -0.4), (0.5, -0.62), (0.56, -0.48),
+                (0.82, -0.52), (0.72, -0.24), (0.88, -0.16), (0.48, 0.14), (0.54, 0.3), (0.08, 0.24),
+                (0.05, 0.62))
+
+
 def _maple_leaf(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
-    # A stylised 11-point leaf: long lobes alternate with short notches.
-    radii = [1.0, 0.45, 0.8, 0.35, 0.95, 0.45, 0.95, 0.35, 0.8, 0.45, 1.0, 0.2]
-    points = []
-    for index, factor in enumerate(radii):
-        angle = -math.pi / 2 + index * 2 * math.pi / len(radii)
-        points.append((cx + r * factor * math.cos(angle), cy + r * factor * math.sin(angle)))
-    return points
+    half = list(_MAPLE_RIGHT)
+    outline = half + [(-x, y) for x, y in reversed(half[1:])]
+    return [(cx + r * x, cy + r * y) for x, y in outline]
 
 
 def _draw_icon(draw: ImageDraw.ImageDraw, icon: str, ink: tuple) -> None:
@@ -54,8 +56,7 @@ def _draw_icon(draw: ImageDraw.ImageDraw, icon: str, ink: tuple) -> None:
         draw.ellipse((c - 150, c - 170, c + 150, c + 30), fill=ink)
         draw.line((c - 120, c + 10, c + 120, c - 150), fill=_mix(ink, (255, 255, 255), 0.5), width=8)
     elif icon == "maple":
-        draw.polygon(_maple_leaf(c, c - 70, 140), fill=ink)
-        draw.line((c, c - 20, c, c + 50), fill=ink, width=14)
+        draw.polygon(_maple_leaf(c, c - 60, 150), fill=ink)
     elif icon == "jar":
         draw.rounded_rectangle((c - 100, c - 150, c + 100, c + 40), radius=36, fill=ink)
         draw.rectangle((c - 110, c - 190, c + 110, c - 150), fill=_mix(ink, (0, 0, 0), 0.3))
@@ -94,7 +95,7 @@ def logo(trade_name: str, colour: str = "#8a4b2a") -> bytes:
     image = Image.new("RGB", (width, 260), (255, 255, 255))
     draw = ImageDraw.Draw(image)
     draw.ellipse((20, 20, 240, 240), fill=ink)
-    draw.polygon(_maple_leaf(130, 105, 70), fill=(255, 255, 255))
+    draw.polygon(_maple_leaf(130, 100, 62), fill=(255, 255, 255))
     draw.text((130, 195), initials(trade_name), font=_font(44), fill=(255, 255, 255), anchor="mm")
     draw.text((270, 130), trade_name, font=name_font, fill=ink, anchor="lm")
     return _png(image)
