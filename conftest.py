@@ -48,6 +48,21 @@ class SMTPServer:
         return [m for m in self.messages if address in str(m["To"])]
 
 
+@pytest.fixture(autouse=True)
+def default_tax_rates(request):
+    """Tax rates are seeded by a data migration, and a transactional test's flush deletes them:
+    put them back before any test that uses the database."""
+    if "_django_db_helper" not in request.fixturenames:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from comptoir.taxes.models import TaxRate
+
+    if not TaxRate.objects.exists():
+        from comptoir.taxes.rates import seed_default_rates
+
+        seed_default_rates(TaxRate)
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A running SMTP server; Django's email goes to it over real SMTP."""

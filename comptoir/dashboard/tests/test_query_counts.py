@@ -63,7 +63,7 @@ def template(shop):
 
 
 @pytest.mark.parametrize("params", [{}, {"status": "new"}, {"status": "ready"}, {"q": "client"},
-                                    {"q": "N1"}, {"page": "2"}])
+                                    {"q": "N1"}, {"avant": "20050"}, {"apres": "10002"}])
 def test_order_list(staff_client, template, params):
     url = reverse("dashboard:order_list")
     add_orders(template, 5, start=10_000)

@@ -92,3 +92,8 @@ def test_phone_layout_and_language_switch(live_server, page, catalogue):
     page.screenshot_as("storefront-8-telephone-en")
     page.get_by_role("button", name="Français").click()
     page.get_by_role("heading", name="Sirop d'érable 540 ml").wait_for()
+    page.get_by_role("button", name="Ajouter au panier").click()
+    page.get_by_role("heading", name="Votre panier").wait_for()
+    # On a phone the lines become cards; the page never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot_as("storefront-9-telephone-panier")
