@@ -49,6 +49,13 @@ class SMTPServer:
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded images and stored PDFs of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def default_tax_rates(request):
     """Tax rates are seeded by a data migration, and a transactional test's flush deletes them:
     put them back before any test that uses the database."""

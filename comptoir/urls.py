@@ -4,10 +4,17 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django.views.static import serve
 
+
+def serve_public_media(request, path):
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("paiements/", include("comptoir.payments.urls")),  # provider callbacks (webhooks)
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Only the catalogue pictures and the logo are public; stored invoice PDFs (``invoices/``)
+    # are never served by URL: the back-office streams them to staff, emails attach them.
+    re_path(r"^media/(?P<path>(?:products|categories|merchant)/[^/]+)$", serve_public_media),
 ]
 
 urlpatterns += i18n_patterns(
