@@ -43,3 +43,14 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Each test starts in French (the default language): a request to an /en/ page leaves
+    English active in the thread, which would change the URLs ``reverse`` builds."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()

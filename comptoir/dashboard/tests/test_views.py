@@ -251,3 +251,37 @@ def test_back_office_in_english(staff_client, shop):
     page = text(staff_client.get(f"/en/gestion/commandes/{order.number}/"))
     for expected in ["Orders", "Order status", "Save", "Send payment confirmation", "New", "GST 5%"]:
         assert expected in page, expected
+
+
+def test_payment_confirmation_refused_then_sent_once(staff_client, shop):
+    order = make_order()
+    url = reverse("dashboard:order_send_payment_confirmation", args=[order.number])
+    response = staff_client.post(url, follow=True)
+    assert "une fois la facture payée" in text(response)
+    assert Notification.objects.count() == 0
+    record_payment(issue_invoice(order), method="transfer")
+    staff_client.post(url)
+    count = Notification.objects.count()
+    assert count >= 2
+    response = staff_client.post(url, follow=True)
+    assert "déjà été envoyée" in text(response)
+    assert Notification.objects.count() == count
+    assert "Envoyée le" in text(staff_client.get(reverse("dashboard:order_detail", args=[order.number])))
+
+
+def test_timeline_sentences(staff_client, shop, merchant):
+    from comptoir.orders.services import add_order_line, change_order_status, update_order_line
+
+    order = make_order()
+    jam = make_product(name_fr="Confiture", name_en="Jam", price_amount=D("4.00"), stock=5)
+    add_order_line(order, product=jam, quantity=2, actor=merchant)
+    update_order_line(order.lines.get(product=jam), quantity=3, unit_price_amount=D("3.50"), actor=merchant)
+    change_order_status(order, to="cancelled", actor=merchant)
+    page = text(staff_client.get(reverse("dashboard:order_detail", args=[order.number])))
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert "Ligne ajoutée : 2 × Confiture à 4,00 $" in page
+    assert "Ligne modifiée : Confiture, quantité 2 → 3, prix unitaire 4,00 $ → 3,50 $" in page
+    assert "Statut modifié de « Nouvelle » à « Annulée » — Julie Gagnon" in page
+    english = text(staff_client.get(f"/en/gestion/commandes/{order.number}/"))
+    assert "Line added: 2 × Jam at $4.00" in english
+    assert "Status changed from « New » to « Cancelled »" in english

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.text import slugify
 
 from comptoir.catalog.models import Category, Product
 from comptoir.merchant.models import ShopSettings
@@ -16,6 +17,7 @@ from comptoir.shipping.models import DeliveryMethod
 
 from . import images
 from .catalogue import CATEGORIES
+from .orders import load_demo_orders
 from .shop import DEFAULT_DELIVERY_METHODS, SHOP, STAFF_DEFAULT_PASSWORD, STAFF_USERNAME
 
 
@@ -113,15 +115,11 @@ def load_demo_data(*, password: str = STAFF_DEFAULT_PASSWORD, with_orders: bool 
         load_catalogue(report)
         report.staff_created = load_staff_user(password=password)
     if with_orders:
-        from .orders import load_demo_orders
-
         report.orders_created = load_demo_orders(report)
     return report
 
 
 def _slug(sku: str, name_fr: str) -> str:
-    from django.utils.text import slugify
-
     return slugify(name_fr)[:140] or sku.lower()
 
 

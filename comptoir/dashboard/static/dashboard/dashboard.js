@@ -21,6 +21,11 @@ document.addEventListener("click", (event) => {
 });
 
 document.addEventListener("submit", (event) => {
-  const message = event.target.dataset.confirm;
+  const form = event.target;
+  let message = form.dataset.confirm;
+  // Cancelling an order releases its stock and credits its invoice: ask first.
+  if (form.dataset.confirmCancel && form.elements.status && form.elements.status.value === "cancelled") {
+    message = form.dataset.confirmCancel;
+  }
   if (message && !window.confirm(message)) event.preventDefault();
 });
