@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,7 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["status", "-number"], name="order_status_number"),
             models.Index(fields=["email"], name="order_email"),
+            models.Index(Upper("email"), name="order_email_upper"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(total_amount__gte=0), name="order_total_not_negative"),

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from comptoir.catalog.models import Product
+from comptoir.customers.models import Customer
 
 from .models import Order, OrderEvent
 
@@ -30,18 +31,23 @@ def order_list(*, status: str = "", search: str = "") -> QuerySet[Order]:
 
 
 def _search(orders: QuerySet[Order], search: str) -> QuerySet[Order]:
+    """A number finds that order; words find the orders of the customers whose name or email
+    contains them all, and an exact email finds its orders (indexed on UPPER(email)).
+
+    Matching the words against the customers (far fewer rows than orders) and then taking
+    their orders through the customer index keeps the search fast with 100,000+ orders.
+    """
     search = (search or "").strip().lstrip("#")
     if not search:
         return orders
     if search.isdigit():
         return orders.filter(number=int(search))
+    customers = Customer.objects.all()
     for term in search.split()[:4]:
-        orders = orders.filter(
-            Q(email__icontains=term)
-            | Q(customer__last_name__icontains=term)
-            | Q(customer__first_name__icontains=term)
+        customers = customers.filter(
+            Q(email__icontains=term) | Q(last_name__icontains=term) | Q(first_name__icontains=term)
         )
-    return orders
+    return orders.filter(Q(customer__in=customers.values("pk")) | Q(email__iexact=search))
 
 
 def order_status_counts() -> dict[str, int]:
