@@ -52,3 +52,11 @@ def tax_label(code: str) -> str:
     from comptoir.taxes.services import TAX_LABELS
 
     return str(TAX_LABELS.get(code, code))
+
+
+@register.filter
+def is_shop_owner(user) -> bool:
+    """Whether the sidebar shows « Configuration » (only the shop owner may open it)."""
+    from comptoir.configuration.permissions import is_shop_owner as owner_check
+
+    return owner_check(user)
