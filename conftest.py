@@ -48,6 +48,15 @@ class SMTPServer:
         return [m for m in self.messages if address in str(m["To"])]
 
 
+def pytest_runtest_setup(item):
+    """Tests marked ``postgres`` need real row locks: they are skipped on SQLite."""
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (real row locks and concurrency)")
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded images and stored PDFs of a test go to its own temporary folder."""

@@ -25,20 +25,24 @@ from comptoir.core.money import quantize
 from comptoir.core.provinces import validate_postal_code
 from comptoir.customers.models import Address
 from comptoir.customers.services import create_account, record_customer
-from comptoir.invoicing.services import issue_invoice
+from comptoir.invoicing.services import issue_checkout_invoice
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.events import record_event
-from comptoir.orders.messages import queue_order_placed_messages
+from comptoir.orders.messages import OrderParts, queue_order_placed_messages
 from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
 from comptoir.orders.pricing import PricedLine, Quote, price_order
 
-from .models import Cart
+from .models import Cart, CartLine
 
 PaymentMethod = Order.PaymentMethod
 
 
 class CheckoutError(DomainError):
     pass
+
+
+class TotalChanged(CheckoutError):
+    """The total computed at confirmation differs from the one the customer saw and confirmed."""
 
 
 def enabled_payment_methods(shop: ShopSettings) -> list[str]:
@@ -87,11 +91,14 @@ def place_order(
     checkout_token: str,
     user=None,
     create_account_password: str | None = None,
+    expected_total_amount: Decimal | None = None,
+    shop: ShopSettings | None = None,
 ) -> Order:
-    """Turn ``cart`` into an order. The same ``checkout_token`` twice returns the first order."""
-    existing = Order.objects.filter(checkout_token=checkout_token).first()
-    if existing is not None:
-        return existing
+    """Turn ``cart`` into an order. The same ``checkout_token`` twice returns the first order.
+
+    ``expected_total_amount`` is the total the customer confirmed: the order is refused when the
+    total computed under the row locks differs. ``shop`` saves a read when the caller has it.
+    """
     try:
         with transaction.atomic():
             return _place(
@@ -101,6 +108,7 @@ def place_order(
                 language=language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE,
                 checkout_token=checkout_token, user=user,
                 create_account_password=create_account_password,
+                expected_total_amount=expected_total_amount, shop=shop or ShopSettings.load(),
             )
     except IntegrityError:
         # A concurrent submission of the same form won the unique checkout_token: its order is
@@ -112,42 +120,54 @@ def place_order(
 
 
 def _place(cart, *, email, phone, billing_address, shipping_address, delivery_method, payment_method,
-           language, checkout_token, user, create_account_password) -> Order:
-    shop = ShopSettings.load()
-    _check_request(shop, email=email, delivery_method=delivery_method, payment_method=payment_method,
-                   billing_address=billing_address, shipping_address=shipping_address)
-    # Serialize submissions of the same cart, then look for an order made meanwhile.
-    Cart.objects.select_for_update().filter(pk=cart.pk).first()
+           language, checkout_token, user, create_account_password, expected_total_amount, shop) -> Order:
+    # Lock the cart, its lines and their products; then look for an order made meanwhile by a
+    # submission of the same form: it gets its order back even if the settings changed since.
+    lines = _locked_lines(cart)
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing is not None:
         return existing
-    items = _locked_items(cart)
+    _check_request(shop, email=email, delivery_method=delivery_method, payment_method=payment_method,
+                   billing_address=billing_address, shipping_address=shipping_address)
+    items = _available_items(lines)
     if user is None and create_account_password:
         user = create_account(email=email, password=create_account_password,
                               first_name=billing_address.first_name, last_name=billing_address.last_name)
+    snapshots = [address for address in (billing_address, shipping_address) if address is not None]
+    for address in snapshots:
+        address.pk = None
     customer = record_customer(email=email, phone=phone, language=language, user=user,
-                               billing_address=billing_address, shipping_address=shipping_address)
+                               billing_address=billing_address, shipping_address=shipping_address,
+                               order_snapshots=snapshots)
     quote = price_items(items, delivery_method=delivery_method, shop=shop, shipping_address=shipping_address)
+    if expected_total_amount is not None and quote.total_amount != expected_total_amount:
+        raise TotalChanged(
+            _("The total of your order has changed. Check it and confirm again."), code="total_changed"
+        )
     order = _create_order(
         shop, quote, customer=customer, email=email, phone=phone, language=language,
         billing_address=billing_address, shipping_address=shipping_address,
         delivery_method=delivery_method, payment_method=payment_method, checkout_token=checkout_token,
     )
-    _write_lines(order, items, actor=user)
-    for position, line in enumerate(quote.taxes.lines):
-        OrderTax.objects.create(order=order, code=line.code, rate=line.rate, amount=line.amount,
-                                position=position)
+    lines = _write_lines(order, items, actor=user)
+    taxes = OrderTax.objects.bulk_create(
+        OrderTax(order=order, code=line.code, rate=line.rate, amount=line.amount, position=position)
+        for position, line in enumerate(quote.taxes.lines)
+    )
     record_event(order, OrderEvent.Kind.PLACED, actor=user, number=order.number,
                  total=str(order.total_amount), payment_method=payment_method)
-    cart.lines.all().delete()
-    _invoice_and_notify(order)
+    CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()  # only what was ordered
+    _invoice_and_notify(order, shop=shop, lines=lines, taxes=taxes)
     return order
 
 
-def _invoice_and_notify(order: Order) -> None:
+def _invoice_and_notify(order: Order, *, shop, lines, taxes) -> None:
+    """The invoice and the messages, from the rows just written: nothing is read back."""
+    invoice = None
     if order.payment_method:
-        issue_invoice(order)
-    queue_order_placed_messages(order)
+        invoice = issue_checkout_invoice(order, lines=lines, taxes=taxes, shop=shop)
+    parts = OrderParts(lines=lines, taxes=taxes, invoice=invoice, payments=[])
+    queue_order_placed_messages(order, shop=shop, parts=parts)
 
 
 def _check_request(shop, *, email, delivery_method, payment_method, billing_address, shipping_address):
@@ -171,14 +191,22 @@ def _check_request(shop, *, email, delivery_method, payment_method, billing_addr
         raise CheckoutError(" ".join(error.messages), code="invalid") from error
 
 
-def _locked_items(cart) -> list[CartItem]:
-    """The cart's items on locked product rows, at their current price; refuses short stock."""
-    quantities = dict(cart.lines.values_list("product_id", "quantity"))
-    if not quantities:
+def _locked_lines(cart) -> list[CartLine]:
+    """The cart's lines with their products, locking the cart, the lines and the products in one
+    query. The rows are locked in product order (the sort runs before the locks are taken), so
+    concurrent checkouts never deadlock; the cart row lock serialises them with cart changes."""
+    return list(
+        CartLine.objects.filter(cart=cart).select_related("cart", "product")
+        .select_for_update(of=("self", "cart", "product")).order_by("product_id")
+    )
+
+
+def _available_items(lines: list[CartLine]) -> list[CartItem]:
+    """The items at their current price on the locked product rows; refuses short stock."""
+    items = [CartItem(line.product, line.quantity) for line in lines]
+    if not items:
         raise CheckoutError(_("Your cart is empty."), code="empty_cart")
-    products = Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
-    items = [CartItem(product, quantities[product.pk]) for product in products]
-    if len(items) != len(quantities) or any(not item.product.is_visible for item in items):
+    if any(not item.product.is_visible for item in items):
         raise CheckoutError(_("A product of your cart is no longer sold."), code="unavailable")
     for item in items:
         check_stock(item.product, item.quantity)
@@ -201,11 +229,6 @@ def check_stock(product: Product, quantity: int) -> None:
 
 def _create_order(shop, quote: Quote, *, customer, email, phone, language, billing_address,
                   shipping_address, delivery_method, payment_method, checkout_token) -> Order:
-    billing_address.pk = None
-    billing_address.save()
-    if shipping_address is not None:
-        shipping_address.pk = None
-        shipping_address.save()
     is_cheque = payment_method == PaymentMethod.CHEQUE
     return Order.objects.create(
         number=Sequence.next_value("order", start=1001), checkout_token=checkout_token,
@@ -221,9 +244,9 @@ def _create_order(shop, quote: Quote, *, customer, email, phone, language, billi
     )
 
 
-def _write_lines(order: Order, items: list[CartItem], *, actor) -> None:
+def _write_lines(order: Order, items: list[CartItem], *, actor) -> list[OrderLine]:
     """Snapshot lines, stock decrements and stock movements: a fixed number of queries."""
-    OrderLine.objects.bulk_create(
+    lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order, product=item.product, sku=item.product.sku, name_fr=item.product.name_fr,
             name_en=item.product.name_en, unit_price_amount=item.product.price_amount,
@@ -240,3 +263,4 @@ def _write_lines(order: Order, items: list[CartItem], *, actor) -> None:
                       order_number=order.number, actor=actor)
         for item in items
     )
+    return lines

@@ -19,8 +19,10 @@ class Sequence(models.Model):
     def next_value(cls, name: str, *, start: int = 1) -> int:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("Sequence.next_value must run inside a transaction")
-        cls.objects.get_or_create(name=name, defaults={"last_value": start - 1})
-        sequence = cls.objects.select_for_update().get(name=name)
+        sequence = cls.objects.select_for_update().filter(name=name).first()
+        if sequence is None:  # only the first time a counter is used
+            cls.objects.get_or_create(name=name, defaults={"last_value": start - 1})
+            sequence = cls.objects.select_for_update().get(name=name)
         # The initial migration creates the counters at 0; ``start`` still decides the first number.
         sequence.last_value = max(sequence.last_value, start - 1) + 1
         sequence.save(update_fields=["last_value"])

@@ -164,3 +164,36 @@ def _saved_copy(address):
     copy = address.copy()
     copy.save()
     return copy
+
+
+def run_together(count: int, work) -> list:
+    """Run ``work(index)`` in ``count`` threads released at the same instant (real concurrency
+    for PostgreSQL row-lock tests). Returns each thread's result, or the exception it raised."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    outcomes: list = [None] * count
+
+    def runner(index: int) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def split_outcomes(outcomes: list) -> tuple[list, list]:
+    """(results, exceptions) of ``run_together``."""
+    errors = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    return [outcome for outcome in outcomes if not isinstance(outcome, Exception)], errors

@@ -8,7 +8,7 @@ distinct from the orders' snapshots.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
@@ -52,31 +52,42 @@ def record_customer(
     billing_address: Address,
     shipping_address: Address | None,
     user=None,
+    order_snapshots: list[Address] = (),
 ) -> Customer:
-    """Create or update the customer who is placing an order, with their latest addresses."""
+    """Create or update the customer who is placing an order, with their latest addresses.
+
+    ``order_snapshots`` are the order's own unsaved address rows: they are inserted with the
+    customer's copies, in the same query.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_customer must run inside the checkout transaction")
-    if user is not None:
-        customer, _created = Customer.objects.get_or_create(user=user, defaults={"email": email})
-    else:
-        customer = Customer.objects.filter(user=None, email__iexact=email).first()
-        if customer is None:
-            customer, _created = Customer.objects.get_or_create(user=None, email=email)
-    customer.email = email
-    customer.phone = phone
-    customer.language = language
-    customer.first_name = billing_address.first_name
-    customer.last_name = billing_address.last_name
-    customer.billing_address = _saved_copy(billing_address)
+    # New rows each time: an address row may already be some order's snapshot elsewhere, and
+    # snapshots are never changed.
+    copies = [address.copy() for address in (billing_address, shipping_address) if address is not None]
+    Address.objects.bulk_create([*copies, *order_snapshots])
+    fields = {
+        "email": email, "phone": phone, "language": language,
+        "first_name": billing_address.first_name, "last_name": billing_address.last_name,
+        "billing_address": copies[0],
+    }
     if shipping_address is not None:
-        customer.shipping_address = _saved_copy(shipping_address)
+        fields["shipping_address"] = copies[1]
+    customer = _existing_customer(email=email, user=user)
+    if customer is None:
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent first order may create the row
+                return Customer.objects.create(user=user, **fields)
+        except IntegrityError:
+            customer = _existing_customer(email=email, user=user)
+            if customer is None:
+                raise
+    for name, value in fields.items():
+        setattr(customer, name, value)
     customer.save()
     return customer
 
 
-def _saved_copy(source: Address) -> Address:
-    # A new row each time: an address row may already be some order's snapshot elsewhere, and
-    # snapshots are never changed.
-    copy = source.copy()
-    copy.save()
-    return copy
+def _existing_customer(*, email: str, user) -> Customer | None:
+    if user is not None:
+        return Customer.objects.filter(user=user).first()
+    return Customer.objects.filter(user=None, email__iexact=email).first()

@@ -27,32 +27,59 @@ def issue_invoice(order: Order, *, actor=None) -> Invoice:
     """Issue the invoice of ``order`` (« Créer une facture »)."""
     with transaction.atomic():
         # The order row lock serialises two « Créer une facture » on the same order.
-        locked = Order.objects.select_for_update().get(pk=order.pk)
-        _check_can_invoice(locked)
-        issued_at = timezone.now()
-        # Nothing to pay (free goods, nothing taxed): the invoice is settled as it is issued,
-        # otherwise the order could never be « Complétée ».
-        settled = locked.total_amount <= 0
-        invoice = Invoice.objects.create(
-            order=locked,
-            number=Sequence.next_value("invoice"),
-            issued_at=issued_at,
-            status=Invoice.Status.PAID if settled else Invoice.Status.UNPAID,
-            paid_at=issued_at if settled else None,
-            language=locked.language,
-            issued_by=actor,
-            **_order_snapshot(locked),
+        locked = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("billing_address", "shipping_address", "customer")
+            .get(pk=order.pk)
         )
-        _copy_lines_and_taxes(locked, invoice)
-        record_event(
-            locked, OrderEvent.Kind.INVOICE_ISSUED, actor=actor,
-            invoice=invoice.reference, total=str(invoice.total_amount),
+        lines = list(locked.lines.order_by("position", "id"))
+        _check_can_invoice(locked, has_lines=bool(lines))
+        invoice = _create_invoice(
+            locked, lines=lines, taxes=list(locked.taxes.order_by("position", "id")),
+            shop=ShopSettings.load(), actor=actor,
         )
     order.invoice = invoice
     return invoice
 
 
-def _check_can_invoice(order: Order) -> None:
+def issue_checkout_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor=None) -> Invoice:
+    """Issue the invoice of an order being placed, inside the checkout's transaction.
+
+    The order row was inserted by this same transaction: nobody else can see, lock or invoice it
+    before the commit, and ``lines``/``taxes`` are the rows just written. So the lock, the checks
+    and the re-reads of ``issue_invoice`` have nothing to protect here.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("issue_checkout_invoice must run inside the checkout transaction")
+    invoice = _create_invoice(order, lines=lines, taxes=taxes, shop=shop, actor=actor)
+    order.invoice = invoice
+    return invoice
+
+
+def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor) -> Invoice:
+    issued_at = timezone.now()
+    # Nothing to pay (free goods, nothing taxed): the invoice is settled as it is issued,
+    # otherwise the order could never be « Complétée ».
+    settled = order.total_amount <= 0
+    invoice = Invoice.objects.create(
+        order=order,
+        number=Sequence.next_value("invoice"),
+        issued_at=issued_at,
+        status=Invoice.Status.PAID if settled else Invoice.Status.UNPAID,
+        paid_at=issued_at if settled else None,
+        language=order.language,
+        issued_by=actor,
+        **_order_snapshot(order, shop),
+    )
+    _copy_lines_and_taxes(invoice, lines, taxes)
+    record_event(
+        order, OrderEvent.Kind.INVOICE_ISSUED, actor=actor,
+        invoice=invoice.reference, total=str(invoice.total_amount),
+    )
+    return invoice
+
+
+def _check_can_invoice(order: Order, *, has_lines: bool) -> None:
     if Invoice.objects.filter(order=order).exists():
         raise InvoiceError(
             _("Order %(number)s already has an invoice.") % {"number": order.number},
@@ -63,19 +90,19 @@ def _check_can_invoice(order: Order) -> None:
             _("Order %(number)s is cancelled: it cannot be invoiced.") % {"number": order.number},
             code="cancelled",
         )
-    if not order.lines.exists():
+    if not has_lines:
         raise InvoiceError(
             _("Order %(number)s has no lines: there is nothing to invoice.") % {"number": order.number},
             code="empty",
         )
 
 
-def _order_snapshot(order: Order) -> dict:
+def _order_snapshot(order: Order, shop: ShopSettings) -> dict:
     billing = order.billing_address
     shipping = order.shipping_address
     customer = order.customer
     return {
-        "merchant": ShopSettings.load().business_snapshot(),
+        "merchant": shop.business_snapshot(),
         "customer_name": billing.full_name or customer.full_name or order.email,
         "customer_email": order.email,
         "billing_address": billing.lines(),
@@ -92,7 +119,7 @@ def _order_snapshot(order: Order) -> dict:
     }
 
 
-def _copy_lines_and_taxes(order: Order, invoice: Invoice) -> None:
+def _copy_lines_and_taxes(invoice: Invoice, lines, taxes) -> None:
     InvoiceLine.objects.bulk_create(
         InvoiceLine(
             invoice=invoice, sku=line.sku, description_fr=line.name_fr,
@@ -100,11 +127,11 @@ def _copy_lines_and_taxes(order: Order, invoice: Invoice) -> None:
             unit_price_amount=line.unit_price_amount, amount=line.line_total_amount,
             is_taxable=line.is_taxable, position=position,
         )
-        for position, line in enumerate(order.lines.order_by("position", "id"))
+        for position, line in enumerate(lines)
     )
     InvoiceTax.objects.bulk_create(
         InvoiceTax(invoice=invoice, code=tax.code, rate=tax.rate, amount=tax.amount, position=position)
-        for position, tax in enumerate(order.taxes.order_by("position", "id"))
+        for position, tax in enumerate(taxes)
     )
 
 

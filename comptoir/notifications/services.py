@@ -9,6 +9,7 @@ each message of each business event is recorded, and sent, at most once.
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -28,9 +29,27 @@ from .rendering import RenderedMessage, render_message
 logger = logging.getLogger("comptoir.notifications")
 
 __all__ = [
-    "queue_notification", "requeue_notification", "schedule_delivery",
+    "OutgoingMessage", "queue_notification", "queue_notifications", "requeue_notification",
+    "schedule_delivery",
     "deliver_notification", "deliver_pending", "sweep_stale_notifications",
 ]
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One email or SMS to record: ``context`` is JSON data; ``attachments`` are
+    ``{"filename", "content_type", "path"}`` with ``path`` in the default storage."""
+
+    channel: str
+    template: str
+    recipient: str
+    language: str
+    context: dict
+    dedupe_key: str
+    reference: str = ""
+    attachments: tuple = ()
+    sender_name: str = ""
+    reply_to: str = ""
 
 
 def queue_notification(
@@ -46,37 +65,72 @@ def queue_notification(
     sender_name: str = "",
     reply_to: str = "",
 ) -> Notification:
-    """Record one email or SMS and enqueue its delivery (after the caller's commit).
+    """Record one email or SMS and enqueue its delivery (after the caller's commit)."""
+    message = OutgoingMessage(
+        channel=channel, template=template, recipient=recipient, language=language, context=context,
+        dedupe_key=dedupe_key, reference=reference, attachments=tuple(attachments),
+        sender_name=sender_name, reply_to=reply_to,
+    )
+    return queue_notifications([message])[0]
 
-    ``context`` must be JSON data; ``attachments`` are ``{"filename", "content_type", "path"}``
-    with ``path`` in the default storage.
-    """
-    existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
-    if existing is not None:
-        return existing
-    if channel not in Notification.Channel.values:
-        raise ValueError(f"Unknown channel {channel!r}")
-    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    context = _json_data(context)
-    if channel == Notification.Channel.SMS:
-        recipient = normalize_phone_number(recipient)
-    rendered, error = _render(channel=channel, template=template, language=language, context=context)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():  # a savepoint: a concurrent twin may win the unique key
-                notification = Notification.objects.create(
-                    channel=channel, template=template, recipient=recipient, language=language,
-                    context=context, attachments=_json_data(list(attachments)),
-                    subject=rendered.subject[:250], body_text=rendered.body_text,
-                    body_html=rendered.body_html, reference=reference, dedupe_key=dedupe_key,
-                    sender_name=sender_name[:200], reply_to=reply_to,
-                    **({"status": Notification.Status.FAILED, "last_error": error} if error else {}),
+
+def queue_notifications(messages: list[OutgoingMessage]) -> list[Notification]:
+    """Record several messages of one event and enqueue their deliveries, in a fixed number of
+    queries: one read of the dedupe keys, one insert, one task each. Returns them in order; a
+    message whose ``dedupe_key`` is already recorded returns the existing row."""
+    for message in messages:
+        if message.channel not in Notification.Channel.values:
+            raise ValueError(f"Unknown channel {message.channel!r}")
+    existing = Notification.objects.in_bulk([m.dedupe_key for m in messages], field_name="dedupe_key")
+    new_rows = [_new_row(message) for message in messages if message.dedupe_key not in existing]
+    # ``savepoint=False``: inside the caller's transaction this adds no savepoint; alone, the
+    # rows and their tasks still commit together.
+    with transaction.atomic(savepoint=False):
+        if new_rows:
+            try:
+                with transaction.atomic():  # a savepoint: a concurrent twin may win a unique key
+                    Notification.objects.bulk_create(new_rows)
+            except IntegrityError:
+                existing = Notification.objects.in_bulk(
+                    [m.dedupe_key for m in messages], field_name="dedupe_key"
                 )
-        except IntegrityError:
-            return Notification.objects.get(dedupe_key=dedupe_key)
-        if not error:
-            schedule_delivery(notification.pk)
-    return notification
+                new_rows = [_insert_one(row, existing) for row in new_rows]
+        for row in new_rows:
+            if row.pk is not None and row.status == Notification.Status.PENDING:
+                schedule_delivery(row.pk)
+    created = {row.dedupe_key: row for row in new_rows if row.pk is not None}
+    return [created.get(m.dedupe_key) or existing[m.dedupe_key] for m in messages]
+
+
+def _insert_one(row: Notification, existing: dict) -> Notification:
+    """After a lost race on some key: insert the others one by one, keep the twin's rows."""
+    if row.dedupe_key in existing:
+        return existing[row.dedupe_key]
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        return Notification.objects.get(dedupe_key=row.dedupe_key)
+    return row
+
+
+def _new_row(message: OutgoingMessage) -> Notification:
+    """The unsaved, rendered row of a message (recorded as failed when its rendering fails)."""
+    language = message.language if message.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    context = _json_data(message.context)
+    recipient = message.recipient
+    if message.channel == Notification.Channel.SMS:
+        recipient = normalize_phone_number(recipient)
+    rendered, error = _render(channel=message.channel, template=message.template, language=language,
+                              context=context)
+    return Notification(
+        channel=message.channel, template=message.template, recipient=recipient, language=language,
+        context=context, attachments=_json_data(list(message.attachments)),
+        subject=rendered.subject[:250], body_text=rendered.body_text, body_html=rendered.body_html,
+        reference=message.reference, dedupe_key=message.dedupe_key,
+        sender_name=message.sender_name[:200], reply_to=message.reply_to,
+        **({"status": Notification.Status.FAILED, "last_error": error} if error else {}),
+    )
 
 
 def _render(**kwargs) -> tuple[RenderedMessage, str]:

@@ -5,8 +5,10 @@ messages in the outbox (``notifications``), in the caller's transaction. Dedupe 
 message of each order go out at most once; ``reference`` ties them to the order's timeline.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -14,7 +16,7 @@ from django.utils.formats import date_format
 from comptoir.core.i18n import localized
 from comptoir.merchant.models import AlertChannel, ShopSettings
 from comptoir.notifications.models import Notification
-from comptoir.notifications.services import queue_notification
+from comptoir.notifications.services import OutgoingMessage, queue_notifications
 
 from .models import Order, OrderLine, OrderTax
 
@@ -25,18 +27,35 @@ PAYMENT_EVENTS = {
 }
 
 
-def queue_order_placed_messages(order: Order) -> list[Notification]:
-    """The customer's order confirmation and the merchant's "new order" alert(s)."""
-    order = _load(order)
-    shop = ShopSettings.load()
-    confirmation = _queue_customer_email(
-        order, shop, template="order_confirmation", key=f"order:{order.pk}:placed:customer"
-    )
-    alerts = _queue_merchant_alerts(
-        order, shop, template="new_order", channels=shop.alert_new_order,
-        key=f"order:{order.pk}:placed:merchant",
-    )
-    return [confirmation, *alerts]
+@dataclass(frozen=True)
+class OrderParts:
+    """What an order's messages show besides the order row, read once for all of its messages.
+
+    ``payments`` are the invoice's payments, newest first. Checkout passes the rows it has just
+    written; otherwise ``_load`` reads them.
+    """
+
+    lines: list
+    taxes: list
+    invoice: object | None
+    payments: list
+
+
+def queue_order_placed_messages(order: Order, *, shop: ShopSettings | None = None,
+                                parts: OrderParts | None = None) -> list[Notification]:
+    """The customer's order confirmation and the merchant's "new order" alert(s).
+
+    With ``parts`` (checkout), ``order`` must carry its addresses, customer and delivery method.
+    """
+    if parts is None:
+        order, parts = _load(order)
+    shop = shop or ShopSettings.load()
+    return queue_notifications([
+        _customer_email(order, shop, parts, template="order_confirmation",
+                        key=f"order:{order.pk}:placed:customer"),
+        *_merchant_alerts(order, shop, parts, template="new_order", channels=shop.alert_new_order,
+                          key=f"order:{order.pk}:placed:merchant"),
+    ])
 
 
 def queue_payment_confirmation_messages(order: Order, *, event: str) -> list[Notification]:
@@ -48,69 +67,79 @@ def queue_payment_confirmation_messages(order: Order, *, event: str) -> list[Not
     if event not in PAYMENT_EVENTS:
         raise ValueError(f"Unknown payment event {event!r}")
     template, setting = PAYMENT_EVENTS[event]
-    order = _load(order)
+    order, parts = _load(order)
     shop = ShopSettings.load()
-    confirmation = _queue_customer_email(
-        order, shop, template="payment_confirmation", key=f"order:{order.pk}:payment-{event}:customer"
-    )
-    alerts = _queue_merchant_alerts(
-        order, shop, template=template, channels=getattr(shop, setting),
-        key=f"order:{order.pk}:payment-{event}:merchant",
-    )
-    return [confirmation, *alerts]
+    return queue_notifications([
+        _customer_email(order, shop, parts, template="payment_confirmation",
+                        key=f"order:{order.pk}:payment-{event}:customer"),
+        *_merchant_alerts(order, shop, parts, template=template, channels=getattr(shop, setting),
+                          key=f"order:{order.pk}:payment-{event}:merchant"),
+    ])
 
 
-def _queue_customer_email(order: Order, shop: ShopSettings, *, template: str, key: str) -> Notification:
-    return queue_notification(
+def _customer_email(order: Order, shop: ShopSettings, parts: OrderParts, *, template: str,
+                    key: str) -> OutgoingMessage:
+    return OutgoingMessage(
         channel=Notification.Channel.EMAIL, template=template, recipient=order.email,
-        language=order.language, context=order_context(order, shop, order.language),
+        language=order.language, context=order_context(order, shop, order.language, parts=parts),
         dedupe_key=key, reference=f"order:{order.pk}", sender_name=shop.display_name,
         reply_to=shop.email,
     )
 
 
-def _queue_merchant_alerts(order: Order, shop: ShopSettings, *, template: str, channels: str,
-                           key: str) -> list[Notification]:
+def _merchant_alerts(order: Order, shop: ShopSettings, parts: OrderParts, *, template: str,
+                     channels: str, key: str) -> list[OutgoingMessage]:
     language = shop.alert_language
     context = None
-    notifications = []
+    messages = []
     email = shop.alert_email or shop.email
     if channels in (AlertChannel.EMAIL, AlertChannel.BOTH) and email:
-        context = context or merchant_context(order, shop, language)
-        notifications.append(queue_notification(
+        context = context or merchant_context(order, shop, language, parts=parts)
+        messages.append(OutgoingMessage(
             channel=Notification.Channel.EMAIL, template=template, recipient=email,
             language=language, context=context, dedupe_key=f"{key}:email",
             reference=f"order:{order.pk}", sender_name="Comptoir",
         ))
     if channels in (AlertChannel.SMS, AlertChannel.BOTH) and shop.alert_mobile:
-        context = context or merchant_context(order, shop, language)
-        notifications.append(queue_notification(
+        context = context or merchant_context(order, shop, language, parts=parts)
+        messages.append(OutgoingMessage(
             channel=Notification.Channel.SMS, template=template, recipient=shop.alert_mobile,
             language=language, context=context, dedupe_key=f"{key}:sms", reference=f"order:{order.pk}",
         ))
-    return notifications
+    return messages
 
 
-def _load(order: Order) -> Order:
+def _load(order: Order) -> tuple[Order, OrderParts]:
     """The order with everything its messages show, in a constant number of queries."""
-    return (
+    order = (
         Order.objects.select_related(
             "customer", "billing_address", "shipping_address", "delivery_method", "invoice"
         )
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
             Prefetch("taxes", queryset=OrderTax.objects.order_by("position", "id")),
+            "invoice__payments",
         )
         .get(pk=order.pk)
     )
+    invoice = getattr(order, "invoice", None)
+    payments = []
+    if invoice is not None:
+        payments = sorted(invoice.payments.all(), key=lambda payment: (payment.created_at, payment.pk),
+                          reverse=True)
+    return order, OrderParts(lines=list(order.lines.all()), taxes=list(order.taxes.all()),
+                             invoice=invoice, payments=payments)
 
 
-def order_context(order: Order, shop: ShopSettings, language: str) -> dict:
+def order_context(order: Order, shop: ShopSettings, language: str, *,
+                  parts: OrderParts | None = None) -> dict:
     """Everything the order confirmation shows (QUEBEC.md « Order confirmation »), as JSON data."""
+    if parts is None:
+        order, parts = _load(order)
     with translation.override(language):
         order_url = settings.SITE_URL + order.get_customer_url()
         placed_on = date_format(timezone.localtime(order.placed_at), "DATE_FORMAT")
-    invoice = _invoice_data(order, language)
+    invoice = _invoice_data(parts, language)
     return {
         "shop": _shop_data(shop),
         "order": {
@@ -130,10 +159,10 @@ def order_context(order: Order, shop: ShopSettings, language: str) -> dict:
             "expected_delay": order.delivery_method.expected_delay(language),
         },
         "payment": {"method": order.payment_method, "instructions": order.payment_instructions},
-        "lines": [_line_data(line, language) for line in order.lines.all()],
+        "lines": [_line_data(line, language) for line in parts.lines],
         "taxes": [
             {"code": tax.code, "rate": f"{tax.rate.normalize():f}", "amount": tax.amount}
-            for tax in order.taxes.all()
+            for tax in parts.taxes
         ],
         "return_policy": shop.return_policy(language),
         "invoice": invoice,
@@ -144,8 +173,9 @@ def order_context(order: Order, shop: ShopSettings, language: str) -> dict:
     }
 
 
-def merchant_context(order: Order, shop: ShopSettings, language: str) -> dict:
-    context = order_context(order, shop, language)
+def merchant_context(order: Order, shop: ShopSettings, language: str, *,
+                     parts: OrderParts | None = None) -> dict:
+    context = order_context(order, shop, language, parts=parts)
     context["dashboard_url"] = settings.SITE_URL + _dashboard_url(order, language)
     return context
 
@@ -170,12 +200,12 @@ def _line_data(line: OrderLine, language: str) -> dict:
     }
 
 
-def _invoice_data(order: Order, language: str) -> dict | None:
-    invoice = getattr(order, "invoice", None)
+def _invoice_data(parts: OrderParts, language: str) -> dict | None:
+    invoice = parts.invoice
     if invoice is None:
         return None
-    paid = invoice.payments.aggregate(total=Sum("amount"))["total"]
-    last_payment = invoice.payments.order_by("-created_at", "-id").first()
+    paid = sum(payment.amount for payment in parts.payments) if parts.payments else None
+    last_payment = parts.payments[0] if parts.payments else None
     paid_at = invoice.paid_at or (last_payment.created_at if last_payment else None)
     with translation.override(language):
         paid_on = date_format(timezone.localtime(paid_at), "DATE_FORMAT") if paid_at else ""

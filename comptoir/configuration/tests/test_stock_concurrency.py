@@ -1,43 +1,13 @@
 """Stock adjustments under real row locks (PostgreSQL): never below 0, none lost."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from comptoir.catalog.models import Product, StockMovement
 from comptoir.configuration.services import adjust_stock
 from comptoir.core.errors import DomainError
-from comptoir.core.testing import make_product, make_staff_user
+from comptoir.core.testing import make_product, make_staff_user, run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (real row locks)")
-
-
-def run_together(count, work):
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def runner(index):
-        try:
-            barrier.wait()
-            outcomes[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def test_twelve_removals_of_one_unit_from_a_stock_of_five():

@@ -4,11 +4,16 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from comptoir.catalog.models import Product, StockMovement
-from comptoir.core.errors import DomainError
-from comptoir.core.testing import make_delivery_methods, make_order, make_product, make_shop, make_staff_user
+from comptoir.core.testing import (
+    make_delivery_methods,
+    make_order,
+    make_product,
+    make_shop,
+    make_staff_user,
+    run_together,
+)
 from comptoir.invoicing.models import CreditNote
 from comptoir.invoicing.services import issue_invoice
 from comptoir.orders.models import Order, OrderEvent
@@ -17,32 +22,10 @@ from comptoir.orders.services import add_order_line, change_order_status
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
-
-
-def run_together(count, action):
-    barrier = threading.Barrier(count)
-    outcomes = []
-
-    def worker():
-        try:
-            barrier.wait()
-            action()
-            outcomes.append("ok")
-        except DomainError as error:
-            outcomes.append(type(error).__name__)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
+def run_together_outcomes(count, action):
+    """Sorted outcomes of ``action()`` run by ``count`` threads at once: "ok" or the error's name."""
+    outcomes = run_together(count, lambda _index: action())
+    return sorted("ok" if not isinstance(o, Exception) else type(o).__name__ for o in outcomes)
 
 
 def test_concurrent_cancellations_release_stock_and_credit_once():
@@ -52,7 +35,7 @@ def test_concurrent_cancellations_release_stock_and_credit_once():
     product = make_product(stock=4)
     order = make_order([(product, 3)])
     issue_invoice(order)
-    outcomes = run_together(8, lambda: change_order_status(
+    outcomes = run_together_outcomes(8, lambda: change_order_status(
         Order.objects.get(pk=order.pk), to=Order.Status.CANCELLED, actor=merchant))
     assert outcomes == ["InvalidTransition"] * 7 + ["ok"]
     product.refresh_from_db()
@@ -76,7 +59,7 @@ def test_concurrent_additions_never_oversell():
             order = next(iterator)
         add_order_line(order, product=Product.objects.get(pk=last_units.pk), quantity=1, actor=merchant)
 
-    outcomes = run_together(6, add)
+    outcomes = run_together_outcomes(6, add)
     assert outcomes == ["OutOfStock"] * 3 + ["ok"] * 3
     last_units.refresh_from_db()
     assert last_units.stock == 0

@@ -1,13 +1,11 @@
 """Real concurrency on PostgreSQL: repeated provider notifications and competing payments."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection, connections
 
 from comptoir.core.errors import DomainError
-from comptoir.core.testing import make_order, make_product, make_shop
+from comptoir.core.testing import make_order, make_product, make_shop, run_together, split_outcomes
 from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.services import issue_invoice
 from comptoir.orders.models import OrderEvent
@@ -17,12 +15,6 @@ from comptoir.payments.services import record_payment
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
-
-
 @pytest.fixture
 def invoice():
     make_shop()
@@ -30,26 +22,8 @@ def invoice():
     return issue_invoice(make_order([(product, 1)], delivery_kind="pickup"))
 
 
-def run_together(function, count):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(function())
-        except Exception as error:  # noqa: BLE001 - collected and asserted by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    close_old_connections()
-    return results, errors
+def call_together(function, count):
+    return split_outcomes(run_together(count, lambda _index: function()))
 
 
 def test_ten_threads_with_the_same_provider_reference_record_one_payment(invoice):
@@ -57,7 +31,7 @@ def test_ten_threads_with_the_same_provider_reference_record_one_payment(invoice
         fresh = Invoice.objects.get(pk=invoice.pk)
         return record_payment(fresh, method=Payment.Method.PAYPAL, provider_reference="CAPTURE-XYZ")
 
-    payments, errors = run_together(pay, 10)
+    payments, errors = call_together(pay, 10)
 
     assert errors == []
     assert len({payment.pk for payment in payments}) == 1
@@ -71,7 +45,7 @@ def test_competing_full_payments_record_only_one(invoice):
     def pay():
         return record_payment(Invoice.objects.get(pk=invoice.pk), method=Payment.Method.CASH)
 
-    payments, errors = run_together(pay, 10)
+    payments, errors = call_together(pay, 10)
 
     assert len(payments) == 1
     assert len(errors) == 9 and all(isinstance(error, DomainError) for error in errors)
@@ -98,7 +72,7 @@ def test_payment_and_cancellation_at_once_never_deadlock():
             return record_payment(Invoice.objects.get(pk=invoice.pk), method=Payment.Method.CASH)
 
         calls = iter([cancel, pay])
-        _results, errors = run_together(lambda calls=calls: next(calls)(), 2)
+        _results, errors = call_together(lambda calls=calls: next(calls)(), 2)
 
         assert all(isinstance(error, DomainError) for error in errors), errors
         invoice.refresh_from_db()

@@ -1,13 +1,12 @@
 """PayPal webhooks: signature check, storage once, settlement in any order, concurrency."""
 
 import json
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
 
+from comptoir.core.testing import run_together, split_outcomes
 from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.notifications.models import Notification
 from comptoir.orders.models import Order, OrderEvent
@@ -193,31 +192,12 @@ def test_unknown_event_types_are_stored_and_ignored(client, paypal_simulator):
 
 
 def _in_threads(count, target):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as error:  # reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+    return split_outcomes(run_together(count, lambda _index: target()))
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_copies_of_a_webhook_at_once_give_one_payment(paypal_simulator):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
     order, invoice, checkout = started_checkout()
     event = make_event("PAYMENT.CAPTURE.COMPLETED", captured_at_paypal(paypal_simulator, checkout))
     headers = paypal_simulator.sign_event(event)
@@ -239,8 +219,6 @@ def test_return_webhook_and_reconciliation_together_give_one_payment(paypal_simu
 
     from comptoir.paypal.reconciliation import reconcile_pending_checkouts
 
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
     order, invoice, checkout = started_checkout()
     paypal_simulator.approve(checkout.paypal_order_id)
     approved = make_event("CHECKOUT.ORDER.APPROVED",

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from comptoir.checkout.cart import cart_items
-from comptoir.checkout.services import enabled_payment_methods, place_order, price_items
+from comptoir.checkout.services import TotalChanged, enabled_payment_methods, place_order, price_items
 from comptoir.core.errors import DomainError, OutOfStock
 from comptoir.core.i18n import current_language
 from comptoir.customers.models import Address
@@ -54,17 +54,18 @@ def review(request):
     method = DeliveryMethod.objects.filter(pk=(data or {}).get("delivery_method"), is_active=True).first()
     if method is None:
         return redirect("storefront:checkout")
+    form_options = {"allow_account": not request.user.is_authenticated, "email": data["contact"]["email"]}
+    if request.method == "POST":
+        form = ReviewForm(request.POST, **form_options)
+        if form.is_valid():
+            # ``place_order`` prices the cart again under its row locks and compares the total.
+            return _confirm(request, form, data=data, method=method)
     shop = current_shop(request)
     items = _items(request)
     billing, shipping = _addresses(data, method)
     quote = price_items(items, delivery_method=method, shop=shop, shipping_address=shipping)
     token = request.session.setdefault(TOKEN_KEY, uuid.uuid4().hex)
-    form_options = {"allow_account": not request.user.is_authenticated, "email": data["contact"]["email"]}
-    if request.method == "POST":
-        form = ReviewForm(request.POST, **form_options)
-        if form.is_valid():
-            return _confirm(request, form, data=data, method=method, quote=quote)
-    else:
+    if request.method != "POST":
         form = ReviewForm(initial={"checkout_token": token, "expected_total": quote.total_amount},
                           **form_options)
     return render(request, "storefront/checkout/review.html", {
@@ -73,13 +74,10 @@ def review(request):
     })
 
 
-def _confirm(request, form, *, data, method, quote):
+def _confirm(request, form, *, data, method):
     posted_token = form.cleaned_data["checkout_token"]
     if posted_token != request.session.get(TOKEN_KEY):
         messages.error(request, _("This confirmation form has expired. Check your order and confirm again."))
-        return redirect("storefront:checkout_review")
-    if form.cleaned_data["expected_total"] != quote.total_amount:
-        messages.warning(request, _("The total of your order has changed. Check it and confirm again."))
         return redirect("storefront:checkout_review")
     billing, shipping = _addresses(data, method)
     try:
@@ -89,7 +87,11 @@ def _confirm(request, form, *, data, method, quote):
             payment_method=data["payment_method"], language=current_language(), checkout_token=posted_token,
             user=request.user if request.user.is_authenticated else None,
             create_account_password=form.cleaned_data.get("password1"),
+            expected_total_amount=form.cleaned_data["expected_total"], shop=current_shop(request),
         )
+    except TotalChanged as error:
+        messages.warning(request, str(error))
+        return redirect("storefront:checkout_review")
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("storefront:cart" if isinstance(error, OutOfStock) else "storefront:checkout_review")
