@@ -59,12 +59,20 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """gunicorn with ``workers`` sync workers on a free port of 127.0.0.1."""
+    """gunicorn with ``workers`` workers on a free port of 127.0.0.1: sync workers, or gthread
+    workers of ``threads`` threads each when ``threads`` > 1."""
 
-    def __init__(self, workers: int = 2):
+    def __init__(self, workers: int = 2, threads: int = 1):
         self.port = free_port()
         self.workers = workers
+        self.threads = threads
         self.process = None
+
+    @property
+    def description(self) -> str:
+        if self.threads > 1:
+            return f"{self.workers} gthread workers of {self.threads} threads"
+        return f"{self.workers} sync workers"
 
     @property
     def base_url(self) -> str:
@@ -74,7 +82,8 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "comptoir.wsgi:application", "--bind",
              f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--log-level", "warning",
-             "--backlog", "2048"],
+             "--backlog", "2048",
+             *(["--worker-class", "gthread", "--threads", str(self.threads)] if self.threads > 1 else [])],
             cwd=ROOT,
         )
         deadline = time.monotonic() + 30

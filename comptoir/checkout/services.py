@@ -123,13 +123,18 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
            language, checkout_token, user, create_account_password, expected_total_amount, shop) -> Order:
     # Lock the cart, its lines and their products; then look for an order made meanwhile by a
     # submission of the same form: it gets its order back even if the settings changed since.
-    lines = _locked_lines(cart)
+    cart_lines = _locked_lines(cart)
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing is not None:
         return existing
     _check_request(shop, email=email, delivery_method=delivery_method, payment_method=payment_method,
                    billing_address=billing_address, shipping_address=shipping_address)
-    items = _available_items(lines)
+    items = _available_items(cart_lines)
+    quote = price_items(items, delivery_method=delivery_method, shop=shop, shipping_address=shipping_address)
+    if expected_total_amount is not None and quote.total_amount != expected_total_amount:
+        raise TotalChanged(
+            _("The total of your order has changed. Check it and confirm again."), code="total_changed"
+        )
     if user is None and create_account_password:
         user = create_account(email=email, password=create_account_password,
                               first_name=billing_address.first_name, last_name=billing_address.last_name)
@@ -139,11 +144,6 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
     customer = record_customer(email=email, phone=phone, language=language, user=user,
                                billing_address=billing_address, shipping_address=shipping_address,
                                order_snapshots=snapshots)
-    quote = price_items(items, delivery_method=delivery_method, shop=shop, shipping_address=shipping_address)
-    if expected_total_amount is not None and quote.total_amount != expected_total_amount:
-        raise TotalChanged(
-            _("The total of your order has changed. Check it and confirm again."), code="total_changed"
-        )
     order = _create_order(
         shop, quote, customer=customer, email=email, phone=phone, language=language,
         billing_address=billing_address, shipping_address=shipping_address,
@@ -156,7 +156,7 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
     )
     record_event(order, OrderEvent.Kind.PLACED, actor=user, number=order.number,
                  total=str(order.total_amount), payment_method=payment_method)
-    CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()  # only what was ordered
+    CartLine.objects.filter(pk__in=[line.pk for line in cart_lines]).delete()  # only what was ordered
     _invoice_and_notify(order, shop=shop, lines=lines, taxes=taxes)
     return order
 

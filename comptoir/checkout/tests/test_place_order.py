@@ -290,3 +290,24 @@ def test_queues_the_customer_confirmation_and_the_merchant_alert(shop):
         ("new_order", "marchand@delices.test"),
         ("order_confirmation", "client@example.test"),
     ]
+
+
+def test_placing_an_order_empties_only_its_own_cart(shop):
+    """Other visitors' carts keep their lines (the ordered lines are deleted by their ids)."""
+    product = make_product(stock=50)
+    other_carts = [Cart.objects.create() for _ in range(3)]
+    for cart in other_carts:
+        CartLine.objects.create(cart=cart, product=product, quantity=1)
+    kept = sorted(CartLine.objects.values_list("pk", flat=True))
+    place_test_order([(product, 2)])
+    assert sorted(CartLine.objects.values_list("pk", flat=True)) == kept
+
+
+def test_a_total_other_than_the_confirmed_one_is_refused_and_changes_nothing(shop):
+    product = make_product(stock=5, price_amount=Decimal("10.00"))
+    with pytest.raises(CheckoutError) as refused:
+        place_test_order([(product, 1)], expected_total_amount=Decimal("1.00"))
+    assert refused.value.code == "total_changed"
+    product.refresh_from_db()
+    assert product.stock == 5
+    assert Order.objects.count() == 0 and Customer.objects.count() == 0 and Address.objects.count() == 0

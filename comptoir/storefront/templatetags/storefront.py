@@ -1,4 +1,6 @@
 from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 
 from comptoir.taxes.services import TAX_LABELS
 
@@ -9,3 +11,24 @@ register = template.Library()
 def tax_label(code: str) -> str:
     """« TPS » / « GST » for a tax code (order and invoice taxes store only the code)."""
     return str(TAX_LABELS.get(code, code))
+
+
+# {url name: URL with a placeholder slug}, per language and script prefix: pages link to many
+# products and categories, and a full ``reverse`` for each link is a noticeable part of a page.
+_SLUG = "slug-placeholder"
+_SLUG_URLS: dict[tuple[str, str, str], str] = {}
+SLUG_URL_NAMES = {"category": "storefront:category", "product": "storefront:product"}
+
+
+@register.simple_tag
+def slug_url(kind: str, slug: str) -> str:
+    """The URL of a category or product page (``kind``) from its slug, like ``get_absolute_url``.
+
+    Slugs only hold the characters ``[-a-zA-Z0-9_]``, which URLs carry as they are, so putting
+    the slug in place of a placeholder gives what ``reverse`` would.
+    """
+    key = (kind, get_language() or "", get_script_prefix())
+    pattern = _SLUG_URLS.get(key)
+    if pattern is None:
+        pattern = _SLUG_URLS[key] = reverse(SLUG_URL_NAMES[kind], kwargs={"slug": _SLUG})
+    return pattern.replace(_SLUG, slug)

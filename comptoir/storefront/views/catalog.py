@@ -1,12 +1,12 @@
 """Home, category pages, product pages and search."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from comptoir.catalog import selectors
 
 from ..forms import QuantityForm
+from ..pagination import listing_page
 from ..shop import current_shop
 
 PAGE_SIZE = 12
@@ -23,7 +23,7 @@ def category(request, slug):
     category = selectors.get_visible_category(slug)
     if category is None:
         raise Http404
-    page = Paginator(selectors.category_products(category), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing_page(selectors.category_products(category), request.GET.get("page"), per_page=PAGE_SIZE)
     return render(request, "storefront/catalog/category.html", {
         "category": category,
         "subcategories": list(selectors.subcategories(category)),
@@ -44,5 +44,5 @@ def product(request, slug):
 
 def search(request):
     text = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.search_products(text), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing_page(selectors.search_products(text), request.GET.get("page"), per_page=PAGE_SIZE)
     return render(request, "storefront/catalog/search.html", {"query": text, "page": page})
