@@ -1,49 +1,19 @@
 """Real concurrency on PostgreSQL: row locks keep stock exact and the checkout token unique."""
 
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from comptoir.catalog.models import Product, StockMovement
 from comptoir.checkout.models import Cart, CartLine
 from comptoir.checkout.services import place_order
 from comptoir.checkout.testing import checkout_address
 from comptoir.core.errors import OutOfStock
-from comptoir.core.testing import make_delivery_methods, make_product, make_shop
+from comptoir.core.testing import make_delivery_methods, make_product, make_shop, run_together
 from comptoir.orders.models import Order
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (real row locks)")
-
-
-def run_together(count, work):
-    """Run ``work(index)`` in ``count`` threads released at the same instant; collect outcomes."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def runner(index):
-        try:
-            barrier.wait()
-            outcomes[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def checkout_kwargs(index, token):
