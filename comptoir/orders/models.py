@@ -72,6 +72,10 @@ class Order(models.Model):
             models.Index(fields=["status", "-number"], name="order_status_number"),
             models.Index(fields=["email"], name="order_email"),
             models.Index(Upper("email"), name="order_email_upper"),
+            # The open orders (few in a real shop): the tab counts of the order list read only these.
+            models.Index(
+                fields=["id"], condition=models.Q(status__in=["new", "awaiting_payment"]), name="order_open"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(total_amount__gte=0), name="order_total_not_negative"),
