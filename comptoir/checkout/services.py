@@ -167,7 +167,7 @@ def _invoice_and_notify(order: Order, *, shop, lines, taxes) -> None:
     if order.payment_method:
         invoice = issue_checkout_invoice(order, lines=lines, taxes=taxes, shop=shop)
     parts = OrderParts(lines=lines, taxes=taxes, invoice=invoice, payments=[])
-    queue_order_placed_messages(order, shop=shop, parts=parts)
+    queue_order_placed_messages(order, shop=shop, parts=parts, new_order=True)
 
 
 def _check_request(shop, *, email, delivery_method, payment_method, billing_address, shipping_address):

@@ -1,3 +1,5 @@
+import sqlite3
+
 from django.db import models, transaction
 
 
@@ -17,8 +19,22 @@ class Sequence(models.Model):
 
     @classmethod
     def next_value(cls, name: str, *, start: int = 1) -> int:
-        if not transaction.get_connection().in_atomic_block:
+        connection = transaction.get_connection()
+        if not connection.in_atomic_block:
             raise RuntimeError("Sequence.next_value must run inside a transaction")
+        if _can_return_from_update(connection):
+            # One statement: the UPDATE takes the row lock and returns the new value.
+            table = connection.ops.quote_name(cls._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET last_value = "
+                    "CASE WHEN last_value < %s THEN %s ELSE last_value END + 1 "
+                    "WHERE name = %s RETURNING last_value",
+                    [start - 1, start - 1, name],
+                )
+                row = cursor.fetchone()
+            if row is not None:
+                return row[0]
         sequence = cls.objects.select_for_update().filter(name=name).first()
         if sequence is None:  # only the first time a counter is used
             cls.objects.get_or_create(name=name, defaults={"last_value": start - 1})
@@ -27,3 +43,9 @@ class Sequence(models.Model):
         sequence.last_value = max(sequence.last_value, start - 1) + 1
         sequence.save(update_fields=["last_value"])
         return sequence.last_value
+
+
+def _can_return_from_update(connection) -> bool:
+    if connection.vendor == "postgresql":
+        return True
+    return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)

@@ -74,13 +74,23 @@ def queue_notification(
     return queue_notifications([message])[0]
 
 
-def queue_notifications(messages: list[OutgoingMessage]) -> list[Notification]:
+def queue_notifications(messages: list[OutgoingMessage], *, new_keys: bool = False) -> list[Notification]:
     """Record several messages of one event and enqueue their deliveries, in a fixed number of
     queries: one read of the dedupe keys, one insert, one task each. Returns them in order; a
-    message whose ``dedupe_key`` is already recorded returns the existing row."""
+    message whose ``dedupe_key`` is already recorded returns the existing row.
+
+    ``new_keys``: the caller knows no row can have these keys yet (they name a row it has just
+    inserted in this transaction, like a new order): the read and the savepoint are skipped, and
+    the unique key still refuses a duplicate by failing the whole transaction."""
     for message in messages:
         if message.channel not in Notification.Channel.values:
             raise ValueError(f"Unknown channel {message.channel!r}")
+    if new_keys:
+        rows = Notification.objects.bulk_create([_new_row(message) for message in messages])
+        for row in rows:
+            if row.status == Notification.Status.PENDING:
+                schedule_delivery(row.pk)
+        return rows
     existing = Notification.objects.in_bulk([m.dedupe_key for m in messages], field_name="dedupe_key")
     new_rows = [_new_row(message) for message in messages if message.dedupe_key not in existing]
     # ``savepoint=False``: inside the caller's transaction this adds no savepoint; alone, the

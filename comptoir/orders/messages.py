@@ -41,11 +41,15 @@ class OrderParts:
     payments: list
 
 
-def queue_order_placed_messages(order: Order, *, shop: ShopSettings | None = None,
-                                parts: OrderParts | None = None) -> list[Notification]:
+def queue_order_placed_messages(
+    order: Order, *, shop: ShopSettings | None = None, parts: OrderParts | None = None,
+    new_order: bool = False,
+) -> list[Notification]:
     """The customer's order confirmation and the merchant's "new order" alert(s).
 
     With ``parts`` (checkout), ``order`` must carry its addresses, customer and delivery method.
+    ``new_order``: the order was inserted in the caller's transaction, so its messages cannot
+    exist yet (checkout; saves the look-up of their keys).
     """
     if parts is None:
         order, parts = _load(order)
@@ -55,7 +59,7 @@ def queue_order_placed_messages(order: Order, *, shop: ShopSettings | None = Non
                         key=f"order:{order.pk}:placed:customer"),
         *_merchant_alerts(order, shop, parts, template="new_order", channels=shop.alert_new_order,
                           key=f"order:{order.pk}:placed:merchant"),
-    ])
+    ], new_keys=new_order)
 
 
 def queue_payment_confirmation_messages(order: Order, *, event: str) -> list[Notification]:

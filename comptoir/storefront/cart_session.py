@@ -5,6 +5,9 @@ from comptoir.checkout.models import Cart
 from comptoir.customers.models import Customer
 
 SESSION_KEY = "cart_token"
+# Views that read the cart's items keep them on the request under this name, so the header's
+# cart size is counted from them instead of another query.
+CART_ITEMS_ATTRIBUTE = "_comptoir_cart_items"
 _UNSET = object()
 
 

@@ -11,7 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from comptoir.catalog.selectors import visible_categories
 from comptoir.checkout.cart import cart_quantity
 
-from .cart_session import session_cart
+from .cart_session import CART_ITEMS_ATTRIBUTE, session_cart
 from .shop import current_shop
 
 
@@ -19,6 +19,9 @@ def storefront(request):
     @functools.cache
     def quantity_in_cart() -> int:
         # A callable, not a lazy object: templates call it and get a real int (plural forms).
+        items = getattr(request, CART_ITEMS_ATTRIBUTE, None)
+        if items is not None:
+            return sum(item.quantity for item in items)
         return cart_quantity(session_cart(request))
 
     return {

@@ -3,14 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from comptoir.core.errors import DomainError
 from comptoir.notifications import delivery
 from comptoir.notifications.models import Notification
-from comptoir.notifications.services import deliver_pending, requeue_notification
+from comptoir.notifications.services import (
+    OutgoingMessage,
+    deliver_pending,
+    queue_notifications,
+    requeue_notification,
+)
 
 from .helpers import queue_test_email, text_part
 
@@ -49,6 +54,26 @@ def test_the_same_dedupe_key_returns_the_first_message_and_queues_nothing():
     assert second.pk == first.pk
     assert Notification.objects.count() == 1
     assert DBTaskResult.objects.count() == 1
+
+
+def test_new_keys_record_messages_without_looking_them_up_and_refuse_a_duplicate():
+    template = queue_test_email(key="order:7:placed:customer")
+    first = OutgoingMessage(
+        channel=template.channel, template=template.template, recipient="a@example.test",
+        language="fr", context=template.context, dedupe_key="order:8:placed:customer",
+    )
+    [recorded] = queue_notifications([first], new_keys=True)
+
+    assert recorded.pk is not None and recorded.status == Notification.Status.PENDING
+    assert "Bonjour Marie Tremblay," in recorded.body_text
+    assert DBTaskResult.objects.filter(args_kwargs__args=[recorded.pk]).count() == 1
+    # A caller wrong about its keys gets an error, never a second message.
+    twin = OutgoingMessage(**{**first.__dict__, "recipient": "b@example.test"})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        queue_notifications([twin], new_keys=True)
+    recorded_for = Notification.objects.filter(dedupe_key=first.dedupe_key).values_list("recipient")
+    assert list(recorded_for) == [("a@example.test",)]
+    assert DBTaskResult.objects.count() == 2
 
 
 def test_the_message_is_rendered_in_the_recipients_language():

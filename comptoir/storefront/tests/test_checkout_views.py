@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 
 from comptoir.catalog.models import Product
+from comptoir.checkout.models import CartLine
 from comptoir.core.testing import make_delivery_methods, make_product, make_shop
 from comptoir.invoicing.models import Invoice
 from comptoir.orders.models import Order
@@ -275,6 +276,20 @@ def test_empty_cart_cannot_check_out(client, methods):
     response = client.get(url("checkout"), follow=True)
     assert response.redirect_chain[-1][0] == url("cart")
     assert "Votre panier est vide." in response.content.decode()
+
+
+def test_confirming_after_the_cart_was_emptied_elsewhere_places_nothing(client, methods, product):
+    add_to_cart(client, product, 1)
+    review = checkout(client, methods)
+    CartLine.objects.all().delete()  # emptied in another tab, after the review page was shown
+
+    response = client.post(url("checkout_review"), review_fields(review), follow=True)
+
+    assert response.redirect_chain[-1][0] == url("cart")
+    assert [str(message) for message in response.context["messages"]] == ["Votre panier est vide."]
+    assert Order.objects.count() == 0 and Invoice.objects.count() == 0
+    product.refresh_from_db()
+    assert product.stock == 5
 
 
 def test_checkout_pages_run_the_same_number_of_queries_for_3_or_30_lines(client, methods):

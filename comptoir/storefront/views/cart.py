@@ -11,7 +11,7 @@ from comptoir.checkout.cart import add_to_cart, cart_items, remove_from_cart, se
 from comptoir.core.errors import DomainError
 from comptoir.core.money import ZERO
 
-from ..cart_session import session_cart
+from ..cart_session import CART_ITEMS_ATTRIBUTE, session_cart
 from ..forms import CartLineForm, QuantityForm
 from ..shop import current_shop
 
@@ -28,6 +28,7 @@ def cart(request):
     if refused := refuse_in_catalogue_mode(request):
         return refused
     items = cart_items(session_cart(request))
+    setattr(request, CART_ITEMS_ATTRIBUTE, items)
     subtotal = sum((item.line_total_amount for item in items), ZERO)
     return render(request, "storefront/cart/cart.html", {
         "items": items,

@@ -19,7 +19,7 @@ from comptoir.customers.models import Address
 from comptoir.orders.models import Order
 from comptoir.shipping.models import DeliveryMethod
 
-from ..cart_session import session_cart
+from ..cart_session import CART_ITEMS_ATTRIBUTE, session_cart
 from ..forms import AddressForm, ContactForm, DeliveryPaymentForm, ReviewForm
 from ..selectors import customer_with_addresses
 from ..shop import current_shop
@@ -48,7 +48,9 @@ def review(request):
     placed = request.session.get(PLACED_KEY, {}).get(request.POST.get("checkout_token", ""))
     if request.method == "POST" and placed:  # a second click or a refresh: show the order placed
         return redirect("storefront:order_confirmation", token=placed)
-    if refused := _refuse(request):
+    # A confirmation is not refused here for an empty cart: ``place_order`` reads the cart under
+    # its locks and refuses it there, so the cart is not read twice.
+    if refused := _refuse(request, cart=request.method != "POST"):
         return refused
     data = request.session.get(DETAILS_KEY)
     method = DeliveryMethod.objects.filter(pk=(data or {}).get("delivery_method"), is_active=True).first()
@@ -94,7 +96,8 @@ def _confirm(request, form, *, data, method):
         return redirect("storefront:checkout_review")
     except DomainError as error:
         messages.error(request, str(error))
-        return redirect("storefront:cart" if isinstance(error, OutOfStock) else "storefront:checkout_review")
+        back_to_cart = isinstance(error, OutOfStock) or error.code == "empty_cart"
+        return redirect("storefront:cart" if back_to_cart else "storefront:checkout_review")
     _remember_order(request, posted_token, order)
     return redirect(_after_order_url(order))
 
@@ -121,16 +124,16 @@ def _after_order_url(order: Order) -> str:
 
 
 def _items(request):
-    """The cart's items, read once per request."""
-    if not hasattr(request, "_comptoir_items"):
-        request._comptoir_items = cart_items(session_cart(request))
-    return request._comptoir_items
+    """The cart's items, read once per request (the header's cart size counts them too)."""
+    if not hasattr(request, CART_ITEMS_ATTRIBUTE):
+        setattr(request, CART_ITEMS_ATTRIBUTE, cart_items(session_cart(request)))
+    return getattr(request, CART_ITEMS_ATTRIBUTE)
 
 
-def _refuse(request):
+def _refuse(request, *, cart: bool = True):
     if refused := refuse_in_catalogue_mode(request):
         return refused
-    if not _items(request):
+    if cart and not _items(request):
         messages.error(request, _("Your cart is empty."))
         return redirect("storefront:cart")
     shop = current_shop(request)
