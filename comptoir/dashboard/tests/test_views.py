@@ -63,6 +63,19 @@ def test_order_list_filters_and_search(staff_client, shop):
     assert 'Payée — prête à compléter <span class="count">1</span>' in page
 
 
+def test_a_search_matching_many_customers_finds_all_their_orders(staff_client, shop, monkeypatch):
+    from comptoir.orders import selectors
+
+    orders = [make_order(email=f"client{n}@exemple.test") for n in range(4)]
+    other = make_order(email="personne@ailleurs.test")
+    url = reverse("dashboard:order_list")
+    newest_first = [order.number for order in reversed(orders)]
+    assert numbers(staff_client.get(url, {"q": "exemple"})) == newest_first  # ids read first
+    monkeypatch.setattr(selectors, "SEARCH_CUSTOMER_CAP", 2)
+    assert numbers(staff_client.get(url, {"q": "exemple"})) == newest_first  # broad: a subquery
+    assert numbers(staff_client.get(url, {"q": "PERSONNE@ailleurs.test"})) == [other.number]
+
+
 def pager(response) -> list[str]:
     nav = re.search(r'<nav class="pagination".*?</nav>', text(response))
     return re.findall(r'href="([^"]+)"', nav.group(0)) if nav else []
