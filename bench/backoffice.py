@@ -72,16 +72,19 @@ def analyze() -> None:
 
 def pages() -> list[tuple[str, str]]:
     from comptoir.invoicing.models import Invoice
+    from comptoir.orders.models import Order
 
     # Orders with an invoice, so that both sizes show the same kind of page.
     invoiced = Invoice.objects.order_by("-number").values_list("order__number", "order__email")
     newest = invoiced[0]
     middle = invoiced[Invoice.objects.count() // 2][0]
     invoice_tab = invoiced[10][0]
+    # The list walks by order number: page 10 starts below the last order of page 9.
+    page_10 = Order.objects.order_by("-number").values_list("number", flat=True)[9 * 50 - 1]
     return [
         ("order list", "/fr/gestion/commandes/"),
         ("order list, status « Nouvelle »", "/fr/gestion/commandes/?status=new"),
-        ("order list, page 10", "/fr/gestion/commandes/?page=10"),
+        ("order list, page 10", f"/fr/gestion/commandes/?avant={page_10}"),
         ("order list, search by email", f"/fr/gestion/commandes/?q={newest[1]}"),
         ("order page (newest)", f"/fr/gestion/commandes/{newest[0]}/"),
         ("order page (middle)", f"/fr/gestion/commandes/{middle}/"),

@@ -114,6 +114,29 @@ class Gunicorn:
         return max(peaks, default=0.0)
 
 
+def cpu_seconds(pids) -> dict[int, float]:
+    """CPU time (user + system) used so far by each of ``pids`` that still runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def database_backend_pids() -> list[int]:
+    """The PostgreSQL server processes serving this benchmark's database (not this process's)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        return [row[0] for row in cursor.fetchall()]
+
+
 def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return float("nan")

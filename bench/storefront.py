@@ -13,13 +13,16 @@ zero oversell, a web worker under 150 MB.
 
 import argparse
 import asyncio
+import http.client
 import re
 import shutil
 import subprocess
 import sys
 import threading
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
@@ -79,7 +82,7 @@ def main() -> None:
                 load_page(server.port, path, seconds=options.seconds, concurrency=options.concurrency)
             )
             print(f"  {label:<14} {rate:7.1f} req/s, {common.latency_summary(latencies)}, errors: {errors}")
-        run_checkouts(server.base_url, product.slug, method_pk, options)
+        run_checkouts(server, product.slug, method_pk, options)
         check_oversell(server.base_url, method_pk, options.customers)
         print(f"\nPeak memory of a web worker (VmHWM): {server.worker_peak_rss_mb():.0f} MB")
 
@@ -120,7 +123,7 @@ def count_checkout_queries(slug: str, method_pk: int) -> tuple[int, int]:
 
 
 class VirtualCustomer:
-    """One customer: add to cart, fill in the details, review, confirm (with httpx or the test client)."""
+    """One customer: add to cart, fill in the details, review, confirm (light client or test client)."""
 
     TOKEN = re.compile(r'name="checkout_token" value="([0-9a-f]+)"')
     TOTAL = re.compile(r'name="expected_total" value="([0-9.]+)"')
@@ -210,9 +213,60 @@ async def load_page(port: int, path: str, *, seconds: float, concurrency: int):
     return len(latencies) / (time.perf_counter() - started), latencies, errors
 
 
-def run_checkouts(base_url: str, slug: str, method_pk: int, options) -> None:
-    import httpx
+class LightClient:
+    """A small HTTP client for the virtual customers (standard library, cookies kept): the load
+    generator shares the 2 cores with the server, so it must cost as little CPU as possible."""
 
+    def __init__(self, base_url: str, timeout: float = 30):
+        parts = urlsplit(base_url)
+        self.host, self.port, self.timeout = parts.hostname, parts.port, timeout
+        self.cookies: dict[str, str] = {}
+
+    def get(self, path: str) -> "LightResponse":
+        return self._request("GET", path, None)
+
+    def post(self, path: str, data: dict) -> "LightResponse":
+        return self._request("POST", path, urlencode(data).encode())
+
+    def _request(self, method: str, path: str, body: bytes | None) -> "LightResponse":
+        headers = {"Host": f"{self.host}:{self.port}", "Connection": "close",
+                   "Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = headers["Referer"] = f"http://{self.host}:{self.port}"
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            answer = connection.getresponse()
+            content = answer.read()
+        finally:
+            connection.close()
+        for header in answer.headers.get_all("Set-Cookie") or ():
+            cookie = SimpleCookie(header)
+            for key, morsel in cookie.items():
+                self.cookies[key] = morsel.value
+        return LightResponse(answer.status, answer.headers, content)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+
+class LightResponse:
+    def __init__(self, status: int, headers, content: bytes):
+        self.status_code = status
+        self.headers = {key.lower(): value for key, value in headers.items()}
+        self.content = content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode()
+
+
+def run_checkouts(server, slug: str, method_pk: int, options) -> None:
+    base_url = server.base_url
     from comptoir.orders.models import Order
 
     print(f"\nCheckouts: {options.customers} virtual customers for {options.checkout_seconds:.0f} s "
@@ -222,7 +276,7 @@ def run_checkouts(base_url: str, slug: str, method_pk: int, options) -> None:
     placed, failed, durations, lock = [0], [0], [], threading.Lock()
 
     def customer(number: int):
-        with httpx.Client(base_url=base_url, timeout=30) as client:
+        with LightClient(base_url, timeout=30) as client:
             buyer = VirtualCustomer(client, method_pk, number=number)
             for _ in range(2_000):
                 if time.monotonic() >= deadline:
@@ -234,23 +288,36 @@ def run_checkouts(base_url: str, slug: str, method_pk: int, options) -> None:
                     failed[0] += not ok
                     durations.append(time.perf_counter() - started)
 
-    started = time.perf_counter()
+    workers_before = common.cpu_seconds(server.worker_pids())
+    database_before = common.cpu_seconds(common.database_backend_pids())
+    started, cpu_started = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=customer, args=(n,)) for n in range(options.customers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed, client_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    workers_cpu = _used_since(workers_before, common.cpu_seconds(server.worker_pids()))
+    database_cpu = _used_since(database_before, common.cpu_seconds(common.database_backend_pids()))
     in_database = Order.objects.filter(number__gt=first_number).count()
     print(f"  {placed[0] / elapsed:.1f} orders/s ({placed[0]} orders in {elapsed:.1f} s, {failed[0]} failed, "
           f"{in_database} new orders in the database)")
     print(f"  one complete checkout: {common.latency_summary(durations)}")
+    print(f"  the virtual customers used {client_cpu / elapsed:.0%} of one core")
+    if placed[0]:
+        # CPU time per order depends far less than orders/s on what else runs on the machine.
+        print(f"  CPU time per order: web workers {workers_cpu / placed[0] * 1000:.1f} ms, "
+              f"PostgreSQL {database_cpu / placed[0] * 1000:.1f} ms "
+              f"(2 cores give at most {2 / ((workers_cpu + database_cpu) / placed[0]):.0f} orders/s)")
+
+
+def _used_since(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings; a process that started in between counts whole."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def check_oversell(base_url: str, method_pk: int, customers: int) -> None:
     """``customers`` buy 5 each of a product with 20 in stock, confirming at the same moment."""
-    import httpx
-
     from comptoir.catalog.models import Product
     from comptoir.orders.models import OrderLine
 
@@ -261,7 +328,7 @@ def check_oversell(base_url: str, method_pk: int, customers: int) -> None:
     results = []
 
     def customer(number: int):
-        with httpx.Client(base_url=base_url, timeout=60) as client:
+        with LightClient(base_url, timeout=60) as client:
             buyer = VirtualCustomer(client, method_pk, number=1000 + number)
             results.append(buyer.buy(product.slug, 5, before_confirm=barrier.wait))
 
