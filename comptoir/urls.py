@@ -24,3 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("comptoir.storefront.urls")),
     prefix_default_language=True,
 )
+
+# Error pages: 404.html and 500.html are the shop's (comptoir/storefront/templates); a refusal
+# under the back-office's address gets the back-office's own 403 page, any other the shop's.
+handler403 = "comptoir.dashboard.views.errors.permission_denied"

@@ -1,17 +1,29 @@
-"""Customers: account holders and guests (« client » ou « invité »).
+"""Customers: account holders and guests (« client » ou « invité »), and their passwords.
 
-Called by checkout inside its transaction. A guest is one row per email address; an account
-holder is keyed by their user. Each customer points to its own copy of their latest addresses,
-distinct from the orders' snapshots.
+``record_customer`` is called by checkout inside its transaction. A guest is one row per email
+address; an account holder is keyed by their user. Each customer points to its own copy of their
+latest addresses, distinct from the orders' snapshots.
 """
 
+import unicodedata
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
+from comptoir.merchant.models import ShopSettings
+from comptoir.notifications.models import Notification
+from comptoir.notifications.services import OutgoingMessage, queue_notifications
 
 from .models import Address, Customer
 
@@ -91,3 +103,94 @@ def _existing_customer(*, email: str, user) -> Customer | None:
     if user is not None:
         return Customer.objects.filter(user=user).first()
     return Customer.objects.filter(user=None, email__iexact=email).first()
+
+
+# --- Password reset ----------------------------------------------------------------------------
+
+# A new reset email for the same account is recorded at most once per window while its previous
+# link still works (same password, same last login): asking again does not flood the mailbox.
+RESET_EMAIL_WINDOW_SECONDS = 15 * 60
+
+
+def request_password_reset(email: str, *, language: str) -> list[Notification]:
+    """Email a link to choose a new password to each active account of ``email``.
+
+    The caller always gives the same answer, whether an account exists or not. The message goes
+    through the outbox, in the account's stored language (``language`` for an account that never
+    ordered); the link carries Django's token, which expires after ``PASSWORD_RESET_TIMEOUT`` and
+    stops working once the password is changed.
+    """
+    users = reset_candidates(email)
+    if not users:
+        return []
+    shop = ShopSettings.load()
+    languages = dict(
+        Customer.objects.filter(user__in=users).values_list("user_id", "language")
+    )
+    messages = []
+    for user in users:
+        user_language = languages.get(user.pk) or language
+        messages.append(OutgoingMessage(
+            channel=Notification.Channel.EMAIL, template="password_reset", recipient=user.email,
+            language=user_language,
+            context=_password_reset_context(user, shop, user_language),
+            dedupe_key=_password_reset_key(user), sender_name=shop.display_name,
+            reply_to=shop.email,
+        ))
+    return queue_notifications(messages)
+
+
+def reset_candidates(email: str) -> list:
+    """The active accounts with a usable password whose address is ``email`` (as Django's own
+    password reset finds them: case-insensitive, Unicode-normalized on both sides)."""
+    User = get_user_model()
+    wanted = _comparable(email)
+    return [
+        user for user in User.objects.filter(email__iexact=email.strip(), is_active=True).order_by("pk")
+        if user.has_usable_password() and _comparable(user.email) == wanted
+    ]
+
+
+def password_reset_path(user, *, language: str) -> str:
+    """The path of ``user``'s reset link, valid until the timeout or the next password change."""
+    with translation.override(language):
+        return reverse("storefront:password_reset_confirm", kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        })
+
+
+def _password_reset_context(user, shop, language: str) -> dict:
+    timeout = int(settings.PASSWORD_RESET_TIMEOUT)
+    hours, minutes = (timeout // 3600, 0) if timeout % 3600 == 0 else (0, max(1, timeout // 60))
+    return {
+        "shop": {
+            "legal_name": shop.legal_name, "display_name": shop.display_name,
+            "trade_name": shop.trade_name if shop.trade_name != shop.legal_name else "",
+            "address": _shop_address(shop), "phone": shop.phone, "email": shop.email,
+            "website": shop.website,
+        },
+        "customer": {"name": user.get_full_name(), "email": user.email},
+        "reset_url": settings.SITE_URL + password_reset_path(user, language=language),
+        "valid_hours": hours, "valid_minutes": minutes,
+    }
+
+
+def _shop_address(shop) -> list[str]:
+    city_line = " ".join(
+        part for part in [shop.city, f"({shop.province})" if shop.city else "", shop.postal_code] if part
+    )
+    return [line for line in [shop.address_line1, shop.address_line2, city_line] if line]
+
+
+def _password_reset_key(user) -> str:
+    """Unique per account, per window and per state of the account (the state changes when the
+    password changes or the user logs in: the previous link then no longer works)."""
+    state = salted_hmac(
+        "comptoir.customers.password-reset", f"{user.pk}|{user.password}|{user.last_login}|{user.email}"
+    ).hexdigest()[:16]
+    return f"password-reset:{user.pk}:{state}:{int(timezone.now().timestamp()) // RESET_EMAIL_WINDOW_SECONDS}"
+
+
+def _comparable(email: str) -> str:
+    return unicodedata.normalize("NFKC", email.strip()).casefold()

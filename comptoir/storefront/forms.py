@@ -4,7 +4,7 @@ import re
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -191,3 +191,14 @@ class SignupForm(PlainLabels, forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return cleaned
+
+
+class PasswordResetRequestForm(PlainLabels, forms.Form):
+    email = forms.EmailField(
+        label=_("Email"), max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class NewPasswordForm(PlainLabels, SetPasswordForm):
+    """Choose a new password (from a reset link): Django's password validators apply."""

@@ -19,5 +19,11 @@ urlpatterns = [
     path("compte/connexion/", account.CustomerLoginView.as_view(), name="login"),
     path("compte/deconnexion/", LogoutView.as_view(next_page="storefront:home"), name="logout"),
     path("compte/inscription/", account.signup, name="signup"),
+    path("compte/mot-de-passe/", account.password_reset, name="password_reset"),
+    path("compte/mot-de-passe/envoye/", account.password_reset_sent, name="password_reset_sent"),
+    path(
+        "compte/mot-de-passe/<uidb64>/<token>/", account.NewPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("compte/commandes/", orders.account_orders, name="account_orders"),
 ]

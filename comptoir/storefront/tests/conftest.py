@@ -18,3 +18,14 @@ def seeded_tax_rates(transactional_db):
     from django.apps import apps
 
     importlib.import_module("comptoir.taxes.migrations.0002_seed_rates").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Each test starts in French: a request to an /en/ page leaves English active in the
+    thread, which would change the URLs ``reverse`` builds in the next test."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()

@@ -74,7 +74,7 @@ def test_guest_orders_by_cheque_in_french(live_server, page, catalogue):
     page.screenshot_as("storefront-6-verification")
     page.get_by_role("button", name="Confirmer ma commande").click()
 
-    page.get_by_role("heading", name="Merci de votre commande!").wait_for()
+    page.get_by_role("heading", name=re.compile(r"Merci de votre commande\s!")).wait_for()
     order = Order.objects.get()
     assert f"Votre numéro de commande est le {order.number}" in page.locator(".confirmation").inner_text()
     assert "Faites votre chèque" in page.content()

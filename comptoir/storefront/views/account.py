@@ -1,17 +1,22 @@
-"""Customer accounts: log in (with the email address), log out, sign up."""
+"""Customer accounts: log in (with the email address), log out, sign up, reset a password."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import LoginView
-from django.shortcuts import redirect, render
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
-from comptoir.customers.services import create_account
+from comptoir.customers.services import create_account, request_password_reset
 
 from ..cart_session import attach_cart_on_login
-from ..forms import EmailLoginForm, SignupForm
+from ..forms import EmailLoginForm, NewPasswordForm, PasswordResetRequestForm, SignupForm
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class CustomerLoginView(LoginView):
@@ -37,11 +42,55 @@ def signup(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=MODEL_BACKEND)
             attach_cart_on_login(request, user)
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect(_safe_next(request) or "storefront:account_orders")
     return render(request, "storefront/account/signup.html", {"form": form, "next": _safe_next(request)})
+
+
+def password_reset(request):
+    """« Mot de passe oublié ? »: the same answer whether an account exists or not."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request_password_reset(form.cleaned_data["email"], language=get_language())
+        return redirect("storefront:password_reset_sent")
+    return render(request, "storefront/account/password_reset.html", {"form": form})
+
+
+def password_reset_sent(request):
+    return render(request, "storefront/account/password_reset_sent.html")
+
+
+class NewPasswordView(PasswordResetConfirmView):
+    """The link of the reset email: Django checks its token (expiry, single use), moves it from
+    the URL to the session, then asks for the new password. Customers are then logged in; staff
+    are sent to the back-office login."""
+
+    template_name = "storefront/account/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    reset_url_token = "choisir"
+    post_reset_login_backend = MODEL_BACKEND
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        self.post_reset_login = not self.user.is_staff
+        response = super().form_valid(form)
+        if self.post_reset_login:
+            attach_cart_on_login(self.request, self.user)
+            text = _("Your password has been changed. You are logged in.")
+        else:
+            text = _("Your password has been changed. Log in with your new password.")
+        messages.success(self.request, text)
+        return response
+
+    def get_success_url(self):
+        if self.user.is_staff:
+            return resolve_url(settings.DASHBOARD_LOGIN_URL)
+        return reverse("storefront:account_orders")
 
 
 def _safe_next(request) -> str:
