@@ -208,6 +208,8 @@ SMS_API_BASE = os.environ.get("SMS_API_BASE", "")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form refused for its security token gets a translated « La page a expiré » page.
+CSRF_FAILURE_VIEW = "comptoir.dashboard.views.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if env_bool("HTTPS"):

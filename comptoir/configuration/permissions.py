@@ -8,8 +8,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 OWNER_GROUP = "Propriétaire"
@@ -23,22 +23,14 @@ def is_shop_owner(user) -> bool:
     return user.groups.filter(name=OWNER_GROUP).exists()
 
 
-def _forbidden(request, message: str) -> TemplateResponse:
-    # A customer sees a bare page: the back-office navigation is not for them.
-    base = "configuration/layout.html" if request.user.is_staff else "configuration/bare.html"
-    return TemplateResponse(
-        request, "configuration/forbidden.html", {"message": message, "base_template": base},
-        status=403,
-    )
-
-
 def _check_staff(request):
-    """None when the user is active staff, else the response that refuses them."""
+    """None when the user is active staff, the login page for an anonymous visitor; anyone else
+    is refused with the back-office's 403 page (the project's ``handler403``)."""
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path(), resolve_url(settings.DASHBOARD_LOGIN_URL))
     if not (user.is_active and user.is_staff):
-        return _forbidden(request, _("This page is reserved for the shop's staff."))
+        raise PermissionDenied(_("This page is reserved for the shop's staff."))
     return None
 
 
@@ -58,8 +50,9 @@ def owner_required(view):
         if refusal:
             return refusal
         if not is_shop_owner(request.user):
-            return _forbidden(
-                request, _("Only the shop owner can change the settings and the staff accounts.")
+            # The 403 page shows this reason to staff.
+            raise PermissionDenied(
+                _("Only the shop owner can change the settings and the staff accounts.")
             )
         return view(request, *args, **kwargs)
 

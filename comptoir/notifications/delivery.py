@@ -3,7 +3,8 @@
 A delivery attempt claims its row in a short transaction (row lock, still pending, due), pushes
 ``next_attempt_at`` forward by a lease so a concurrent worker skips it, and commits; then it
 sends; then it records SENT, or a retry with exponential backoff, or FAILED. If a worker dies
-while sending, the lease expires and the periodic sweep enqueues the row again.
+while sending, the lease expires and the periodic sweep enqueues the row again. A confidential
+message (``models.CONFIDENTIAL_TEMPLATES``) loses its body and context once it is SENT.
 """
 
 import logging
@@ -23,6 +24,9 @@ BACKOFF_BASE_SECONDS = 60  # 1, 2, 4, 8 … minutes between attempts
 BACKOFF_MAX_SECONDS = 6 * 3600
 CLAIM_SECONDS = 300  # longer than any SMTP or HTTP timeout
 STALE_AFTER_SECONDS = 120  # a due row nobody picked up within this delay is enqueued again
+
+# What a confidential message keeps of its content once delivered: its subject only.
+_FORGOTTEN_CONTENT = {"body_text": "", "body_html": "", "context": {}}
 
 SENT = "sent"
 RETRY = "retry"
@@ -53,6 +57,7 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None,
     Notification.objects.filter(pk=notification_id).update(
         status=Notification.Status.SENT, sent_at=timezone.now(), next_attempt_at=None,
         last_error="", provider_reference=(provider_reference or "")[:200],
+        **(_FORGOTTEN_CONTENT if notification.is_confidential else {}),
     )
     return SENT
 

@@ -1,6 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Messages that carry a secret, such as a working password reset link: the back-office never
+# shows their content (it shows this line instead), and once a message is delivered its body and
+# context are blanked, so the database no longer holds the secret. Until then the row keeps them:
+# the worker sends that body, and a failed message can be sent again.
+CONFIDENTIAL_TEMPLATES = {
+    "password_reset": _("Confidential content: personal password reset link"),
+}
+
 
 class Notification(models.Model):
     """The outbox: one email or SMS to deliver. Written in the transaction of the action that
@@ -50,3 +58,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.template} → {self.recipient} ({self.status})"
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.template in CONFIDENTIAL_TEMPLATES
+
+    @property
+    def confidential_notice(self) -> str:
+        """What a screen shows instead of the content of a confidential message ("" otherwise)."""
+        return CONFIDENTIAL_TEMPLATES.get(self.template, "")

@@ -138,7 +138,9 @@ def send_payment_confirmation(order: Order, *, actor) -> None:
         sent = locked.events.filter(kind=OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT).first()
         if sent is not None:
             raise DomainError(
-                _("The payment confirmation was already sent on %(date)s.")
+                # The date in parentheses: an English time ends with "p.m.", a final period
+                # right after it would print "p.m..".
+                _("The payment confirmation was already sent (%(date)s).")
                 % {"date": formats.date_format(timezone.localtime(sent.created_at), "DATETIME_FORMAT")},
                 code="already_sent",
             )

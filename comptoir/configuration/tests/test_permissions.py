@@ -1,10 +1,12 @@
 """Who reaches which screen: anonymous → login, customer → 403, staff → catalogue only,
 owner → everything. Refused POSTs change nothing."""
 
+import html
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from comptoir.configuration.permissions import is_shop_owner
 from comptoir.core.testing import make_category, make_product
@@ -27,19 +29,40 @@ def test_anonymous_goes_to_the_back_office_login(client, name):
     assert response["Location"].startswith(reverse("dashboard:login"))
 
 
+def refusal_page(response) -> str:
+    """The back-office's own 403 page (the project's ``handler403``), as text."""
+    assert response.status_code == 403
+    assert [template.name for template in response.templates] == ["dashboard/403.html"]
+    return html.unescape(response.content.decode())
+
+
 @pytest.mark.parametrize("name", OWNER_PAGES + STAFF_PAGES)
 def test_customer_is_refused_with_a_clear_message(client, customer, shop, name):
     client.force_login(customer)
-    response = client.get(reverse(name))
-    assert response.status_code == 403
-    assert "réservée au personnel" in response.content.decode()
+    page = refusal_page(client.get(reverse(name)))
+    assert "<h1>Accès refusé</h1>" in page
+    assert (
+        "Le compte « client » est un compte client\u00a0: il n'a pas accès à l'interface de gestion."
+    ) in page
+    assert ">Se déconnecter</button>" in page and "Retour aux commandes" not in page
 
 
 @pytest.mark.parametrize("name", OWNER_PAGES)
 def test_staff_who_is_not_owner_cannot_open_the_configuration(staff_client, name):
-    response = staff_client.get(reverse(name))
-    assert response.status_code == 403
-    assert "Seul le propriétaire de la boutique" in response.content.decode()
+    page = refusal_page(staff_client.get(reverse(name)))
+    assert "<h1>Accès refusé</h1>" in page
+    assert (
+        "Seul le propriétaire de la boutique peut modifier la configuration et les comptes du personnel."
+    ) in page
+    assert '<a href="/fr/gestion/commandes/">Retour aux commandes</a>' in page
+
+
+def test_the_refusal_speaks_english_too(staff_client):
+    with translation.override("en"):
+        url = reverse("configuration:staff_list")
+    page = refusal_page(staff_client.get(url))
+    assert '<html lang="en">' in page and "<h1>Access refused</h1>" in page
+    assert "Only the shop owner can change the settings and the staff accounts." in page
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
@@ -65,8 +88,18 @@ def test_staff_post_to_the_settings_changes_nothing(staff_client, shop):
     response = staff_client.post(reverse("configuration:settings"), {
         "insurance_fee_amount": "99.00", "cheque_enabled": "on", "cheque_instructions_fr": "x",
     })
-    assert response.status_code == 403
+    assert "Seul le propriétaire de la boutique" in refusal_page(response)
     assert ShopSettings.load().insurance_fee_amount == before
+
+
+def test_staff_cannot_create_a_staff_account(staff_client, django_user_model):
+    before = list(django_user_model.objects.order_by("pk").values_list("username", "is_staff"))
+    response = staff_client.post(reverse("configuration:staff_create"), {
+        "username": "intrus", "email": "intrus@example.test", "role": "owner",
+        "password1": "Erable-Sucre-2026!", "password2": "Erable-Sucre-2026!",
+    })
+    assert "Seul le propriétaire de la boutique" in refusal_page(response)
+    assert list(django_user_model.objects.order_by("pk").values_list("username", "is_staff")) == before
 
 
 def test_customer_post_to_a_product_changes_nothing(client, customer, shop):
@@ -74,7 +107,7 @@ def test_customer_post_to_a_product_changes_nothing(client, customer, shop):
     client.force_login(customer)
     response = client.post(reverse("configuration:product_adjust_stock", args=[product.pk]),
                            {"change": "-4", "reason": "adjustment"})
-    assert response.status_code == 403
+    assert "est un compte client" in refusal_page(response)
     product.refresh_from_db()
     assert product.stock == 4 and not product.stock_movements.exists()
 
