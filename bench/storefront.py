@@ -67,7 +67,7 @@ def main() -> None:
                         ("product page", product_path)):
         print(f"  {label:<34} {count_page_queries(path)}")
     flow_queries, confirm_queries = count_checkout_queries(product.slug, method_pk)
-    print(f"  {'complete checkout (6 requests)':<34} {flow_queries}")
+    print(f"  {'complete checkout (5 requests)':<34} {flow_queries}")
     print(f"  {'confirmation request (place_order)':<34} {confirm_queries}")
 
     wrk = None if options.python_client else shutil.which("wrk")
