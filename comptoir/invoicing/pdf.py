@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
@@ -49,6 +50,15 @@ PAYMENT_CHOICES = {
     "cheque": _("Cheque, money order or transfer"),
     "cod": _("Cash on delivery"),
 }
+
+
+def pdf_response(content: bytes, *, kind: str, reference: str) -> HttpResponse:
+    """A PDF shown in the browser, its file named after the document in the current language
+    (« facture-F-000123.pdf », « note-de-credit-NC-000004.pdf »)."""
+    words = {"invoice": gettext("invoice"), "credit-note": gettext("credit-note")}
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{words[kind]}-{reference}.pdf"'
+    return response
 
 
 def render_invoice_pdf(invoice: Invoice) -> bytes:

@@ -1,7 +1,6 @@
 """Tab « Facture » of an order, the invoice editor (pencil), printing, sending, « Factures »."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -104,29 +103,19 @@ def _save_payment(request, invoice: Invoice, data: dict) -> bool:
 @staff_required
 def invoice_pdf(request, number: int):
     """« Imprimer »: the invoice PDF, shown in the browser, named after its number."""
-    from comptoir.invoicing.pdf import render_invoice_pdf
+    from comptoir.invoicing.pdf import pdf_response, render_invoice_pdf
 
     invoice = get_object_or_404(Invoice, number=number)
-    return _pdf_response(render_invoice_pdf(invoice), _pdf_name("invoice", invoice.reference))
+    return pdf_response(render_invoice_pdf(invoice), kind="invoice", reference=invoice.reference)
 
 
 @staff_required
 def credit_note_pdf(request, number: int):
-    from comptoir.invoicing.pdf import render_credit_note_pdf
+    from comptoir.invoicing.pdf import pdf_response, render_credit_note_pdf
 
     credit_note = get_object_or_404(CreditNote.objects.select_related("invoice"), number=number)
-    return _pdf_response(render_credit_note_pdf(credit_note), _pdf_name("credit-note", credit_note.reference))
-
-
-def _pdf_name(kind: str, reference: str) -> str:
-    words = {"invoice": _("invoice"), "credit-note": _("credit-note")}
-    return f"{words[kind]}-{reference}.pdf"
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(render_credit_note_pdf(credit_note), kind="credit-note",
+                        reference=credit_note.reference)
 
 
 @staff_required

@@ -29,6 +29,45 @@ def test_guest_order_page_by_its_unguessable_link(client, order):
     assert "Faites votre chèque" in page
 
 
+def test_the_order_page_offers_its_invoice_and_credit_notes_as_pdf(client, order):
+    from comptoir.invoicing.services import issue_credit_note
+
+    invoice = order.invoice
+    invoice_url = url("order_invoice_pdf", token=order.token)
+    assert invoice_url in client.get(order.get_customer_url()).content.decode()
+    response = client.get(invoice_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f'filename="facture-{invoice.reference}.pdf"' in response["Content-Disposition"]
+
+    credit_note = issue_credit_note(invoice, reason="Commande annulée")
+    credit_note_url = url("order_credit_note_pdf", token=order.token, number=credit_note.number)
+    page = client.get(order.get_customer_url()).content.decode()
+    assert credit_note.reference in page and credit_note_url in page
+    response = client.get(credit_note_url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert f'filename="note-de-credit-{credit_note.reference}.pdf"' in response["Content-Disposition"]
+
+
+def test_invoice_pdfs_need_the_orders_own_token(client, order):
+    from comptoir.invoicing.services import issue_credit_note
+
+    other = place_test_order([(make_product(name_fr="Miel", price_amount=Decimal("10.00")), 1)])
+    credit_note = issue_credit_note(other.invoice, reason="Erreur")
+    assert client.get(url("order_invoice_pdf", token=uuid.uuid4())).status_code == 404
+    # Another order's credit note is not reachable through this order's link.
+    wrong = url("order_credit_note_pdf", token=order.token, number=credit_note.number)
+    assert client.get(wrong).status_code == 404
+
+
+def test_an_order_without_invoice_has_no_invoice_pdf(client):
+    make_shop(order_details_only=True)
+    details_only = place_test_order([(make_product(price_amount=Decimal("10.00")), 1)], payment_method="")
+    assert client.get(url("order_invoice_pdf", token=details_only.token)).status_code == 404
+    assert url("order_invoice_pdf", token=details_only.token) not in \
+        client.get(details_only.get_customer_url()).content.decode()
+
+
 def test_unknown_order_token_is_not_found(client, order):
     assert client.get(url("order_detail", token=uuid.uuid4())).status_code == 404
 

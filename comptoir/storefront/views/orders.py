@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.payments.links import payment_url
 
 from ..selectors import order_for_customer, orders_of_user
@@ -20,6 +21,28 @@ def _order_or_404(token):
 def _payment_url(invoice) -> str | None:
     """The online payment page of an unpaid invoice, when the shop takes online payments."""
     return payment_url(invoice) if invoice is not None else None
+
+
+def invoice_pdf(request, token):
+    """The order's invoice as a PDF, for whoever holds the order's link (like the order page)."""
+    from comptoir.invoicing.pdf import pdf_response, render_invoice_pdf
+
+    invoice = Invoice.objects.filter(order__token=token).first()
+    if invoice is None:
+        raise Http404
+    return pdf_response(render_invoice_pdf(invoice), kind="invoice", reference=invoice.reference)
+
+
+def credit_note_pdf(request, token, number):
+    """A credit note of the order's invoice, as a PDF."""
+    from comptoir.invoicing.pdf import pdf_response, render_credit_note_pdf
+
+    credit_note = (CreditNote.objects.select_related("invoice")
+                   .filter(invoice__order__token=token, number=number).first())
+    if credit_note is None:
+        raise Http404
+    return pdf_response(render_credit_note_pdf(credit_note), kind="credit-note",
+                        reference=credit_note.reference)
 
 
 def confirmation(request, token):
