@@ -1,6 +1,7 @@
 """Email channel: Django's mail API (SMTP settings come from EMAIL_URL; console without it)."""
 
 import contextlib
+import hashlib
 import smtplib
 from email.utils import formataddr, make_msgid, parseaddr
 
@@ -18,7 +19,7 @@ def build_message(notification) -> EmailMultiAlternatives:
         from_email=_sender(notification),
         to=[notification.recipient],
         reply_to=[notification.reply_to] if notification.reply_to else None,
-        headers={"Message-ID": _message_id()},
+        headers={"Message-ID": message_id(notification)},
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
@@ -63,10 +64,17 @@ def _sender(notification) -> str:
     return formataddr((notification.sender_name, address))
 
 
-def _message_id() -> str:
-    # Our own Message-ID, kept on the row, so a delivered email can be traced in the mail logs.
+def message_id(notification) -> str:
+    """The email's Message-ID, kept on the row so a delivered email can be traced in the mail
+    logs. It is the same at every attempt of one message: if an attempt is retried although the
+    server had accepted it (a worker stopped between the two), mail systems that deduplicate by
+    Message-ID show it once."""
     _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return make_msgid(domain=address.rpartition("@")[2] or "comptoir.local")
+    domain = address.rpartition("@")[2] or "comptoir.local"
+    if notification.pk is None:
+        return make_msgid(domain=domain)
+    seed = f"{notification.pk}:{notification.dedupe_key}:{notification.created_at.isoformat()}"
+    return f"<comptoir.{notification.pk}.{hashlib.sha256(seed.encode()).hexdigest()[:20]}@{domain}>"
 
 
 def _read(path: str) -> bytes:

@@ -120,6 +120,22 @@ def test_delivery_sends_text_and_html_once_over_smtp(smtp_server):
     assert message.get_body(preferencelist=("html",)) is not None
 
 
+def test_a_message_sent_again_after_a_lost_acknowledgement_keeps_its_message_id(smtp_server):
+    first = queue_test_email(key="order:1:placed:customer")
+    other = queue_test_email(key="order:2:placed:customer")
+    assert deliver_pending() == 2
+    # The worker stopped after the server had accepted the first message, before recording it:
+    # once its claim expires, the sweep sends it again.
+    Notification.objects.filter(pk=first.pk).update(status=Notification.Status.PENDING, next_attempt_at=None)
+    assert deliver_pending() == 1
+
+    ids = [message["Message-ID"] for message in smtp_server.messages]
+    assert len(ids) == 3 and ids[0] == ids[2] != ids[1]
+    first.refresh_from_db()
+    other.refresh_from_db()
+    assert first.provider_reference == ids[0] and other.provider_reference == ids[1]
+
+
 def test_an_attachment_is_read_from_the_default_storage(smtp_server, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     from django.core.files.base import ContentFile
