@@ -118,6 +118,8 @@ def _plan_order(rng, context, customer, number: int) -> dict:
         payment_method=payment_method, tax_province="QC", subtotal_amount=subtotal,
         shipping_amount=shipping, insurance_amount=ZERO, tax_total=tax_total,
         total_amount=subtotal + shipping + tax_total, placed_at=placed_at,
+        # Completed orders have a paid invoice (``_write_invoices``).
+        invoice_paid=bool(payment_method) and status == Order.Status.COMPLETED,
     )
     return {"order": order, "lines": lines, "taxes": taxes, "customer": customer,
             "invoiced": bool(payment_method)}

@@ -51,10 +51,6 @@ class Invoice(models.Model):
         ordering = ["-number"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
-        indexes = [
-            # Joined with the open orders for the « Payée — prête à compléter » tab of the order list.
-            models.Index(fields=["order"], condition=models.Q(status="paid"), name="invoice_paid_order"),
-        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -72,6 +72,8 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor) ->
         **_order_snapshot(order, shop),
     )
     _copy_lines_and_taxes(invoice, lines, taxes)
+    if settled:
+        mark_invoice_paid(order, True)
     record_event(
         order, OrderEvent.Kind.INVOICE_ISSUED, actor=actor,
         invoice=invoice.reference, total=str(invoice.total_amount),
@@ -164,6 +166,7 @@ def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "") -> Cred
         )
         locked.status = Invoice.Status.CANCELLED
         locked.save(update_fields=["status"])
+        mark_invoice_paid(locked.order, False)
         record_event(
             locked.order, OrderEvent.Kind.CREDIT_NOTE_ISSUED, actor=actor,
             credit_note=credit_note.reference, invoice=locked.reference,
@@ -171,6 +174,13 @@ def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "") -> Cred
         )
     invoice.status = locked.status
     return credit_note
+
+
+def mark_invoice_paid(order: Order, paid: bool) -> None:
+    """Keep ``order.invoice_paid`` equal to its invoice being paid; call it in the transaction
+    that changes the invoice's status."""
+    Order.objects.filter(pk=order.pk).update(invoice_paid=paid)
+    order.invoice_paid = paid
 
 
 def _negated(amount):

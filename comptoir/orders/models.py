@@ -63,6 +63,10 @@ class Order(models.Model):
     currency = models.CharField(max_length=3, default="CAD")
     placed_at = models.DateTimeField(_("date"), db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Whether the order's invoice is paid: a copy of ``invoice.status == "paid"`` kept by the
+    # invoicing and payment services in the transaction that changes the invoice, so that the
+    # order list finds the orders « prêtes à compléter » in a small index of its own.
+    invoice_paid = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-number"]
@@ -72,9 +76,11 @@ class Order(models.Model):
             models.Index(fields=["status", "-number"], name="order_status_number"),
             models.Index(fields=["email"], name="order_email"),
             models.Index(Upper("email"), name="order_email_upper"),
-            # The open orders (few in a real shop): the tab counts of the order list read only these.
+            # « Payée — prête à compléter »: open orders whose invoice is paid (a handful at most).
             models.Index(
-                fields=["id"], condition=models.Q(status__in=["new", "awaiting_payment"]), name="order_open"
+                fields=["-number"],
+                condition=models.Q(status__in=["new", "awaiting_payment"], invoice_paid=True),
+                name="order_ready",
             ),
         ]
         constraints = [

@@ -22,9 +22,7 @@ def order_list(*, status: str = "", search: str = "") -> QuerySet[Order]:
         "invoice__status", "invoice__number",
     )
     if status == READY:
-        orders = orders.filter(
-            status__in=[Status.NEW, Status.AWAITING_PAYMENT], invoice__status="paid"
-        )
+        orders = orders.filter(status__in=[Status.NEW, Status.AWAITING_PAYMENT], invoice_paid=True)
     elif status in Status.values:
         orders = orders.filter(status=status)
     return _search(orders, search).order_by("-number")
@@ -71,7 +69,7 @@ def order_status_counts() -> dict[str, int]:
         status: Order.objects.filter(status=status).order_by().values("pk")[:COUNT_CAP].count()
         for status in open_statuses
     }
-    ready = Order.objects.filter(status__in=open_statuses, invoice__status="paid").order_by()
+    ready = Order.objects.filter(status__in=open_statuses, invoice_paid=True).order_by()
     counts[READY] = ready.values("pk")[:COUNT_CAP].count()
     return counts
 

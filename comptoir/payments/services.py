@@ -15,6 +15,7 @@ from comptoir.core.errors import DomainError
 from comptoir.core.i18n import current_language
 from comptoir.core.money import ZERO, format_amount, quantize, to_decimal
 from comptoir.invoicing.models import Invoice
+from comptoir.invoicing.services import mark_invoice_paid
 from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
 
@@ -76,6 +77,7 @@ def record_payment(
             locked.status = Invoice.Status.PAID
             locked.paid_at = timezone.now()
             locked.save(update_fields=["status", "paid_at"])
+            mark_invoice_paid(locked.order, True)
         record_event(
             locked.order, OrderEvent.Kind.PAYMENT_RECORDED, actor=actor,
             invoice=locked.reference, amount=str(amount), method=method,

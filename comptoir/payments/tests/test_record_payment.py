@@ -134,3 +134,37 @@ def test_too_long_reference_is_refused(invoice):
         record_payment(invoice, method=Payment.Method.CHEQUE, reference="x" * 121)
     assert str(error.value) == "La référence peut contenir au plus 120 caractères."
     assert _state(invoice) == before
+
+
+def test_the_order_knows_when_its_invoice_is_paid_for_the_ready_to_complete_tab():
+    from comptoir.orders.models import Order
+    from comptoir.orders.selectors import READY, order_list, order_status_counts
+
+    make_shop()
+
+    def flag(order):
+        return Order.objects.values_list("invoice_paid", flat=True).get(pk=order.pk)
+
+    order = make_order()
+    invoice = issue_invoice(order)
+    assert flag(order) is False
+    record_payment(invoice, method="cheque", amount=Decimal("50.00"))
+    assert flag(order) is False  # partly paid
+    record_payment(invoice, method="cheque")
+    assert flag(order) is True
+    assert list(order_list(status=READY)) == [order] and order_status_counts()[READY] == 1
+
+    issue_credit_note(invoice, reason="Annulée à la demande du client")
+    assert flag(order) is False
+    assert list(order_list(status=READY)) == [] and order_status_counts()[READY] == 0
+
+
+def test_a_free_order_is_paid_as_its_invoice_is_issued():
+    from comptoir.orders.models import Order
+
+    make_shop()
+    order = make_order([(make_product(price_amount=Decimal("0.00"), is_taxable=False), 1)],
+                       delivery_kind="pickup")
+    invoice = issue_invoice(order)
+    assert invoice.status == Invoice.Status.PAID
+    assert Order.objects.get(pk=order.pk).invoice_paid is True
