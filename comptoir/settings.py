@@ -7,7 +7,8 @@ Variables (all optional; defaults give a local demo shop on SQLite):
   DEFAULT_FROM_EMAIL, MEDIA_ROOT, TASKS_BACKEND (database | immediate),
   PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET, PAYPAL_MODE (sandbox | live), PAYPAL_WEBHOOK_ID,
   PAYPAL_API_BASE (overrides the base URL, e.g. the local simulator),
-  SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM_NUMBER, SMS_API_BASE (Twilio-compatible API).
+  SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM_NUMBER, SMS_API_BASE (Twilio-compatible API),
+  TRUSTED_PROXY_COUNT (reverse proxies that append the client's address to X-Forwarded-For).
 """
 
 import os
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "comptoir.merchant",
     "comptoir.catalog",
     "comptoir.customers",
+    "comptoir.security",
     "comptoir.shipping",
     "comptoir.taxes",
     "comptoir.checkout",
@@ -212,6 +214,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "comptoir.dashboard.views.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Reverse proxies in front of the application that append the client's address to
+# X-Forwarded-For (0: the connection's own address is the client's).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 if env_bool("HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

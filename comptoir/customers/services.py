@@ -24,6 +24,7 @@ from comptoir.core.errors import DomainError
 from comptoir.merchant.models import ShopSettings
 from comptoir.notifications.models import Notification
 from comptoir.notifications.services import OutgoingMessage, queue_notifications
+from comptoir.security.services import record_password_reset_request
 
 from .models import Address, Customer
 
@@ -112,14 +113,21 @@ def _existing_customer(*, email: str, user) -> Customer | None:
 RESET_EMAIL_WINDOW_SECONDS = 15 * 60
 
 
-def request_password_reset(email: str, *, language: str) -> list[Notification]:
+def request_password_reset(
+    email: str, *, language: str, client_address: str | None = None
+) -> list[Notification]:
     """Email a link to choose a new password to each active account of ``email``.
 
     The caller always gives the same answer, whether an account exists or not. The message goes
     through the outbox, in the account's stored language (``language`` for an account that never
     ordered); the link carries Django's token, which expires after ``PASSWORD_RESET_TIMEOUT`` and
     stops working once the password is changed.
+
+    A visitor's request gives their ``client_address``: beyond the limit of requests per address
+    (whatever the email addresses asked for) it raises ``TooManyAttempts`` and queues nothing.
     """
+    if client_address is not None:
+        record_password_reset_request(client_address)
     users = reset_candidates(email)
     if not users:
         return []

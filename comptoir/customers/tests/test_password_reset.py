@@ -7,6 +7,7 @@ from django.utils import timezone
 from comptoir.core.testing import make_shop, make_staff_user
 from comptoir.customers.services import request_password_reset
 from comptoir.notifications.models import Notification
+from comptoir.security.services import TooManyAttempts
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +58,16 @@ def test_an_account_that_never_ordered_gets_the_language_of_the_request():
 def test_no_account_no_message():
     assert request_password_reset("personne@example.test", language="fr") == []
     assert Notification.objects.count() == 0
+
+
+def test_a_visitor_asking_too_often_gets_nothing_queued():
+    make_account()
+    for n in range(5):
+        request_password_reset(f"client{n}@example.test", language="fr", client_address="203.0.113.7")
+    with pytest.raises(TooManyAttempts):
+        request_password_reset("lea@example.test", language="fr", client_address="203.0.113.7")
+    assert Notification.objects.count() == 0
+    [notification] = request_password_reset("lea@example.test", language="fr", client_address="198.51.100.4")
+    assert notification.recipient == "lea@example.test"
+    # Without a visitor's address (the shop's own code), no limit applies.
+    assert len(request_password_reset("lea@example.test", language="fr")) == 1

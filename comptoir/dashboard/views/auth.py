@@ -4,10 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
+from comptoir.security.views import ThrottledLoginMixin
+
 from ..access import StaffAuthenticationForm, staff_required
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(ThrottledLoginMixin, auth_views.LoginView):
     template_name = "dashboard/login.html"
     authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = False

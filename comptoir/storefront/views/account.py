@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.customers.services import create_account, request_password_reset
+from comptoir.security.addresses import client_address
+from comptoir.security.services import TooManyAttempts
+from comptoir.security.views import ThrottledLoginMixin
 
 from ..cart_session import attach_cart_on_login
 from ..forms import EmailLoginForm, NewPasswordForm, PasswordResetRequestForm, SignupForm
@@ -19,7 +22,7 @@ from ..forms import EmailLoginForm, NewPasswordForm, PasswordResetRequestForm, S
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-class CustomerLoginView(LoginView):
+class CustomerLoginView(ThrottledLoginMixin, LoginView):
     template_name = "storefront/account/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
@@ -50,10 +53,17 @@ def signup(request):
 
 
 def password_reset(request):
-    """« Mot de passe oublié ? »: the same answer whether an account exists or not."""
+    """« Mot de passe oublié ? »: the same answer whether an account exists or not. Too many
+    requests from one connection are refused, whatever the addresses asked for."""
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        request_password_reset(form.cleaned_data["email"], language=get_language())
+        try:
+            request_password_reset(
+                form.cleaned_data["email"], language=get_language(), client_address=client_address(request)
+            )
+        except TooManyAttempts as refusal:
+            form.add_error(None, str(refusal))
+            return render(request, "storefront/account/password_reset.html", {"form": form}, status=429)
         return redirect("storefront:password_reset_sent")
     return render(request, "storefront/account/password_reset.html", {"form": form})
 
