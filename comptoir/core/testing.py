@@ -197,3 +197,75 @@ def split_outcomes(outcomes: list) -> tuple[list, list]:
     """(results, exceptions) of ``run_together``."""
     errors = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     return [outcome for outcome in outcomes if not isinstance(outcome, Exception)], errors
+
+
+# Impacts that fail an accessibility check; "moderate" and "minor" ones are printed.
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+
+
+def check_accessibility(page, name: str, *, false_positives: tuple = ()) -> list[dict]:
+    """Run axe-core (its default rules: WCAG 2.x A and AA, best practices) on the page as it is
+    now, in a Playwright page. Fails on any "serious" or "critical" violation; prints the others.
+
+    ``false_positives`` is a tuple of ``(rule id, CSS selector, why)``: that rule is ignored on
+    the elements matching the selector only, never on the rest of the page. Returns the
+    violations that are left (every impact), for the test to inspect.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = Axe().run(page, options={"resultTypes": ["violations"]})
+    violations = []
+    for violation in response.response["violations"]:
+        ignored = [selector for rule, selector, _why in false_positives if rule == violation["id"]]
+        nodes = [
+            node for node in violation["nodes"]
+            if not any(_matches(page, node["target"], selector) for selector in ignored)
+        ]
+        if nodes:
+            violations.append({**violation, "nodes": nodes})
+    report = "\n".join(_describe_violation(violation) for violation in violations)
+    if report:
+        print(f"Accessibility of {name} ({page.url}):\n{report}")
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"{name}: serious or critical accessibility violations\n{report}"
+    return violations
+
+
+def _matches(page, target: list, selector: str) -> bool:
+    return page.evaluate(
+        "([target, selector]) => !!document.querySelector(target)?.matches(selector)",
+        [target[-1], selector],
+    )
+
+
+def _describe_violation(violation: dict) -> str:
+    lines = [f"- {violation['id']} ({violation['impact']}): {violation['help']}"]
+    for node in violation["nodes"][:10]:
+        summary = " ".join(line.strip() for line in node.get("failureSummary", "").splitlines()[1:])
+        lines.append(f"    {' '.join(node['target'])}: {summary}")
+        lines.append(f"      {node['html'][:200]}")
+    return "\n".join(lines)
+
+
+def focus_without_ring(page, *, presses: int = 80) -> list[str]:
+    """Go through the page with the Tab key from its top; returns the elements that took the
+    keyboard focus without showing a focus ring (an outline or a box shadow)."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.evaluate("window.scrollTo(0, 0)")
+    missing, seen = [], set()
+    for _press in range(presses):
+        page.keyboard.press("Tab")
+        state = page.evaluate("""() => {
+            const element = document.activeElement;
+            if (!element || element === document.body) return null;
+            const style = getComputedStyle(element);
+            const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+                || style.boxShadow !== "none";
+            return {html: element.outerHTML.slice(0, 160), ring: ring};
+        }""")
+        if state is None or state["html"] in seen:
+            break
+        seen.add(state["html"])
+        if not state["ring"]:
+            missing.append(state["html"])
+    return missing
