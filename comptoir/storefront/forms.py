@@ -45,8 +45,10 @@ class CartLineForm(forms.Form):
 
 
 class ContactForm(PlainLabels, forms.Form):
-    email = forms.EmailField(label=_("Email"), max_length=254)
-    phone = forms.CharField(label=_("Phone"), max_length=30)
+    email = forms.EmailField(label=_("Email"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(label=_("Phone"), max_length=30,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
 
     def clean_phone(self):
         return clean_phone_number(self.cleaned_data["phone"])

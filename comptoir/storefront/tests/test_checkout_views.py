@@ -272,6 +272,14 @@ def test_logged_in_customer_gets_their_details_prefilled(client, methods, produc
     assert Order.objects.get().customer.user == user
 
 
+def test_the_details_form_lets_browsers_fill_in_the_contact_and_addresses(client, methods, product):
+    add_to_cart(client, product, 1)
+    page = client.get(url("checkout")).content.decode()
+    assert 'type="email" name="contact-email"' in page and 'autocomplete="email"' in page
+    assert 'type="tel" name="contact-phone"' in page and 'autocomplete="tel"' in page
+    assert 'autocomplete="billing postal-code"' in page and 'autocomplete="shipping address-line1"' in page
+
+
 def test_empty_cart_cannot_check_out(client, methods):
     response = client.get(url("checkout"), follow=True)
     assert response.redirect_chain[-1][0] == url("cart")
