@@ -35,7 +35,8 @@ def test_back_office_form_without_its_token(shop, merchant):
     form_page = f"http://testserver/fr/gestion/commandes/{order.number}/"
     response = client.post(url, {"status": "awaiting_payment"}, HTTP_REFERER=form_page)
 
-    assert template_names(response) == ["dashboard/csrf_failure.html", "dashboard/_csrf_failure_text.html"]
+    assert template_names(response)[0] == "dashboard/csrf_failure.html"
+    assert "dashboard/_csrf_failure_text.html" in template_names(response)
     page = expired_page(response)
     assert '<html lang="fr">' in page and "<h1>La page a expiré</h1>" in page
     assert "Rechargez la page et réessayez." in page
