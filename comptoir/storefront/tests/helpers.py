@@ -39,3 +39,18 @@ def review_fields(response):
         "checkout_token": form["checkout_token"].value(),
         "expected_total": str(form["expected_total"].value()),
     }
+
+
+def fill_in_checkout_details(page, *, postal_code="H2V 4E7"):
+    """In a browser, on « Passer la commande »: a guest's contact and billing address (the
+    delivery and payment choices are left to the test)."""
+    contact = page.get_by_role("group", name="Coordonnées")
+    contact.get_by_label("Courriel").fill("marie.tremblay@example.test")
+    contact.get_by_label("Téléphone").fill("514 555-0199")
+    billing = page.get_by_role("group", name="Adresse de facturation")
+    billing.get_by_label("Prénom").fill("Marie")
+    billing.get_by_label("Nom", exact=True).fill("Tremblay")
+    billing.get_by_label("Adresse", exact=True).fill("4567, avenue du Parc")
+    billing.get_by_label("Ville").fill("Montréal")
+    billing.get_by_label("Province").select_option("QC")
+    billing.get_by_label("Code postal").fill(postal_code)

@@ -22,6 +22,8 @@ from comptoir.core.testing import (
     make_shop,
 )
 
+from .helpers import fill_in_checkout_details
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -93,16 +95,7 @@ def test_checkout_pages_in_french(live_server, page, catalogue):
     page.locator(".errorlist").first.wait_for()
     check_accessibility(page, "checkout details with validation errors")
 
-    contact = page.get_by_role("group", name="Coordonnées")
-    contact.get_by_label("Courriel").fill("marie.tremblay@example.test")
-    contact.get_by_label("Téléphone").fill("514 555-0199")
-    billing = page.get_by_role("group", name="Adresse de facturation")
-    billing.get_by_label("Prénom").fill("Marie")
-    billing.get_by_label("Nom", exact=True).fill("Tremblay")
-    billing.get_by_label("Adresse", exact=True).fill("4567, avenue du Parc")
-    billing.get_by_label("Ville").fill("Montréal")
-    billing.get_by_label("Province").select_option("QC")
-    billing.get_by_label("Code postal").fill("H2V 4E7")
+    fill_in_checkout_details(page)
     page.get_by_label("Livraison à domicile").check()
     page.get_by_label("Chèque, mandat-poste ou virement").check()
     page.get_by_role("button", name="Vérifier ma commande").click()

@@ -8,6 +8,8 @@ import pytest
 from comptoir.core.testing import make_category, make_delivery_methods, make_product, make_shop
 from comptoir.orders.models import Order
 
+from .helpers import fill_in_checkout_details
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -47,16 +49,7 @@ def test_guest_orders_by_cheque_in_french(live_server, page, catalogue):
     page.get_by_role("link", name="Passer la commande").click()
 
     page.get_by_role("heading", name="Passer la commande").wait_for()
-    contact = page.get_by_role("group", name="Coordonnées")
-    contact.get_by_label("Courriel").fill("marie.tremblay@example.test")
-    contact.get_by_label("Téléphone").fill("514 555-0199")
-    billing = page.get_by_role("group", name="Adresse de facturation")
-    billing.get_by_label("Prénom").fill("Marie")
-    billing.get_by_label("Nom", exact=True).fill("Tremblay")
-    billing.get_by_label("Adresse", exact=True).fill("4567, avenue du Parc")
-    billing.get_by_label("Ville").fill("Montréal")
-    billing.get_by_label("Province").select_option("QC")
-    billing.get_by_label("Code postal").fill("h2v 4e7")
+    fill_in_checkout_details(page, postal_code="h2v 4e7")
     page.get_by_label("Livraison à domicile").check()
     assert page.get_by_label("Livrer à mon adresse de facturation").is_checked()
     assert not page.get_by_role("group", name="Adresse de livraison").is_visible()
