@@ -1,7 +1,5 @@
 """Read queries of the back-office pages, each with the joins that keep its query count constant."""
 
-from dataclasses import dataclass
-
 from django.db.models import Prefetch, Q, QuerySet
 
 from comptoir.catalog.models import Product
@@ -72,34 +70,6 @@ def order_status_counts() -> dict[str, int]:
     ready = Order.objects.filter(status__in=open_statuses, invoice_paid=True).order_by()
     counts[READY] = ready.values("pk")[:COUNT_CAP].count()
     return counts
-
-
-@dataclass
-class OrderPage:
-    """One page of the order list, walked by order number (keyset pagination): every page
-    costs the same, the 1st or the 2,000th, and no COUNT over the whole table is needed."""
-
-    orders: list
-    older: int | None  # number to pass as ``before`` for the next (older) page
-    newer: int | None  # number to pass as ``after`` for the previous (newer) page
-
-
-def order_page(orders: QuerySet[Order], *, before=None, after=None, size: int = 50) -> OrderPage:
-    if after is not None:
-        rows = list(orders.filter(number__gt=after).order_by("number")[: size + 1])
-        has_newer = len(rows) > size
-        rows = rows[:size][::-1]
-        return OrderPage(rows, rows[-1].number if rows else None, rows[0].number if has_newer else None)
-    if before is not None:
-        orders = orders.filter(number__lt=before)
-    rows = list(orders.order_by("-number")[: size + 1])
-    has_older = len(rows) > size
-    rows = rows[:size]
-    return OrderPage(
-        rows,
-        rows[-1].number if has_older else None,
-        rows[0].number if before is not None and rows else None,
-    )
 
 
 def order_detail(number: int) -> Order:

@@ -246,6 +246,28 @@ def test_invoice_list_shows_invoices_and_credit_notes(staff_client, shop):
     assert invoice.reference in searched
 
 
+def test_invoice_list_is_walked_by_invoice_number(staff_client, shop):
+    template = issue_invoice(make_order())
+    for n in range(55):
+        copy = Invoice.objects.get(pk=template.pk)
+        copy.pk, copy.number, copy.payment_token = None, 7000 + n, uuid.uuid4()
+        copy.order = make_order(email=f"client{n}@example.test")
+        copy.save()
+
+    def invoice_numbers(response):
+        return [int(n) for n in re.findall(r'<tr id="invoice-(\d+)"', response.content.decode())]
+
+    url = reverse("dashboard:invoice_list")
+    first = staff_client.get(url)
+    assert invoice_numbers(first) == list(range(7054, 7004, -1))
+    assert pager(first) == ["?avant=7005"]
+    second = staff_client.get(url, {"avant": 7005})
+    assert invoice_numbers(second) == [*range(7004, 6999, -1), template.number]
+    assert pager(second) == ["?apres=7004"]
+    assert invoice_numbers(staff_client.get(url, {"apres": 7004})) == invoice_numbers(first)
+    assert "Factures plus anciennes" in text(first) and "Factures plus récentes" in text(second)
+
+
 def test_customers_accounts_and_guests(staff_client, shop):
     make_order(email="invite@example.test")
     user = get_user_model().objects.create_user("paul", email="paul@example.test", password="x" * 12)

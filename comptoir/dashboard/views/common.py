@@ -6,6 +6,8 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from comptoir.core.pagination import KeysetPage, keyset_page
+
 PAGE_SIZE = 50
 
 
@@ -13,6 +15,17 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """One COUNT and one page query, whatever the page number asked for."""
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+def walk_by_number(request, queryset, per_page: int = 50) -> KeysetPage:
+    """A page of a list walked by number, newest first (``?avant=N`` / ``?apres=N``): the same
+    cost for every page, with no COUNT of the whole table."""
+    return keyset_page(queryset, before=_number(request.GET.get("avant")),
+                       after=_number(request.GET.get("apres")), size=per_page)
+
+
+def _number(value) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
 def redirect_back(request, fallback: str):

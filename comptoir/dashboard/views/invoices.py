@@ -13,7 +13,7 @@ from comptoir.orders.services import invoice_of
 from .. import selectors
 from ..access import staff_required
 from ..forms import InvoicePaymentForm, OrderSearchForm
-from .common import paginate, redirect_back
+from .common import redirect_back, walk_by_number
 from .orders import _order_or_404, order_context
 
 
@@ -141,9 +141,9 @@ def invoice_list(request):
     form = OrderSearchForm(request.GET)
     form.is_valid()
     search = form.cleaned_data.get("q", "")
-    page = paginate(request, selectors.invoice_list(search=search))
+    page = walk_by_number(request, selectors.invoice_list(search=search))
     return render(request, "dashboard/invoices/list.html", {
-        "nav": "invoices", "page": page, "invoices": page.object_list, "search": search,
+        "nav": "invoices", "page": page, "invoices": page.rows, "search": search,
         "payment_links": _payment_links_available(),
     })
 

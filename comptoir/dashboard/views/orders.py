@@ -23,7 +23,7 @@ from comptoir.orders.services import (
 from ..access import staff_required
 from ..forms import AddLineForm, LineForm, OrderSearchForm, StatusForm
 from ..timeline import build_timeline
-from .common import form_errors, redirect_back
+from .common import form_errors, redirect_back, walk_by_number
 
 STATUS_TABS = [
     "", Order.Status.NEW, Order.Status.AWAITING_PAYMENT, selectors.READY,
@@ -36,23 +36,16 @@ def order_list(request):
     form.is_valid()
     status = form.cleaned_data.get("status", "")
     search = form.cleaned_data.get("q", "")
-    page = selectors.order_page(
-        selectors.order_list(status=status, search=search),
-        before=_number(request.GET.get("avant")), after=_number(request.GET.get("apres")),
-    )
+    page = walk_by_number(request, selectors.order_list(status=status, search=search))
     counts = selectors.order_status_counts()
     tabs = [
         {"value": value, "label": _tab_label(value), "count": counts.get(value)}
         for value in STATUS_TABS
     ]
     return render(request, "dashboard/orders/list.html", {
-        "nav": "orders", "page": page, "orders": page.orders, "tabs": tabs,
+        "nav": "orders", "page": page, "orders": page.rows, "tabs": tabs,
         "status": status, "search": search, "status_choices": Order.Status.choices,
     })
-
-
-def _number(value) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
 def _tab_label(value: str) -> str:

@@ -1,0 +1,35 @@
+"""Keyset pagination: a list walked by a unique, ordered number (order or invoice number),
+newest first. Every page costs the same, the 1st or the 2,000th, and no COUNT over the whole
+table is needed (what page numbers would cost)."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+
+@dataclass
+class KeysetPage:
+    rows: list
+    older: int | None  # number to pass as ``before`` for the next (older) page
+    newer: int | None  # number to pass as ``after`` for the previous (newer) page
+
+
+def keyset_page(queryset: QuerySet, *, key: str = "number", before=None, after=None,
+                size: int = 50) -> KeysetPage:
+    """The ``size`` rows below ``before`` (or above ``after``), newest first, by ``key``."""
+    if after is not None:
+        rows = list(queryset.filter(**{f"{key}__gt": after}).order_by(key)[: size + 1])
+        has_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        return KeysetPage(rows, getattr(rows[-1], key) if rows else None,
+                          getattr(rows[0], key) if has_newer else None)
+    if before is not None:
+        queryset = queryset.filter(**{f"{key}__lt": before})
+    rows = list(queryset.order_by(f"-{key}")[: size + 1])
+    has_older = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(
+        rows,
+        getattr(rows[-1], key) if has_older else None,
+        getattr(rows[0], key) if before is not None and rows else None,
+    )
