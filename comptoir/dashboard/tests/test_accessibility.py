@@ -124,7 +124,7 @@ def test_orders_invoices_and_customers(page, live_server, backoffice):
     invoice = Invoice.objects.get(order=unpaid)
     page.get_by_label(f"Actions pour la facture {invoice.reference}").click()
     menu = page.locator(f"tr#invoice-{invoice.number}")
-    expect(menu.get_by_role("menuitem", name="Imprimer")).to_be_visible()
+    expect(menu.get_by_role("link", name="Imprimer")).to_be_visible()
     check_accessibility(page, "« Factures » with an arrow menu open")
 
     page.locator("nav.sidebar").get_by_role("link", name="Clients").click()

@@ -91,7 +91,7 @@ def print_from_list(page, invoice):
     """« Factures », the arrow (« flèche ») menu, « Imprimer » → the PDF of the invoice."""
     page.locator("nav.sidebar").get_by_role("link", name="Factures").click()
     page.get_by_label(f"Actions pour la facture {invoice.reference}").click()
-    link = page.locator(f"tr#invoice-{invoice.number}").get_by_role("menuitem", name="Imprimer")
+    link = page.locator(f"tr#invoice-{invoice.number}").get_by_role("link", name="Imprimer")
     expect(link).to_be_visible()
     response = page.request.get(page.url.split("/fr/")[0] + link.get_attribute("href"))
     assert response.status == 200
@@ -102,7 +102,7 @@ def print_from_list(page, invoice):
 def send_from_list(page, invoice, label):
     page.locator("nav.sidebar").get_by_role("link", name="Factures").click()
     page.get_by_label(f"Actions pour la facture {invoice.reference}").click()
-    page.locator(f"tr#invoice-{invoice.number}").get_by_role("menuitem", name=label).click()
+    page.locator(f"tr#invoice-{invoice.number}").get_by_role("button", name=label).click()
     expect(page.get_by_text(f"La facture {invoice.reference} est en route")).to_be_visible()
 
 

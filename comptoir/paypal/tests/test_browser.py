@@ -111,7 +111,7 @@ def test_flow_c_invoice_emailed_with_payment_link(page, live_server, shop_online
     merchant_login(page, live_server)
     page.get_by_role("link", name="Factures").first.click()
     page.locator(f"summary[aria-label*='{invoice.reference}']").click()
-    page.get_by_role("menuitem", name=re.compile("lien de paiement")).click()
+    page.get_by_role("button", name=re.compile("lien de paiement")).click()
     deliver_pending()
     [email] = smtp_server.to(order.email)
     text = email.get_body(preferencelist=("plain",)).get_content()
