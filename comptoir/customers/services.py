@@ -172,23 +172,11 @@ def _password_reset_context(user, shop, language: str) -> dict:
     timeout = int(settings.PASSWORD_RESET_TIMEOUT)
     hours, minutes = (timeout // 3600, 0) if timeout % 3600 == 0 else (0, max(1, timeout // 60))
     return {
-        "shop": {
-            "legal_name": shop.legal_name, "display_name": shop.display_name,
-            "trade_name": shop.trade_name if shop.trade_name != shop.legal_name else "",
-            "address": _shop_address(shop), "phone": shop.phone, "email": shop.email,
-            "website": shop.website,
-        },
+        "shop": shop.message_data(),
         "customer": {"name": user.get_full_name(), "email": user.email},
         "reset_url": settings.SITE_URL + password_reset_path(user, language=language),
         "valid_hours": hours, "valid_minutes": minutes,
     }
-
-
-def _shop_address(shop) -> list[str]:
-    city_line = " ".join(
-        part for part in [shop.city, f"({shop.province})" if shop.city else "", shop.postal_code] if part
-    )
-    return [line for line in [shop.address_line1, shop.address_line2, city_line] if line]
 
 
 def _password_reset_key(user) -> str:

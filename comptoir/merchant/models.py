@@ -137,6 +137,19 @@ class ShopSettings(models.Model):
     def return_policy(self, language: str | None = None) -> str:
         return localized(self, "return_policy", language)
 
+    def message_data(self) -> dict:
+        """The shop as its emails present it (JSON data for a message's context)."""
+        city_line = " ".join(
+            part for part in [self.city, f"({self.province})" if self.city else "", self.postal_code] if part
+        )
+        return {
+            "legal_name": self.legal_name, "display_name": self.display_name,
+            "trade_name": self.trade_name if self.trade_name != self.legal_name else "",
+            "address": [line for line in [self.address_line1, self.address_line2, city_line] if line],
+            "phone": self.phone, "email": self.email, "website": self.website,
+            "gst_number": self.gst_number, "qst_number": self.qst_number,
+        }
+
     def business_snapshot(self) -> dict:
         """What documents print about the merchant, frozen at the time they are issued."""
         return {

@@ -87,9 +87,7 @@ def queue_notifications(messages: list[OutgoingMessage], *, new_keys: bool = Fal
             raise ValueError(f"Unknown channel {message.channel!r}")
     if new_keys:
         rows = Notification.objects.bulk_create([_new_row(message) for message in messages])
-        for row in rows:
-            if row.status == Notification.Status.PENDING:
-                schedule_delivery(row.pk)
+        _schedule_pending(rows)
         return rows
     existing = Notification.objects.in_bulk([m.dedupe_key for m in messages], field_name="dedupe_key")
     new_rows = [_new_row(message) for message in messages if message.dedupe_key not in existing]
@@ -105,11 +103,17 @@ def queue_notifications(messages: list[OutgoingMessage], *, new_keys: bool = Fal
                     [m.dedupe_key for m in messages], field_name="dedupe_key"
                 )
                 new_rows = [_insert_one(row, existing) for row in new_rows]
-        for row in new_rows:
-            if row.pk is not None and row.status == Notification.Status.PENDING:
-                schedule_delivery(row.pk)
+        _schedule_pending(row for row in new_rows if row.pk is not None)
     created = {row.dedupe_key: row for row in new_rows if row.pk is not None}
     return [created.get(m.dedupe_key) or existing[m.dedupe_key] for m in messages]
+
+
+def _schedule_pending(rows) -> None:
+    """Enqueue the delivery of the recorded rows that are to be sent (not those whose rendering
+    failed)."""
+    for row in rows:
+        if row.status == Notification.Status.PENDING:
+            schedule_delivery(row.pk)
 
 
 def _insert_one(row: Notification, existing: dict) -> Notification:

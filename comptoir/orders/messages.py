@@ -145,7 +145,7 @@ def order_context(order: Order, shop: ShopSettings, language: str, *,
         placed_on = date_format(timezone.localtime(order.placed_at), "DATE_FORMAT")
     invoice = _invoice_data(parts, language)
     return {
-        "shop": _shop_data(shop),
+        "shop": shop.message_data(),
         "order": {
             "number": order.number, "placed_on": placed_on, "url": order_url,
             "currency": order.currency, "subtotal_amount": order.subtotal_amount,
@@ -182,19 +182,6 @@ def merchant_context(order: Order, shop: ShopSettings, language: str, *,
     context = order_context(order, shop, language, parts=parts)
     context["dashboard_url"] = settings.SITE_URL + _dashboard_url(order, language)
     return context
-
-
-def _shop_data(shop: ShopSettings) -> dict:
-    city_line = " ".join(
-        part for part in [shop.city, f"({shop.province})" if shop.city else "", shop.postal_code] if part
-    )
-    address = [line for line in [shop.address_line1, shop.address_line2, city_line] if line]
-    return {
-        "legal_name": shop.legal_name, "display_name": shop.display_name,
-        "trade_name": shop.trade_name if shop.trade_name != shop.legal_name else "",
-        "address": address, "phone": shop.phone, "email": shop.email, "website": shop.website,
-        "gst_number": shop.gst_number, "qst_number": shop.qst_number,
-    }
 
 
 def _line_data(line: OrderLine, language: str) -> dict:

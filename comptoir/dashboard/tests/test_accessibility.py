@@ -28,7 +28,7 @@ from comptoir.notifications.models import Notification
 from comptoir.orders.services import change_order_status
 from comptoir.payments.services import record_payment
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 D = Decimal
@@ -72,14 +72,6 @@ def backoffice(db):
     return {"unpaid": unpaid, "paid": paid, "cancelled": cancelled}
 
 
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/fr/gestion/connexion/")
-    page.get_by_label("Nom d'utilisateur").fill("marchand")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Commandes", level=1)).to_be_visible()
-
-
 def test_login_page(page, live_server, backoffice):
     page.goto(f"{live_server.url}/fr/gestion/connexion/")
     page.get_by_role("button", name="Se connecter").wait_for()
@@ -94,7 +86,7 @@ def test_login_page(page, live_server, backoffice):
 
 def test_orders_invoices_and_customers(page, live_server, backoffice):
     unpaid, paid = backoffice["unpaid"], backoffice["paid"]
-    sign_in(page, live_server)
+    sign_in(page, live_server, heading_level=1)
     check_accessibility(page, "order list")
 
     page.locator(f"tr#order-{unpaid.number}").get_by_role("link", name=str(unpaid.number)).click()
@@ -136,7 +128,7 @@ def test_orders_invoices_and_customers(page, live_server, backoffice):
 
 
 def test_products_and_configuration(page, live_server, backoffice):
-    sign_in(page, live_server)
+    sign_in(page, live_server, heading_level=1)
     page.locator("nav.sidebar").get_by_role("link", name="Produits").click()
     expect(page.get_by_role("heading", name="Produits", level=1)).to_be_visible()
     check_accessibility(page, "product list")

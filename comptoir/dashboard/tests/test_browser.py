@@ -14,7 +14,7 @@ from comptoir.notifications.models import Notification
 from comptoir.orders.models import Order
 from comptoir.payments.models import Payment
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 D = Decimal
@@ -33,14 +33,6 @@ def shop_data(db):
         name_fr="Confiture de bleuets", name_en="Blueberry jam", price_amount=D("8.50"), stock=20
     )
     return {"shop": shop, "coffee": coffee, "jam": jam}
-
-
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/fr/gestion/connexion/")
-    page.get_by_label("Nom d'utilisateur").fill("marchand")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Commandes")).to_be_visible()
 
 
 def open_orders(page):

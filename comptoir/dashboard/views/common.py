@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from comptoir.core.http import next_url
 from comptoir.core.pagination import KeysetPage, keyset_page
 
 PAGE_SIZE = 50
@@ -17,7 +17,7 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return paginator.get_page(request.GET.get("page"))
 
 
-def walk_by_number(request, queryset, per_page: int = 50) -> KeysetPage:
+def walk_by_number(request, queryset, per_page: int = PAGE_SIZE) -> KeysetPage:
     """A page of a list walked by number, newest first (``?avant=N`` / ``?apres=N``): the same
     cost for every page, with no COUNT of the whole table."""
     return keyset_page(queryset, before=_number(request.GET.get("avant")),
@@ -30,12 +30,7 @@ def _number(value) -> int | None:
 
 def redirect_back(request, fallback: str):
     """Back to the page the form was on (``next``), when it is a page of this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(next_url(request) or fallback)
 
 
 def form_errors(request, form) -> None:

@@ -7,8 +7,9 @@ and offers to log out or to go to the shop; any other refusal gets the shop's ow
 
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
+
+from comptoir.core.http import same_site_url
 
 
 def permission_denied(request, exception):
@@ -34,9 +35,4 @@ def _in_back_office(request) -> bool:
 
 def _form_page(request) -> str:
     """The page the refused form was on (its ``Referer``) when it is a page of this site."""
-    referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return referer
-    return ""
+    return same_site_url(request, request.META.get("HTTP_REFERER", ""))

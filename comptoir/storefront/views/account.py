@@ -6,11 +6,11 @@ from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
+from comptoir.core.http import next_url
 from comptoir.customers.services import create_account, request_password_reset
 from comptoir.security.addresses import client_address
 from comptoir.security.services import TooManyAttempts
@@ -48,8 +48,8 @@ def signup(request):
             login(request, user, backend=MODEL_BACKEND)
             attach_cart_on_login(request, user)
             messages.success(request, _("Welcome! Your account is ready."))
-            return redirect(_safe_next(request) or "storefront:account_orders")
-    return render(request, "storefront/account/signup.html", {"form": form, "next": _safe_next(request)})
+            return redirect(next_url(request) or "storefront:account_orders")
+    return render(request, "storefront/account/signup.html", {"form": form, "next": next_url(request)})
 
 
 def password_reset(request):
@@ -101,9 +101,3 @@ class NewPasswordView(PasswordResetConfirmView):
         if self.user.is_staff:
             return resolve_url(settings.DASHBOARD_LOGIN_URL)
         return reverse("storefront:account_orders")
-
-
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    return target if allowed else ""
