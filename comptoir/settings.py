@@ -130,6 +130,7 @@ DASHBOARD_LOGIN_URL = "dashboard:login"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "comptoir" / "locale"]
+FORMAT_MODULE_PATH = ["comptoir.formats"]  # Canadian English dates (2026-11-26)
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True

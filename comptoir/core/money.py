@@ -2,6 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from comptoir.core.i18n import current_language
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 CURRENCY = "CAD"
@@ -24,8 +26,9 @@ def quantize(amount) -> Decimal:
     return to_decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def format_amount(amount, language: str = "fr") -> str:
-    """« 1 234,56 $ » in French, « $1,234.56 » in English."""
+def format_amount(amount, language: str | None = None) -> str:
+    """« 1 234,56 $ » in French, « $1,234.56 » in English; by default in the active language."""
+    language = language or current_language()
     amount = quantize(amount)
     sign = "-" if amount < 0 else ""
     whole, cents = f"{abs(amount):.2f}".split(".")

@@ -65,7 +65,7 @@ def test_bad_quantity_is_refused_with_a_message(client, product):
 def test_messages_in_english(client, product):
     add_to_cart(client, product, 9, language="en")
     response = client.get(url("product", "en", slug=product.slug))
-    assert "Sorry, only 5 of « Product" in messages_of(response)[0]
+    assert "Sorry, only 5 of “Product" in messages_of(response)[0]
 
 
 def test_hidden_product_cannot_be_added(client, product):
