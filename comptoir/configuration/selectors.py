@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from comptoir.catalog.models import Category, Product
 from comptoir.notifications.models import Notification
+from comptoir.orders.models import Order
 
 from .permissions import OWNER_GROUP
 
@@ -60,6 +61,23 @@ def filtered_notifications(*, status: str = "", channel: str = ""):
         notifications = notifications.filter(status=status)
     if channel in Notification.Channel.values:
         notifications = notifications.filter(channel=channel)
+    return notifications
+
+
+ORDER_REFERENCE_PREFIX = "order:"
+
+
+def with_orders(notifications: list) -> list:
+    """Set ``notification.order`` (or None) from its ``reference`` (« order:<pk> », an internal
+    key never shown as such), with one query for the whole page whatever its length."""
+    order_pks = {}
+    for notification in notifications:
+        prefix, _colon, pk = notification.reference.partition(":")
+        if f"{prefix}:" == ORDER_REFERENCE_PREFIX and pk.isdigit():
+            order_pks[notification.pk] = int(pk)
+    orders = Order.objects.only("pk", "number").in_bulk(set(order_pks.values()))
+    for notification in notifications:
+        notification.order = orders.get(order_pks.get(notification.pk))
     return notifications
 
 

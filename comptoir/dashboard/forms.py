@@ -38,7 +38,7 @@ class LineForm(forms.Form):
 
 
 class InvoicePaymentForm(forms.Form):
-    """« Information de paiement »: the method (may stay empty for a terminal payment) and the
+    """« Information de paiement »: the method (may stay empty: « Aucun », no method) and the
     invoice status buttons « Non payée » / « Payée ». The amount is never taken from the
     request: recording a payment always settles the balance computed by the server."""
 

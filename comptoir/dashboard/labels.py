@@ -9,9 +9,9 @@ INVOICE_STATUS_LABELS = {
 }
 
 # What the merchant can pick in « Information de paiement ». PayPal payments are recorded by
-# the PayPal integration, never typed in by hand; "" is the store terminal (no method).
+# the PayPal integration, never typed in by hand; "" records no method (« Aucun »).
 PAYMENT_METHOD_LABELS = {
-    "": _("None (store terminal)"),
+    "": _("None"),
     "cheque": _("Cheque"),
     "money_order": _("Money order"),
     "transfer": _("Bank transfer"),

@@ -37,7 +37,7 @@ def notification_log(request):
     status, channel = request.GET.get("status", ""), request.GET.get("channel", "")
     notifications = selectors.filtered_notifications(status=status, channel=channel)
     page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = _with_labels(list(page.object_list))
+    page.object_list = selectors.with_orders(_with_labels(list(page.object_list)))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "configuration/notifications/log.html", {
@@ -49,7 +49,7 @@ def notification_log(request):
 
 @owner_required
 def notification_detail(request, pk):
-    notification = _with_labels([get_object_or_404(Notification, pk=pk)])[0]
+    notification = selectors.with_orders(_with_labels([get_object_or_404(Notification, pk=pk)]))[0]
     return render(request, "configuration/notifications/detail.html", {
         "nav": "settings", "tab": "notifications", "subtab": "log", "notification": notification,
     })

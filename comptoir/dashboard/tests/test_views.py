@@ -319,4 +319,4 @@ def test_timeline_sentences(staff_client, shop, merchant):
     assert "Statut modifié de « Nouvelle » à « Annulée » — Julie Gagnon" in page
     english = text(staff_client.get(f"/en/gestion/commandes/{order.number}/"))
     assert "Line added: 2 × Jam at $4.00" in english
-    assert "Status changed from « New » to « Cancelled »" in english
+    assert "Status changed from “New” to “Cancelled”" in english

@@ -66,13 +66,18 @@ def _order_or_404(number: int) -> Order:
 def order_context(order: Order, **extra) -> dict:
     """What both tabs of the order page show (header, status selector, invoice)."""
     invoice = invoice_of(order)
+    transitions = allowed_transitions(order)
     choices = [(order.status, order.get_status_display())] + [
-        (value, label) for value, label in Order.Status.choices if value in allowed_transitions(order)
+        (value, label) for value, label in Order.Status.choices if value in transitions
     ]
+    is_open = order.status in (Order.Status.NEW, Order.Status.AWAITING_PAYMENT)
     return {
         "nav": "orders", "order": order, "invoice": invoice, "status_choices": choices,
-        "is_editable": invoice is None and order.status in (Order.Status.NEW, Order.Status.AWAITING_PAYMENT),
+        "status_can_change": bool(transitions),
+        "is_editable": invoice is None and is_open,
         "invoice_is_paid": invoice is not None and invoice.status == "paid",
+        # How to pay is shown while a payment is still expected.
+        "awaits_payment": invoice.status == "unpaid" if invoice is not None else is_open,
         **extra,
     }
 

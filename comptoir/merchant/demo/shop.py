@@ -18,12 +18,10 @@ SHOP = {
     "neq": "1171234567",
     "is_tax_registered": True,
     "invoice_footer_fr": (
-        "Payable sur réception. Merci d'encourager une épicerie de quartier!\n"
-        "Épicerie fine du Plateau inc. — NEQ 1171234567"
+        "Payable sur réception. Merci d'encourager une épicerie de quartier!"
     ),
     "invoice_footer_en": (
-        "Payable upon receipt. Thank you for supporting a neighbourhood grocer!\n"
-        "Épicerie fine du Plateau inc. — NEQ 1171234567"
+        "Payable upon receipt. Thank you for supporting a neighbourhood grocer!"
     ),
     "return_policy_fr": (
         "Vous pouvez retourner un article non ouvert dans les 30 jours suivant la réception pour "

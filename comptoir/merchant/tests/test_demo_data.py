@@ -119,3 +119,26 @@ def test_command_prints_the_merchant_login():
     text = output.getvalue()
     assert "/fr/gestion/" in text and "marchand" in text and STAFF_DEFAULT_PASSWORD in text
     assert Product.objects.count() >= 40
+
+
+def test_the_demo_invoice_prints_the_neq_once(settings):
+    """The PDF prints the registration numbers itself: the demo footer text does not repeat them,
+    and a footer a merchant already has is kept as it is."""
+    from pypdf import PdfReader
+
+    from comptoir.core.testing import make_order
+    from comptoir.invoicing.pdf import render_invoice_pdf
+    from comptoir.invoicing.services import issue_invoice
+
+    load_demo_data(with_orders=False)
+    shop = ShopSettings.load()
+    assert "NEQ" not in shop.invoice_footer_fr + shop.invoice_footer_en
+    for language in ("fr", "en"):
+        invoice = issue_invoice(make_order(language=language))
+        pages = PdfReader(io.BytesIO(render_invoice_pdf(invoice))).pages
+        text = "".join(page.extract_text() for page in pages)
+        assert text.count(shop.neq) == 1, text
+        assert "Payable" in text
+    ShopSettings.objects.filter(pk=1).update(invoice_footer_fr="Merci! NEQ 1171234567")
+    load_demo_data(with_orders=False)
+    assert ShopSettings.load().invoice_footer_fr == "Merci! NEQ 1171234567"
