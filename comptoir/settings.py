@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "comptoir.core",
     "comptoir.merchant",
     "comptoir.catalog",
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -125,6 +129,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "storefront:login"
 DASHBOARD_LOGIN_URL = "dashboard:login"
+
+
+def _otp_issuer(device):
+    """Two-factor sign-in for staff (django-otp): the authenticator app shows the shop's name."""
+    from comptoir.security.two_factor import issuer_name
+
+    return issuer_name(device)
+
+
+OTP_TOTP_ISSUER = _otp_issuer
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -24,14 +24,17 @@ def is_shop_owner(user) -> bool:
 
 
 def _check_staff(request):
-    """None when the user is active staff, the login page for an anonymous visitor; anyone else
-    is refused with the back-office's 403 page (the project's ``handler403``)."""
+    """None when the user is active staff (with the second factor the back-office asks for),
+    the login page for an anonymous visitor; anyone else is refused with the back-office's 403
+    page (the project's ``handler403``)."""
+    from comptoir.dashboard.access import two_factor_refusal
+
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path(), resolve_url(settings.DASHBOARD_LOGIN_URL))
     if not (user.is_active and user.is_staff):
         raise PermissionDenied(_("This page is reserved for the shop's staff."))
-    return None
+    return two_factor_refusal(request)
 
 
 def staff_required(view):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptoir.catalog.models import Category, Product
 from comptoir.notifications.models import Notification
@@ -87,6 +88,7 @@ def staff_accounts():
     )
     return (
         get_user_model().objects.filter(Q(is_staff=True) | Q(is_superuser=True))
-        .annotate(in_owner_group=Exists(owner_membership))
+        .annotate(in_owner_group=Exists(owner_membership),
+                  has_two_factor=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)))
         .order_by("-is_active", "username")
     )

@@ -24,6 +24,8 @@ urlpatterns = [
          name="notification_resend"),
     path("configuration/comptes/", staff.staff_list, name="staff_list"),
     path("configuration/comptes/nouveau/", staff.staff_create, name="staff_create"),
+    path("configuration/comptes/double-authentification/", staff.staff_two_factor,
+         name="staff_two_factor"),
     path("configuration/comptes/<int:pk>/statut/", staff.staff_set_active, name="staff_set_active"),
     path("produits/", catalog.product_list, name="product_list"),
     path("produits/nouveau/", catalog.product_create, name="product_create"),

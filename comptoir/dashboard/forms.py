@@ -55,3 +55,28 @@ class InvoicePaymentForm(forms.Form):
         self.fields["method"].choices = [
             (value, label) for value, label in PAYMENT_METHOD_LABELS.items()
         ]
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app (6 digits) or, at sign-in, a recovery code."""
+
+    code = forms.CharField(
+        label=_("Verification code"), max_length=40, strip=True,
+        error_messages={"required": _("Enter the code.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "off",
+                                      "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, digits_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.digits_only = digits_only
+        if digits_only:
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "")
+        if self.digits_only and not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Enter the 6 digits shown by the app."))
+        if not code.isascii() or not code.isalnum():
+            raise forms.ValidationError(_("A code has only digits or letters."))
+        return code

@@ -1,12 +1,22 @@
 from django.urls import path
 
-from .views import auth, customers, invoices, orders
+from .views import auth, customers, invoices, orders, two_factor
 
 app_name = "dashboard"
 urlpatterns = [
     path("", auth.home, name="home"),
     path("connexion/", auth.LoginView.as_view(), name="login"),
     path("deconnexion/", auth.LogoutView.as_view(), name="logout"),
+    # « Double authentification »
+    path("connexion/code/", two_factor.two_factor_verify, name="two_factor_verify"),
+    path("double-authentification/", two_factor.two_factor_manage, name="two_factor"),
+    path("double-authentification/activer/", two_factor.two_factor_setup, name="two_factor_setup"),
+    path("double-authentification/codes/", two_factor.two_factor_codes, name="two_factor_codes"),
+    path("double-authentification/codes/telecharger/", two_factor.two_factor_codes_download,
+         name="two_factor_codes_download"),
+    path("double-authentification/codes/nouveaux/", two_factor.two_factor_new_codes,
+         name="two_factor_new_codes"),
+    path("double-authentification/desactiver/", two_factor.two_factor_disable, name="two_factor_disable"),
     # « Commandes »
     path("commandes/", orders.order_list, name="order_list"),
     path("commandes/<int:number>/", orders.order_detail, name="order_detail"),

@@ -105,6 +105,11 @@ class ShopSettings(models.Model):
         _("payment recorded"), max_length=5, choices=AlertChannel.choices, default=AlertChannel.EMAIL
     )
 
+    # « Comptes » (two-factor sign-in: always required for the owners)
+    staff_two_factor_required = models.BooleanField(
+        _("Require two-factor sign-in for all staff"), default=False
+    )
+
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

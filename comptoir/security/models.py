@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Attempt(models.Model):
-    """One attempt that counts against a limit: a login failure (for an account and for a client
-    address) or a password reset request (for a client address).
+    """One attempt that counts against a limit: a login failure (for an account, for a client
+    address and for the pair of both), a wrong two-factor code (for an account) or a password
+    reset request (for a client address).
 
     The key is a keyed hash of the normalized username or address: the table never holds an
     email address or an IP address in clear. Rows older than their limit's window are deleted
@@ -15,6 +16,8 @@ class Attempt(models.Model):
         LOGIN_ACCOUNT = "login_account", _("login failure for an account")
         LOGIN_ADDRESS = "login_address", _("login failure from an address")
         PASSWORD_RESET_ADDRESS = "reset_address", _("password reset request from an address")
+        LOGIN_PAIR = "login_pair", _("login failure for an account from an address")
+        TWO_FACTOR_ACCOUNT = "two_factor", _("wrong two-factor code for an account")
 
     kind = models.CharField(_("counted action"), max_length=20, choices=Kind.choices)
     key = models.CharField(_("hashed key"), max_length=64)

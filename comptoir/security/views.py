@@ -2,16 +2,17 @@
 back-office login pages."""
 
 from .addresses import client_address
-from .services import TooManyAttempts, begin_login_attempt, login_not_checked, login_succeeded
+from .services import TooManyAttempts, begin_login_attempt, login_failed, login_not_checked, login_succeeded
 
 # The codes of AuthenticationForm's errors given after the password was checked.
 PASSWORD_CHECKED_ERRORS = {"invalid_login", "inactive"}
 
 
 class ThrottledLoginMixin:
-    """Before the form checks the password, the attempt is recorded against the username and
-    the client address; over a limit the page is shown again with the refusal, and nothing is
-    checked nor changed. The template shows ``login_refusal`` when it is set."""
+    """Before the form checks the password, the attempt is recorded against the username, the
+    client address and the pair of both (``services``); over a limit the page is shown again
+    with the refusal, and nothing is checked nor changed. The template shows ``login_refusal``
+    when it is set."""
 
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
@@ -26,7 +27,9 @@ class ThrottledLoginMixin:
             login_succeeded(attempt)
             return self.form_valid(form)
         codes = {error.code for error in form.non_field_errors().as_data()}
-        if not codes & PASSWORD_CHECKED_ERRORS:
+        if codes & PASSWORD_CHECKED_ERRORS:
+            login_failed(attempt)
+        else:
             login_not_checked(attempt)
         return self.form_invalid(form)
 

@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.merchant.models import ShopSettings
+
 
 class StaffAccountForm(forms.Form):
     """A new back-office account: an owner (everything) or staff (orders, catalogue)."""
@@ -37,3 +39,11 @@ class StaffAccountForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class StaffTwoFactorForm(forms.ModelForm):
+    """« Exiger la double authentification pour tout le personnel » (owners always need it)."""
+
+    class Meta:
+        model = ShopSettings
+        fields = ["staff_two_factor_required"]

@@ -23,6 +23,7 @@ MESSAGE_LABELS = {
     "invoice": gettext_lazy("Invoice"),
     "credit_note": gettext_lazy("Credit note"),
     "password_reset": gettext_lazy("Password reset"),
+    "login_failures": gettext_lazy("Failed sign-ins alert"),
 }
 
 

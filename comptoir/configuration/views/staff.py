@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
+from comptoir.merchant.models import ShopSettings
 
 from .. import selectors, services
-from ..forms.staff import StaffAccountForm
+from ..forms.staff import StaffAccountForm, StaffTwoFactorForm
 from ..permissions import owner_required
 
 
@@ -17,7 +18,20 @@ from ..permissions import owner_required
 def staff_list(request):
     return render(request, "configuration/staff/list.html", {
         "nav": "settings", "tab": "staff", "accounts": selectors.staff_accounts(),
+        "two_factor_form": StaffTwoFactorForm(instance=ShopSettings.load()),
     })
+
+
+@owner_required
+@require_POST
+def staff_two_factor(request):
+    """Require two-factor sign-in for every staff account, or for the owners only."""
+    shop = ShopSettings.load()
+    form = StaffTwoFactorForm(request.POST, instance=shop)
+    form.is_valid()  # a checkbox: absent means off, anything else means on
+    form.save(commit=False).save(update_fields=["staff_two_factor_required", "updated_at"])
+    messages.success(request, _("The changes have been saved."))
+    return redirect("configuration:staff_list")
 
 
 @owner_required
