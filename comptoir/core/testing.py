@@ -269,3 +269,51 @@ def focus_without_ring(page, *, presses: int = 80) -> list[str]:
         if not state["ring"]:
             missing.append(state["html"])
     return missing
+
+
+def give_two_factor(user):
+    """A confirmed authenticator-app device for ``user`` (as after enrolment)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the authenticator app shows now for ``device``; when this time step's code was
+    used already (django-otp refuses a code twice), the next step's, which it still accepts."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in_verified(client, user):
+    """Log ``client`` in as ``user`` with the two-factor step done (a confirmed device is
+    created if the account has none), like a staff member who gave their code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or give_two_factor(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def enter_two_factor_code(page, username: str) -> None:
+    """In a browser, after the password: when ``username`` has an authenticator app, type the
+    code it shows on the « Double authentification » page (French labels)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is None:
+        return
+    page.get_by_label("Code de vérification").fill(totp_code(device))
+    page.get_by_role("button", name="Vérifier").click()

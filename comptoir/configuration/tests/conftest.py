@@ -8,7 +8,7 @@ from django.utils import translation
 from PIL import Image
 
 from comptoir.configuration.permissions import OWNER_GROUP
-from comptoir.core.testing import make_shop, make_staff_user
+from comptoir.core.testing import make_shop, make_staff_user, sign_in_verified
 
 
 @pytest.fixture(autouse=True)
@@ -52,8 +52,7 @@ def customer(db):
 
 @pytest.fixture
 def owner_client(client, owner, shop):
-    client.force_login(owner)
-    return client
+    return sign_in_verified(client, owner)
 
 
 @pytest.fixture

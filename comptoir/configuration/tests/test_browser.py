@@ -12,7 +12,14 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from comptoir.configuration.permissions import OWNER_GROUP
-from comptoir.core.testing import make_delivery_methods, make_product, make_shop, make_staff_user
+from comptoir.core.testing import (
+    enter_two_factor_code,
+    give_two_factor,
+    make_delivery_methods,
+    make_product,
+    make_shop,
+    make_staff_user,
+)
 from comptoir.merchant.models import ShopSettings
 
 from .conftest import image_upload
@@ -28,6 +35,7 @@ def shop_with_product(db):
     make_delivery_methods()
     owner = make_staff_user("proprietaire", PASSWORD)
     owner.groups.add(Group.objects.get_or_create(name=OWNER_GROUP)[0])
+    give_two_factor(owner)
     return make_product(price_amount=Decimal("18.50"), stock=9, slug="sirop-erable",
                         name_fr="Sirop d'érable", name_en="Maple syrup")
 
@@ -37,7 +45,8 @@ def sign_in(page, live_server):
     page.fill("#id_username", "proprietaire")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/fr/gestion/"))
+    enter_two_factor_code(page, "proprietaire")
+    page.wait_for_url(re.compile(r"/fr/gestion/commandes/"))
 
 
 def open_payments(page):

@@ -1,19 +1,21 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from comptoir.core.testing import make_delivery_methods, make_shop, make_staff_user
+from comptoir.core.testing import enter_two_factor_code, make_delivery_methods, make_shop, make_staff_user
 
 PASSWORD = "motdepasse-solide-42"
 
 
 def sign_in(page, live_server, *, heading_level=None):
-    """In a browser: log in to the back-office as ``marchand``; « Commandes » opens."""
+    """In a browser: log in to the back-office as ``marchand`` (with the code of the
+    authenticator app when the account has one); « Commandes » opens."""
     from playwright.sync_api import expect
 
     page.goto(f"{live_server.url}/fr/gestion/connexion/")
     page.get_by_label("Nom d'utilisateur").fill("marchand")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    enter_two_factor_code(page, "marchand")
     heading = {"level": heading_level} if heading_level else {}
     expect(page.get_by_role("heading", name="Commandes", **heading)).to_be_visible()
 

@@ -17,6 +17,7 @@ from comptoir.configuration.permissions import OWNER_GROUP
 from comptoir.core.testing import (
     check_accessibility,
     focus_without_ring,
+    give_two_factor,
     make_delivery_methods,
     make_order,
     make_product,
@@ -50,6 +51,7 @@ def backoffice(db):
     shop.logo.save("logo.png", png(), save=True)
     owner = make_staff_user(username="marchand", password=PASSWORD, first_name="Julie", last_name="Gagnon")
     owner.groups.add(Group.objects.get_or_create(name=OWNER_GROUP)[0])
+    give_two_factor(owner)
     coffee = make_product(name_fr="Café du matin", name_en="Morning coffee", price_amount=D("100.00"),
                           stock=10)
     jam = make_product(name_fr="Confiture de bleuets", name_en="Blueberry jam", price_amount=D("8.50"),

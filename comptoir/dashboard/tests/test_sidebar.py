@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from comptoir.core.testing import make_staff_user
+from comptoir.core.testing import make_staff_user, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,6 @@ def test_staff_who_is_not_the_owner_does_not_see_configuration(client, shop):
 
 
 def test_the_owner_sees_configuration(client, shop):
-    make_staff_user("proprio", is_superuser=True)
-    client.login(username="proprio", password="motdepasse-solide-42")
+    sign_in_verified(client, make_staff_user("proprio", is_superuser=True))
     page = client.get(reverse("dashboard:order_list")).content.decode()
     assert reverse("configuration:settings") in page
