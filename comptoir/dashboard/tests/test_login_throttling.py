@@ -1,11 +1,18 @@
-"""The back-office login is throttled like the storefront's: 5 failures lock the username for
-15 minutes, even with the right password, and the count is shared by both login pages."""
+"""The back-office login is throttled like the storefront's: 5 failures refuse the username from
+that address for 15 minutes, even with the right password, and the count is shared by both login
+pages; another address is not refused, and the owners are alerted when a staff account sees
+many failures."""
 
 import html
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from comptoir.configuration.permissions import OWNER_GROUP
+from comptoir.core.testing import give_two_factor, make_staff_user, totp_code
+from comptoir.customers.models import Customer
+from comptoir.notifications.models import Notification
 from comptoir.security.models import Attempt
 
 from .conftest import PASSWORD
@@ -27,7 +34,7 @@ def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
-def test_five_failures_then_the_right_password_is_refused(client, merchant):
+def test_five_failures_then_the_right_password_is_refused_from_that_address(client, merchant):
     for _ in range(5):
         response = sign_in(client, "marchand", "non")
         assert response.status_code == 200 and LOCKED not in text(response)
@@ -85,3 +92,79 @@ def test_the_refusal_in_english(client, merchant):
     refused = sign_in(client, "marchand", PASSWORD, path="/en/gestion/connexion/")
     assert refused.status_code == 429
     assert "Too many login attempts. Try again in 15 minutes." in text(refused)
+
+
+def test_fifty_wrong_passwords_from_one_address_do_not_stop_the_owner_from_another(client, shop):
+    owner = make_staff_user("marchand", PASSWORD, is_superuser=True)
+    device = give_two_factor(owner)
+    for n in range(50):
+        response = sign_in(client, "marchand", f"mauvais-{n}")
+        assert response.status_code == (200 if n < 5 else 429)
+        if n == 5:
+            rows = list(Attempt.objects.order_by("pk").values_list("pk", "kind", "key", "created_at"))
+    # Refused attempts changed nothing.
+    assert list(Attempt.objects.order_by("pk").values_list("pk", "kind", "key", "created_at")) == rows
+    assert sign_in(client, "marchand", PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+    other = client_class()
+    response = other.post(LOGIN, {"username": "marchand", "password": PASSWORD},
+                          REMOTE_ADDR="198.51.100.20")
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.last_login is not None
+    code = other.post(reverse("dashboard:two_factor_verify"), {"code": totp_code(device)})
+    assert code.status_code == 302
+    assert other.get(reverse("dashboard:order_list")).status_code == 200
+    assert Notification.objects.filter(template="login_failures").count() == 0  # 5 failures only
+
+
+def client_class():
+    from django.test import Client
+
+    return Client()
+
+
+def test_the_owners_are_alerted_once_when_a_staff_account_sees_many_failures(client, shop, merchant):
+    make_staff_user("julie", PASSWORD, is_superuser=True)
+    ben = make_staff_user("ben", PASSWORD)
+    ben.groups.add(Group.objects.get_or_create(name=OWNER_GROUP)[0])
+    Customer.objects.create(user=ben, email=ben.email, language="en")
+    make_staff_user("ancien", PASSWORD, is_superuser=True, is_active=False)
+    # Wrong passwords from many addresses, until 19 were checked (each address gets 5 tries, then
+    # 2 once the account has seen 10 failures).
+    checked = 0
+    for n in range(1, 40):
+        for _ in range(5):
+            if checked < 19:
+                response = client.post(LOGIN, {"username": "marchand", "password": "non"},
+                                       REMOTE_ADDR=f"192.0.2.{n}")
+                checked += response.status_code == 200
+    assert checked == 19
+    assert Notification.objects.filter(template="login_failures").count() == 0
+    client.post(LOGIN, {"username": "marchand", "password": "non"}, REMOTE_ADDR="198.51.100.1")
+    alerts = list(Notification.objects.filter(template="login_failures").order_by("recipient"))
+    assert [(alert.recipient, alert.language) for alert in alerts] == [
+        ("ben@delices.test", "en"), ("julie@delices.test", "fr"),
+    ]
+    assert alerts[1].subject == (
+        "Délices du Comptoir : nombreuses connexions échouées pour le compte marchand"
+    )
+    assert "a subi 20 tentatives de connexion échouées au cours de la dernière heure" in alerts[1].body_text
+    assert "/fr/gestion/configuration/comptes/" in alerts[1].body_text
+    assert "has seen 20 failed sign-ins in the last hour" in alerts[0].body_text
+    assert "/en/gestion/configuration/comptes/" in alerts[0].body_text
+    # Further failures in the hour queue nothing more.
+    for address in ("198.51.100.2", "198.51.100.3", "198.51.100.4"):
+        client.post(LOGIN, {"username": "marchand", "password": "non"}, REMOTE_ADDR=address)
+    assert Notification.objects.filter(template="login_failures").count() == 2
+
+
+def test_no_alert_for_an_unknown_or_a_customer_account(client, shop, customer_user):
+    make_staff_user("julie", PASSWORD, is_superuser=True)
+    for n in range(25):
+        for username in ("inconnu", "marie"):
+            client.post("/fr/compte/connexion/", {"username": username, "password": "non"},
+                        REMOTE_ADDR=f"192.0.2.{n + 1}")
+    assert Attempt.objects.filter(kind=Attempt.Kind.LOGIN_ACCOUNT).count() == 50
+    assert Notification.objects.filter(template="login_failures").count() == 0
