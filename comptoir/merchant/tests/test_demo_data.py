@@ -118,6 +118,7 @@ def test_command_prints_the_merchant_login():
 
     text = output.getvalue()
     assert "/fr/gestion/" in text and "marchand" in text and STAFF_DEFAULT_PASSWORD in text
+    assert "reset_two_factor marchand" in text
     assert Product.objects.count() >= 40
 
 

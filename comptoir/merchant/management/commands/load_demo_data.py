@@ -38,5 +38,7 @@ class Command(BaseCommand):
             f"Storefront:  {site}/fr/\n"
             f"Back-office: {site}/fr/gestion/\n"
             f"  username:  {STAFF_USERNAME}\n"
-            f"  password:  {password_text}"
+            f"  password:  {password_text}\n"
+            f"  two-factor sign-in: required for the owner; the first sign-in shows a QR code to scan\n"
+            f"  with an authenticator app (`python manage.py reset_two_factor {STAFF_USERNAME}` removes it)"
         )
