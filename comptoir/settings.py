@@ -48,9 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "comptoir.core",
     "comptoir.merchant",
     "comptoir.catalog",
@@ -67,6 +64,10 @@ INSTALLED_APPS = [
     "comptoir.storefront",
     "comptoir.dashboard",
     "comptoir.configuration",
+    # Two-factor sign-in for staff; after Comptoir's apps so that their translations win.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,8 @@ urlpatterns = [
     path("configuration/comptes/double-authentification/", staff.staff_two_factor,
          name="staff_two_factor"),
     path("configuration/comptes/<int:pk>/statut/", staff.staff_set_active, name="staff_set_active"),
+    path("configuration/comptes/<int:pk>/double-authentification/", staff.staff_reset_two_factor,
+         name="staff_reset_two_factor"),
     path("produits/", catalog.product_list, name="product_list"),
     path("produits/nouveau/", catalog.product_create, name="product_create"),
     path("produits/<int:pk>/", catalog.product_edit, name="product_edit"),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
 from comptoir.merchant.models import ShopSettings
+from comptoir.security.two_factor import remove_two_factor
 
 from .. import selectors, services
 from ..forms.staff import StaffAccountForm, StaffTwoFactorForm
@@ -65,4 +66,19 @@ def staff_set_active(request, pk):
         text = _("The account %(username)s is active.") if active else _(
             "The account %(username)s has been deactivated.")
         messages.success(request, text % {"username": user.username})
+    return redirect("configuration:staff_list")
+
+
+@owner_required
+@require_POST
+def staff_reset_two_factor(request, pk):
+    """A staff member lost their phone and their recovery codes: the owner removes the device;
+    they sign in with their password and set up the app again if it is required for them."""
+    user = get_object_or_404(get_user_model(), pk=pk, is_staff=True)
+    if user.pk == request.user.pk:
+        messages.error(request, _("Use the « Two-factor sign-in » page to change your own phone."))
+        return redirect("configuration:staff_list")
+    remove_two_factor(user, actor=request.user)
+    messages.success(request, _("Two-factor sign-in of %(username)s has been reset.")
+                     % {"username": user.username})
     return redirect("configuration:staff_list")

@@ -273,3 +273,24 @@ def test_a_group_owner_is_required_too(client, shop):
     proprio.groups.add(Group.objects.get_or_create(name=OWNER_GROUP)[0])
     sign_in(client, "proprio")
     assert client.get("/fr/gestion/commandes/")["Location"].startswith(SETUP)
+
+
+def test_the_owner_resets_a_staff_members_lost_phone(client, owner):
+    commis = make_staff_user("commis", PASSWORD)
+    give_two_factor(commis)
+    owner_device = give_two_factor(owner)
+    sign_in_verified(client, owner)
+    page = text(client.get(reverse("configuration:staff_list")))
+    assert page.count("Réinitialiser") == 1  # not for the owner's own account
+    response = client.post(reverse("configuration:staff_reset_two_factor", args=[commis.pk]), follow=True)
+    assert "La double authentification de commis a été réinitialisée." in text(response)
+    assert not TOTPDevice.objects.filter(user=commis).exists()
+    # Not the owner's own device from there.
+    own = client.post(reverse("configuration:staff_reset_two_factor", args=[owner.pk]), follow=True)
+    assert "pour changer votre propre téléphone" in text(own)
+    assert TOTPDevice.objects.filter(pk=owner_device.pk).exists()
+    # A staff member cannot reset anyone's.
+    give_two_factor(commis)
+    staff_client = sign_in_verified(client.__class__(), commis)
+    refused = staff_client.post(reverse("configuration:staff_reset_two_factor", args=[owner.pk]))
+    assert refused.status_code == 403 and TOTPDevice.objects.filter(pk=owner_device.pk).exists()

@@ -77,3 +77,4 @@ def test_first_sign_in_sets_up_the_app_then_the_code_is_asked(page, live_server,
     expect(page.get_by_role("heading", name="Commandes", level=1)).to_be_visible()
     page.locator("nav.sidebar").get_by_role("link", name="Double authentification").click()
     expect(page.get_by_text("Il reste 10 codes de récupération.")).to_be_visible()
+    check_accessibility(page, "two-factor sign-in page of the account")
