@@ -16,7 +16,8 @@ ALERT_PERIOD = timedelta(hours=1)
 
 
 def alert_owners_of_login_failures(username: str, *, account_key: str, failures: int, now: datetime) -> list:
-    """Queue one email per owner (in the owner's language) saying that the staff account
+    """Queue one email per active owner with an email address (in the owner's language; the
+    shop's alert address when no owner has one) saying that the staff account
     ``username`` (normalized) has seen ``failures`` failed sign-ins in the last hour. At most one
     alert per account and hour: an alert queued in the last hour for this account stops it, and
     the dedupe key names the hour. Nothing is queued for an unknown or a customer account."""
@@ -43,18 +44,20 @@ def alert_owners_of_login_failures(username: str, *, account_key: str, failures:
     )
     shop = ShopSettings.load()
     languages = dict(Customer.objects.filter(user__in=owners).values_list("user_id", "language"))
+    recipients = [(owner.pk, owner.email, languages.get(owner.pk) or shop.alert_language) for owner in owners]
+    if not recipients and shop.alert_email:  # no owner has an email: the shop's alert address
+        recipients = [("shop", shop.alert_email, shop.alert_language)]
     hour = int(now.timestamp() // ALERT_PERIOD.total_seconds())
     messages = []
-    for owner in owners:
-        language = languages.get(owner.pk) or shop.alert_language
+    for recipient_key, email, language in recipients:
         with translation.override(language):
             staff_url = settings.SITE_URL.rstrip("/") + reverse("configuration:staff_list")
         messages.append(OutgoingMessage(
-            channel=Notification.Channel.EMAIL, template=ALERT_TEMPLATE, recipient=owner.email,
+            channel=Notification.Channel.EMAIL, template=ALERT_TEMPLATE, recipient=email,
             language=language,
             context={"account": account.get_username(), "failures": failures, "staff_url": staff_url,
                      "shop": {"display_name": shop.display_name}},
-            dedupe_key=f"{reference}:{hour}:{owner.pk}", reference=reference,
+            dedupe_key=f"{reference}:{hour}:{recipient_key}", reference=reference,
             sender_name=shop.display_name,
         ))
     logger.warning("%s failed sign-ins in an hour for a staff account: owners alerted", failures)

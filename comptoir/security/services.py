@@ -14,8 +14,9 @@ knowing the username:
 - **per account, a slowdown, never a lock**: the account's failures from all addresses are
   counted for an hour. Once it has seen 10 failures in 15 minutes, every address gets 2 tries
   for it instead of 5 (a guesser spread over many addresses gets fewer guesses), but the first
-  attempt from an address that has not failed for this account is always checked: the right
-  password from a new address signs in whatever a stranger did. At 20 failures in an hour
+  attempt from an address that has not failed for this account is always checked (unless that
+  address is over its own limit): the right password from a new address signs in whatever
+  strangers did from theirs. At 20 failures in an hour
   the owners are alerted by email (once per hour and account, through the outbox) for a staff
   account.
 

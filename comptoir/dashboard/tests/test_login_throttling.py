@@ -6,11 +6,12 @@ many failures."""
 import html
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from comptoir.configuration.permissions import OWNER_GROUP
-from comptoir.core.testing import give_two_factor, make_staff_user, totp_code
+from comptoir.core.testing import give_two_factor, make_staff_user, sign_in_verified, totp_code
 from comptoir.customers.models import Customer
 from comptoir.notifications.models import Notification
 from comptoir.security.models import Attempt
@@ -158,6 +159,10 @@ def test_the_owners_are_alerted_once_when_a_staff_account_sees_many_failures(cli
     for address in ("198.51.100.2", "198.51.100.3", "198.51.100.4"):
         client.post(LOGIN, {"username": "marchand", "password": "non"}, REMOTE_ADDR=address)
     assert Notification.objects.filter(template="login_failures").count() == 2
+    # The owner finds them in the message log.
+    julie = get_user_model().objects.get(username="julie")
+    log = text(sign_in_verified(client_class(), julie).get(reverse("configuration:notification_log")))
+    assert log.count("Alerte de connexions échouées") == 2
 
 
 def test_no_alert_for_an_unknown_or_a_customer_account(client, shop, customer_user):

@@ -40,7 +40,7 @@ def two_factor_verify(request):
     if is_verified(user):
         return redirect(_next_url(request))
     if not two_factor.has_two_factor(user):
-        return redirect(f"{reverse('dashboard:two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
+        return redirect(_next_url(request))  # the page itself sends to enrolment if required
     form = TwoFactorCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
