@@ -15,7 +15,7 @@ from django.utils import timezone
 from comptoir.catalog.models import Product
 from comptoir.core.models import Sequence
 from comptoir.core.money import ZERO, quantize
-from comptoir.customers.models import Address, Customer
+from comptoir.customers.models import Address, Customer, customer_search_name
 from comptoir.invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
@@ -45,7 +45,8 @@ def ensure_customers() -> list[Customer]:
         Customer.objects.bulk_create(
             [Customer(email=customer_email(i), first_name=FIRST_NAMES[i % 16],
                       last_name=LAST_NAMES[(i // 16) % 16], phone="514 555-0100",
-                      language="en" if i % 7 == 0 else "fr")
+                      language="en" if i % 7 == 0 else "fr",
+                      search_name=customer_search_name(FIRST_NAMES[i % 16], LAST_NAMES[(i // 16) % 16]))
              for i in range(existing, CUSTOMERS)],
             batch_size=BATCH,
         )

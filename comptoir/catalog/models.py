@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.i18n import LocalizedFieldsMixin
 
+from .search import product_search_columns
+
 
 class Category(LocalizedFieldsMixin, models.Model):
     """A product category; on the storefront a category *is* a page listing its products."""
@@ -57,6 +59,10 @@ class Product(LocalizedFieldsMixin, models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Folded copies of the searchable text (``catalog.search``), written by ``save``.
+    search_name = models.TextField(default="", editable=False)
+    search_category = models.TextField(default="", editable=False)
+    search_description = models.TextField(default="", editable=False)
 
     class Meta:
         ordering = ["position", "name_fr"]
@@ -73,12 +79,25 @@ class Product(LocalizedFieldsMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Saves the row with its folded search columns (derived from the row, nothing else)."""
+        columns = product_search_columns(self)
+        for name, value in columns.items():
+            setattr(self, name, value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCHED_FIELDS.intersection(update_fields):
+            kwargs["update_fields"] = [*update_fields, *columns]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("storefront:product", kwargs={"slug": self.slug})
 
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+
+SEARCHED_FIELDS = {"name_fr", "name_en", "sku", "description_fr", "description_en", "category"}
 
 
 class StockMovement(models.Model):

@@ -1,10 +1,9 @@
 """Read queries of the storefront. Each returns what a page needs in a fixed number of queries."""
 
-from django.db.models import Q, QuerySet
-
-from comptoir.core.i18n import current_language
+from django.db.models import QuerySet
 
 from .models import Category, Product
+from .search import matching_products
 
 FEATURED_COUNT = 8
 
@@ -40,16 +39,7 @@ def get_visible_product(slug: str) -> Product | None:
     return visible_products().filter(slug=slug).first()
 
 
-def search_products(text: str, language: str | None = None) -> QuerySet[Product]:
-    """Products whose name or description (in ``language``) or SKU contains ``text``."""
-    text = (text or "").strip()
-    if not text:
-        return Product.objects.none()
-    language = language or current_language()
-    condition = Q(sku__icontains=text)
-    for field in ("name", "description"):
-        condition |= Q(**{f"{field}_{language}__icontains": text})
-        if language != "fr":
-            # Catalogue text falls back to French where the English text is empty.
-            condition |= Q(**{f"{field}_en": "", f"{field}_fr__icontains": text})
-    return visible_products().filter(condition).order_by("position", "name_fr", "id")
+def search_products(text: str) -> QuerySet[Product]:
+    """Visible products matching ``text`` in either language, accents and case aside, best
+    first (see ``catalog.search``)."""
+    return matching_products(visible_products(), text)

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptoir.catalog.models import Category, Product
+from comptoir.core.text import search_terms
 from comptoir.notifications.models import Notification
 from comptoir.orders.models import Order
 
@@ -37,10 +38,8 @@ def paypal_status() -> dict:
 def filtered_products(*, q: str = "", category=None, visibility: str = "", stock: str = ""):
     products = Product.objects.select_related("category").order_by("category__position", "position",
                                                                       "name_fr", "pk")
-    if q:
-        products = products.filter(
-            Q(name_fr__icontains=q) | Q(name_en__icontains=q) | Q(sku__icontains=q)
-        )
+    for term in search_terms(q):
+        products = products.filter(Q(search_name__contains=" " + term) | Q(sku__icontains=term))
     if category is not None:
         products = products.filter(category=category)
     if visibility == "visible":

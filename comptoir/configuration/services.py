@@ -6,7 +6,8 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from comptoir.catalog.models import Product, StockMovement
+from comptoir.catalog.models import Category, Product, StockMovement
+from comptoir.catalog.search import reindex_category
 from comptoir.core.errors import DomainError
 
 from .permissions import OWNER_GROUP, is_shop_owner
@@ -34,6 +35,14 @@ def create_product(product: Product, *, actor) -> Product:
                 note=_("Opening stock"), actor=actor,
             )
     return product
+
+
+def save_category(category: Category) -> Category:
+    """Save a category and the folded category names its products are searched by."""
+    with transaction.atomic():
+        category.save()
+        reindex_category(category)
+    return category
 
 
 def update_product(product: Product, *, fields: list[str]) -> Product:

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.provinces import Province
+from comptoir.core.text import fold
 
 
 class Address(models.Model):
@@ -46,6 +47,11 @@ class Address(models.Model):
         return Address(**fields)
 
 
+def customer_search_name(first_name: str, last_name: str) -> str:
+    """« Éloïse Gagné » → « eloise gagne », with a leading space so a word's start can be matched."""
+    return (" " + fold(f"{first_name} {last_name}"))[:210]
+
+
 class Customer(models.Model):
     """Someone who ordered: an account holder (``user`` set) or a guest (``user`` empty)."""
 
@@ -65,6 +71,8 @@ class Customer(models.Model):
         Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Folded first and last names (``core.text.fold``), written by ``save``: « Gagne » finds « Gagné ».
+    search_name = models.CharField(max_length=210, default="", editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -79,6 +87,14 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        """Saves the row with its folded names (derived from the row, nothing else)."""
+        self.search_name = customer_search_name(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"}.intersection(update_fields):
+            kwargs["update_fields"] = [*update_fields, "search_name"]
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

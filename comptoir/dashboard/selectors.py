@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from comptoir.core.text import fold
 from comptoir.customers.models import Customer
 from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.orders.models import Order
@@ -47,10 +48,11 @@ def customer_list(*, search: str = "") -> QuerySet[Customer]:
         last_order_at=Subquery(orders.annotate(last=Max("placed_at")).values("last")),
     )
     for term in (search or "").split()[:4]:
-        customers = customers.filter(
-            Q(email__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
-            | Q(phone__icontains=term)
-        )
+        folded = fold(term)
+        condition = Q(email__icontains=term) | Q(phone__icontains=term)
+        if folded:  # « Gagne » finds « Gagné »: the folded names start a word with it
+            condition |= Q(search_name__contains=" " + folded)
+        customers = customers.filter(condition)
     return customers.order_by("last_name", "first_name", "id")
 
 

@@ -121,7 +121,7 @@ def category_form(request, pk=None):
             saved = form.save(commit=False)
             if category is None:
                 saved.position = services.next_position(Category)
-            saved.save()
+            services.save_category(saved)
             messages.success(request, _("The category %(name)s has been saved.") % {"name": saved.name})
             return redirect("configuration:category_list")
     return render(request, "configuration/categories/form.html",

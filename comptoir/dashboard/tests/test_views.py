@@ -320,3 +320,16 @@ def test_timeline_sentences(staff_client, shop, merchant):
     english = text(staff_client.get(f"/en/gestion/commandes/{order.number}/"))
     assert "Line added: 2 × Jam at $4.00" in english
     assert "Status changed from “New” to “Cancelled”" in english
+
+
+def test_customer_search_ignores_accents_and_case():
+    from comptoir.dashboard.selectors import customer_list
+
+    gagne = Customer.objects.create(email="m.gagne@example.com", first_name="Éloïse", last_name="Gagné")
+    Customer.objects.create(email="autre@example.com", first_name="Paul", last_name="Tremblay")
+    assert list(customer_list(search="Gagne")) == [gagne]
+    assert list(customer_list(search="GAGNÉ eloise")) == [gagne]
+    assert list(customer_list(search="m.gagne@")) == [gagne]
+    gagne.last_name = "Bouchard"
+    gagne.save(update_fields=["last_name"])
+    assert list(customer_list(search="bouchard")) == [gagne]

@@ -100,8 +100,13 @@ def test_search_finds_by_name_description_or_sku(client, jams, language, text):
     assert [p.sku for p in response.context["page"].object_list] == ["CONF-BLEU"]
 
 
-def test_search_in_french_does_not_match_english_text(client, jams):
+def test_search_in_french_also_finds_the_english_name(client, jams):
     response = client.get(url("search") + "?q=blueberry")
+    assert [p.sku for p in response.context["page"].object_list] == ["CONF-BLEU"]
+
+
+def test_search_without_a_match_says_so(client, jams):
+    response = client.get(url("search") + "?q=kumquat")
     assert list(response.context["page"].object_list) == []
     assert "Aucun produit" in response.content.decode()
 
