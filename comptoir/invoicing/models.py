@@ -11,15 +11,23 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 class Invoice(models.Model):
     """An issued invoice. Its content is a snapshot taken at issue and is never edited:
-    payments change ``status`` (derived from them), corrections go through a CreditNote."""
+    payments change ``status`` (derived from them), corrections go through a CreditNote.
+
+    An order may have several invoices over time (a correction after issue credits the old one
+    and issues a new one); ``current_for`` points from the one in force to its order, so
+    ``order.invoice`` is the current invoice and ``order.invoices`` the whole history."""
 
     class Status(models.TextChoices):
         UNPAID = "unpaid", _("Unpaid")
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
 
-    order = models.OneToOneField(
-        "orders.Order", on_delete=models.PROTECT, related_name="invoice", verbose_name=_("order")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("order")
+    )
+    current_for = models.OneToOneField(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="invoice",
+        editable=False,
     )
     number = models.PositiveBigIntegerField(_("number"), unique=True)
     status = models.CharField(
@@ -66,6 +74,10 @@ class Invoice(models.Model):
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    # The product sold, for restocking on a refund (not printed; the line's text is the snapshot).
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sku = models.CharField(max_length=64, blank=True)
     description_fr = models.CharField(max_length=200)
     description_en = models.CharField(max_length=200, blank=True)
@@ -95,7 +107,10 @@ class InvoiceTax(models.Model):
 
 
 class CreditNote(models.Model):
-    """« Note de crédit »: cancels or corrects an issued invoice; refers to it."""
+    """« Note de crédit »: cancels or corrects an issued invoice; refers to it.
+
+    Its amounts are negative (an invoice plus the credit notes that cancel it add up to zero);
+    its lines say what is credited, its taxes are computed by the tax module on them."""
 
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("invoice")
@@ -124,3 +139,39 @@ class CreditNote(models.Model):
     @property
     def reference(self) -> str:
         return f"NC-{self.number:06d}"
+
+
+class CreditNoteLine(models.Model):
+    """What a credit note credits: a quantity of an invoice line, the delivery fee, the
+    insurance fee or an amount. ``amount`` is negative like the credit note's totals."""
+
+    class Kind(models.TextChoices):
+        GOODS = "goods", _("Goods")
+        SHIPPING = "shipping", _("Delivery")
+        INSURANCE = "insurance", _("Insurance")
+        AMOUNT = "amount", _("Amount")
+
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GOODS)
+    invoice_line = models.ForeignKey(
+        InvoiceLine, null=True, blank=True, on_delete=models.PROTECT, related_name="credited"
+    )
+    sku = models.CharField(max_length=64, blank=True)
+    description_fr = models.CharField(max_length=200)
+    description_en = models.CharField(max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(default=1)
+    unit_price_amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(**MONEY)
+    is_taxable = models.BooleanField(default=True)
+    restocked = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__lte=0), name="credit_note_line_not_positive"),
+        ]
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")

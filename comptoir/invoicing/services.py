@@ -16,6 +16,7 @@ from comptoir.merchant.models import ShopSettings
 from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
 
+from .credit_notes import everything_remaining, issue_partial_credit_note
 from .models import CreditNote, Invoice, InvoiceLine, InvoiceTax
 
 
@@ -63,6 +64,7 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor) ->
     settled = order.total_amount <= 0
     invoice = Invoice.objects.create(
         order=order,
+        current_for=order,
         number=Sequence.next_value("invoice"),
         issued_at=issued_at,
         status=Invoice.Status.PAID if settled else Invoice.Status.UNPAID,
@@ -82,7 +84,7 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor) ->
 
 
 def _check_can_invoice(order: Order, *, has_lines: bool) -> None:
-    if Invoice.objects.filter(order=order).exists():
+    if Invoice.objects.filter(current_for=order).exists():
         raise InvoiceError(
             _("Order %(number)s already has an invoice.") % {"number": order.number},
             code="already_invoiced",
@@ -124,7 +126,7 @@ def _order_snapshot(order: Order, shop: ShopSettings) -> dict:
 def _copy_lines_and_taxes(invoice: Invoice, lines, taxes) -> None:
     InvoiceLine.objects.bulk_create(
         InvoiceLine(
-            invoice=invoice, sku=line.sku, description_fr=line.name_fr,
+            invoice=invoice, product_id=line.product_id, sku=line.sku, description_fr=line.name_fr,
             description_en=line.name_en, quantity=line.quantity,
             unit_price_amount=line.unit_price_amount, amount=line.line_total_amount,
             is_taxable=line.is_taxable, position=position,
@@ -137,40 +139,25 @@ def _copy_lines_and_taxes(invoice: Invoice, lines, taxes) -> None:
     )
 
 
-def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "") -> CreditNote:
-    """Cancel ``invoice`` by a credit note (« note de crédit ») that reverses all of it.
+def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "", restock: bool = False) -> CreditNote:
+    """Cancel ``invoice`` by a credit note (« note de crédit ») that credits all it still
+    carries (everything, or what earlier partial credit notes left).
 
-    The credit note's amounts are negative: an invoice plus its credit note add up to zero.
+    The credit note's amounts are negative: an invoice plus its credit notes add up to zero.
     """
-    reason = (reason or "").strip()
     with transaction.atomic():
         # Order first, then invoice: the lock order of every service (see payments.services).
-        Order.objects.select_for_update().only("pk").get(pk=invoice.order_id)
+        order = Order.objects.select_for_update().only("pk", "number").get(pk=invoice.order_id)
         locked = Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
-        _check_can_credit(locked, reason)
-        credit_note = CreditNote.objects.create(
-            invoice=locked,
-            number=Sequence.next_value("credit_note"),
-            issued_at=timezone.now(),
-            reason=reason,
-            subtotal_amount=_negated(locked.subtotal_amount),
-            shipping_amount=_negated(locked.shipping_amount),
-            insurance_amount=_negated(locked.insurance_amount),
-            tax_total=_negated(locked.tax_total),
-            total_amount=_negated(locked.total_amount),
-            taxes=[
-                {"code": tax.code, "rate": str(tax.rate.normalize()), "amount": str(_negated(tax.amount))}
-                for tax in locked.taxes.all()
-            ],
-            issued_by=actor,
-        )
-        locked.status = Invoice.Status.CANCELLED
-        locked.save(update_fields=["status"])
-        mark_invoice_paid(locked.order, False)
-        record_event(
-            locked.order, OrderEvent.Kind.CREDIT_NOTE_ISSUED, actor=actor,
-            credit_note=credit_note.reference, invoice=locked.reference,
-            total=str(credit_note.total_amount), reason=reason,
+        if locked.status == Invoice.Status.CANCELLED:
+            raise InvoiceError(
+                _("Invoice %(reference)s is already cancelled by a credit note.")
+                % {"reference": locked.reference},
+                code="already_credited",
+            )
+        credit_note = issue_partial_credit_note(
+            locked, everything_remaining(locked, restock=restock), actor=actor, reason=reason,
+            order_number=order.number,
         )
     invoice.status = locked.status
     return credit_note
@@ -181,22 +168,3 @@ def mark_invoice_paid(order: Order, paid: bool) -> None:
     that changes the invoice's status."""
     Order.objects.filter(pk=order.pk).update(invoice_paid=paid)
     order.invoice_paid = paid
-
-
-def _negated(amount):
-    return -amount if amount else amount  # no « -0.00 »
-
-
-def _check_can_credit(invoice: Invoice, reason: str) -> None:
-    if invoice.status == Invoice.Status.CANCELLED or invoice.credit_notes.exists():
-        raise InvoiceError(
-            _("Invoice %(reference)s is already cancelled by a credit note.")
-            % {"reference": invoice.reference},
-            code="already_credited",
-        )
-    max_length = CreditNote._meta.get_field("reason").max_length
-    if len(reason) > max_length:
-        raise InvoiceError(
-            _("The reason may have at most %(count)s characters.") % {"count": max_length},
-            code="reason_too_long",
-        )

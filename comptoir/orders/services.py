@@ -95,7 +95,7 @@ def _check_completion(order: Order) -> None:
     """« Complétée » means paid: the order needs an invoice and that invoice must be paid."""
     from comptoir.invoicing.models import Invoice
 
-    invoice = Invoice.objects.filter(order=order).only("status").first()
+    invoice = Invoice.objects.filter(current_for=order).only("status").first()
     if invoice is None:
         raise InvalidTransition(
             _("The order cannot be « %(status)s »: it has no invoice yet.")
@@ -114,7 +114,7 @@ def _credit_invoice(order: Order, *, actor) -> None:
     from comptoir.invoicing.models import Invoice
     from comptoir.invoicing.services import issue_credit_note
 
-    invoice = Invoice.objects.filter(order=order).exclude(status=Invoice.Status.CANCELLED).first()
+    invoice = Invoice.objects.filter(current_for=order).exclude(status=Invoice.Status.CANCELLED).first()
     if invoice is not None:
         issue_credit_note(invoice, actor=actor, reason=_("Order cancelled"))
 
@@ -129,7 +129,7 @@ def send_payment_confirmation(order: Order, *, actor) -> None:
 
     with transaction.atomic():
         locked = _lock_order(order)
-        invoice = Invoice.objects.filter(order=locked).only("status").first()
+        invoice = Invoice.objects.filter(current_for=locked).only("status").first()
         if invoice is None or invoice.status != Invoice.Status.PAID:
             raise DomainError(
                 _("The payment confirmation can only be sent once the invoice is paid."),
@@ -230,7 +230,7 @@ def _lock_editable_order(order: Order) -> Order:
     from comptoir.invoicing.models import Invoice
 
     locked = _lock_order(order)
-    if Invoice.objects.filter(order=locked).exists():
+    if Invoice.objects.filter(current_for=locked).exists():
         raise NotEditable(
             _("The order can no longer be changed: its invoice is issued. "
               "Corrections after issue go through a credit note."),

@@ -24,6 +24,7 @@ from comptoir.payments.models import Payment
 from . import client as paypal
 from .models import PayPalCheckout, WebhookEvent
 from .reconciliation import sync_checkout
+from .refunds import complete_from_webhook
 from .services import capture_checkout, record_decline, settle_capture, timeline_text
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,9 @@ def _on_order_approved(resource: dict) -> str:
 
 
 def _on_refund(resource: dict) -> str:
+    ours = complete_from_webhook(resource)  # a refund asked from « Rembourser »
+    if ours is not None:
+        return ours
     capture_id = _linked_capture_id(resource)
     checkout = (PayPalCheckout.objects.filter(capture_id=capture_id).first() if capture_id else None)
     checkout = checkout or _checkout_for(resource)
