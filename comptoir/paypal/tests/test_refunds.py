@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def three_line_order(simulator, **kwargs):
     products = [make_product(price_amount=Decimal(price), stock=5) for price in ("10.00", "20.00", "30.00")]
-    order, invoice = make_paypal_paid_order(simulator, [(p, 1) for p in products], delivery_kind="pickup",
-                                            **kwargs)
+    order, invoice = make_paypal_paid_order(
+        simulator, [(p, 1) for p in products], delivery_kind="pickup", **kwargs
+    )
     return order, invoice, products
 
 
@@ -34,15 +35,25 @@ def test_refund_of_one_line_with_restock(paypal_simulator, django_capture_on_com
     line = line_of(invoice, products[1])
 
     with django_capture_on_commit_callbacks(execute=True):
-        note, [refund] = refund_order(order, CreditSelection(lines={line.pk: 1}, restock=frozenset({line.pk})),
-                                      actor=None, reason="Arrivé brisé")
+        note, [refund] = refund_order(
+            order,
+            CreditSelection(lines={line.pk: 1}, restock=frozenset({line.pk})),
+            actor=None,
+            reason="Arrivé brisé",
+        )
     # Taxes of the credited 20.00, computed by the tax module: 1.00 GST, 1.995 → 2.00 QST.
     assert (note.subtotal_amount, note.tax_total, note.total_amount) == (
-        Decimal("-20.00"), Decimal("-3.00"), Decimal("-23.00"))
-    assert note.taxes == [{"code": "GST", "rate": "5", "amount": "-1.00"},
-                          {"code": "QST", "rate": "9.975", "amount": "-2.00"}]
+        Decimal("-20.00"),
+        Decimal("-3.00"),
+        Decimal("-23.00"),
+    )
+    assert note.taxes == [
+        {"code": "GST", "rate": "5", "amount": "-1.00"},
+        {"code": "QST", "rate": "9.975", "amount": "-2.00"},
+    ]
     assert [(nl.sku, nl.quantity, nl.amount, nl.restocked) for nl in note.lines.all()] == [
-        (products[1].sku, 1, Decimal("-20.00"), True)]
+        (products[1].sku, 1, Decimal("-20.00"), True)
+    ]
     products[1].refresh_from_db()
     assert products[1].stock == 6
     assert StockMovement.objects.get(product=products[1], reason="return").change == 1
@@ -54,7 +65,10 @@ def test_refund_of_one_line_with_restock(paypal_simulator, django_capture_on_com
     capture_id = Payment.objects.get(invoice=invoice).provider_reference
     [at_paypal] = paypal_simulator.refunds_of(capture_id)
     assert (at_paypal["id"], at_paypal["amount"]["value"], at_paypal["status"]) == (
-        refund.provider_reference, "23.00", "COMPLETED")
+        refund.provider_reference,
+        "23.00",
+        "COMPLETED",
+    )
     # Sending again (a retried task) refunds nothing more.
     refund.status = Refund.Status.PENDING
     send_refund(refund)
@@ -64,7 +78,10 @@ def test_refund_of_one_line_with_restock(paypal_simulator, django_capture_on_com
     assert Notification.objects.filter(template="credit_note", recipient=order.email).count() == 1
     balances = order_balances(order)
     assert (balances.invoiced_total, balances.collected_total, balances.owed_total) == (
-        Decimal("45.99"), Decimal("45.99"), Decimal("0.00"))
+        Decimal("45.99"),
+        Decimal("45.99"),
+        Decimal("0.00"),
+    )
 
 
 def test_the_same_line_cannot_be_credited_twice(paypal_simulator):
@@ -89,14 +106,17 @@ def test_whole_order_refund_cancels_the_invoice_and_takes_exactly_its_taxes(payp
     assert sum(n.total_amount for n in notes) == -invoice.total_amount
     assert sum(r.amount for r in Refund.objects.all()) == invoice.total_amount
     for tax in invoice.taxes.all():
-        assert sum(Decimal(t["amount"]) for n in notes for t in n.taxes if t["code"] == tax.code) == -tax.amount
+        assert (
+            sum(Decimal(t["amount"]) for n in notes for t in n.taxes if t["code"] == tax.code) == -tax.amount
+        )
 
 
 def test_paypal_failure_keeps_the_refund_pending_then_the_periodic_pass_sends_it(paypal_simulator):
     order, invoice, products = three_line_order(paypal_simulator)
     paypal_simulator.set_mode("fail")
-    _note, [refund] = refund_order(order, CreditSelection(lines={line_of(invoice, products[2]).pk: 1}),
-                                   actor=None, send_email=False)
+    _note, [refund] = refund_order(
+        order, CreditSelection(lines={line_of(invoice, products[2]).pk: 1}), actor=None, send_email=False
+    )
     assert send_refund(refund) == Refund.Status.PENDING
     refund.refresh_from_db()
     assert refund.status == "pending" and refund.attempts == 1 and "500" in refund.last_error
@@ -109,8 +129,9 @@ def test_paypal_failure_keeps_the_refund_pending_then_the_periodic_pass_sends_it
 def test_pending_at_paypal_then_completed(paypal_simulator):
     order, invoice, products = three_line_order(paypal_simulator)
     paypal_simulator.set_mode("refund_pending")
-    _note, [refund] = refund_order(order, CreditSelection(lines={line_of(invoice, products[2]).pk: 1}),
-                                   actor=None, send_email=False)
+    _note, [refund] = refund_order(
+        order, CreditSelection(lines={line_of(invoice, products[2]).pk: 1}), actor=None, send_email=False
+    )
     assert send_refund(refund) == "pending"
     refund.refresh_from_db()
     paypal_simulator.complete_refund(refund.provider_reference)
@@ -120,8 +141,9 @@ def test_pending_at_paypal_then_completed(paypal_simulator):
 def test_refused_by_paypal_is_failed_and_visible(paypal_simulator):
     order, invoice, products = three_line_order(paypal_simulator)
     paypal_simulator.set_mode("refund_fail")
-    _note, [refund] = refund_order(order, CreditSelection(lines={line_of(invoice, products[2]).pk: 1}),
-                                   actor=None, send_email=False)
+    _note, [refund] = refund_order(
+        order, CreditSelection(lines={line_of(invoice, products[2]).pk: 1}), actor=None, send_email=False
+    )
     assert send_refund(refund) == "failed"
     assert order.events.filter(data__status="failed", data__refund=str(refund.request_id)).exists()
 
@@ -135,15 +157,26 @@ def test_cheque_paid_order_needs_how_the_money_went_back(settings):
     with pytest.raises(RefundError):
         refund_order(order, CreditSelection(lines={line.pk: 1}), actor=None, send_email=False)
     assert not CreditNote.objects.exists()
-    _note, [refund] = refund_order(order, CreditSelection(lines={line.pk: 1}), actor=None, send_email=False,
-                                   manual=ManualReturn(method="cheque", reference="Chèque 88"))
+    _note, [refund] = refund_order(
+        order,
+        CreditSelection(lines={line.pk: 1}),
+        actor=None,
+        send_email=False,
+        manual=ManualReturn(method="cheque", reference="Chèque 88"),
+    )
     assert (refund.method, refund.amount, refund.status, refund.reference) == (
-        "cheque", Decimal("114.98"), "completed", "Chèque 88")
+        "cheque",
+        Decimal("114.98"),
+        "completed",
+        "Chèque 88",
+    )
 
 
 def test_unpaid_invoice_credit_lowers_the_balance_and_refunds_nothing():
     order, invoice = make_invoiced_order(payment_method="cheque", delivery_kind="pickup")
-    note, refunds = refund_order(order, CreditSelection(amount=Decimal("10.00")), actor=None, send_email=False)
+    note, refunds = refund_order(
+        order, CreditSelection(amount=Decimal("10.00")), actor=None, send_email=False
+    )
     assert refunds == []
     assert note.total_amount == Decimal("-11.50")  # 10.00 + 0.50 GST + 0.9975 → 1.00 QST
     assert order_balances(order).owed_total == Decimal("103.48")
