@@ -23,8 +23,24 @@ def order_invoice(request, number: int):
     invoice = invoice_of(order)
     balance = _balance(invoice) if invoice else None
     return render(request, "dashboard/orders/invoice.html", order_context(
-        order, tab="invoice", balance=balance,
+        order, tab="invoice", balance=balance, **_money_after_sale(order, invoice),
     ))
+
+
+def _money_after_sale(order, invoice) -> dict:
+    """Refunds, earlier invoices and every credit note of the order (a constant few queries)."""
+    from comptoir.payments.models import Refund
+    from comptoir.payments.refunds import order_balances
+
+    if invoice is None:
+        return {}
+    return {
+        "balances": order_balances(order),
+        "refunds": list(Refund.objects.filter(invoice__order=order).order_by("created_at", "id")),
+        "history": [i for i in order.invoices.order_by("-number") if i.pk != invoice.pk],
+        "all_credit_notes": list(CreditNote.objects.filter(invoice__order=order).select_related("invoice")
+                                 .order_by("number")),
+    }
 
 
 def _balance(invoice: Invoice):
