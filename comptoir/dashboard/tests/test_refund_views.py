@@ -10,7 +10,6 @@ from comptoir.invoicing.models import CreditNote
 from comptoir.notifications.models import Notification
 from comptoir.payments.models import Refund
 from comptoir.paypal.testing import make_invoiced_order, make_paypal_paid_order
-from comptoir.paypal.testing import paypal_simulator  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
