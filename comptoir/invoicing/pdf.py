@@ -83,7 +83,7 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
 def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
     credit_note = (
         CreditNote.objects.select_related("invoice__order")
-        .prefetch_related("invoice__lines")
+        .prefetch_related("invoice__lines", "lines")
         .get(pk=credit_note.pk)
     )
     invoice = credit_note.invoice
@@ -92,7 +92,11 @@ def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
         context.update(
             credit_note=credit_note,
             document_reference=_css_string(credit_note.reference),
-            lines=[_reversed(line) for line in context["lines"]],
+            # The goods it credits (fees are in the totals); a credit note without lines (issued
+            # before credit notes had lines) cancelled its invoice in full.
+            lines=([line for line in credit_note.lines.all() if line.kind in ("goods", "amount")]
+                   if credit_note.lines.all() else [_reversed(line) for line in context["lines"]]),
+            cancels_in_full=credit_note.total_amount == -invoice.total_amount,
             taxes=[_tax_row(tax["code"], tax["rate"], tax["amount"]) for tax in credit_note.taxes],
         )
         html = render_to_string("invoicing/pdf/credit_note.html", context)
