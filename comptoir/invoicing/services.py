@@ -57,7 +57,17 @@ def issue_checkout_invoice(order: Order, *, lines, taxes, shop: ShopSettings, ac
     return invoice
 
 
-def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor) -> Invoice:
+def issue_replacement_invoice(order: Order, *, actor, replaces: Invoice) -> Invoice:
+    """The new invoice of a corrected order, inside the correction's transaction (the caller
+    holds the order row lock and has credited ``replaces`` and detached it from the order)."""
+    order = Order.objects.select_related("billing_address", "shipping_address", "customer").get(pk=order.pk)
+    lines = list(order.lines.order_by("position", "id"))
+    _check_can_invoice(order, has_lines=bool(lines))
+    return _create_invoice(order, lines=lines, taxes=list(order.taxes.order_by("position", "id")),
+                           shop=ShopSettings.load(), actor=actor, replaces=replaces)
+
+
+def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, replaces=None) -> Invoice:
     issued_at = timezone.now()
     # Nothing to pay (free goods, nothing taxed): the invoice is settled as it is issued,
     # otherwise the order could never be « Complétée ».
@@ -79,6 +89,7 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor) ->
     record_event(
         order, OrderEvent.Kind.INVOICE_ISSUED, actor=actor,
         invoice=invoice.reference, total=str(invoice.total_amount),
+        **({"replaces": replaces.reference} if replaces is not None else {}),
     )
     return invoice
 

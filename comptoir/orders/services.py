@@ -152,11 +152,15 @@ def send_payment_confirmation(order: Order, *, actor) -> None:
 # --- Editing (while no invoice is issued) ----------------------------------------------------
 
 
-def add_order_line(order: Order, *, product: Product, quantity: int, actor) -> OrderLine:
-    """Add ``quantity`` of ``product`` at its current price (or add to its existing line)."""
+def add_order_line(order: Order, *, product: Product, quantity: int, actor,
+                   after_invoice: bool = False) -> OrderLine:
+    """Add ``quantity`` of ``product`` at its current price (or add to its existing line).
+
+    ``after_invoice``: the caller corrects an invoiced order and issues its credit note and new
+    invoice in the same transaction (``payments.corrections``)."""
     quantity = _valid_quantity(quantity)
     with transaction.atomic():
-        locked = _lock_editable_order(order)
+        locked = _lock_editable_order(order, after_invoice=after_invoice)
         line = locked.lines.filter(product=product).first()
         _take_stock(locked, product, quantity, actor=actor)
         if line is None:
@@ -177,12 +181,13 @@ def add_order_line(order: Order, *, product: Product, quantity: int, actor) -> O
     return line
 
 
-def update_order_line(line: OrderLine, *, quantity: int, unit_price_amount, actor) -> OrderLine:
+def update_order_line(line: OrderLine, *, quantity: int, unit_price_amount, actor,
+                      after_invoice: bool = False) -> OrderLine:
     """Change the quantity and/or unit price of ``line``; stock follows the quantity."""
     quantity = _valid_quantity(quantity)
     unit_price_amount = _valid_price(unit_price_amount)
     with transaction.atomic():
-        order = _lock_editable_order(line.order)
+        order = _lock_editable_order(line.order, after_invoice=after_invoice)
         locked_line = _get_line(order, line.pk)
         old_quantity, old_price = locked_line.quantity, locked_line.unit_price_amount
         if (old_quantity, old_price) == (quantity, unit_price_amount):
@@ -206,10 +211,10 @@ def update_order_line(line: OrderLine, *, quantity: int, unit_price_amount, acto
     return locked_line
 
 
-def remove_order_line(line: OrderLine, *, actor) -> None:
+def remove_order_line(line: OrderLine, *, actor, after_invoice: bool = False) -> None:
     """Remove ``line`` and put its quantity back in stock (an order keeps at least one line)."""
     with transaction.atomic():
-        order = _lock_editable_order(line.order)
+        order = _lock_editable_order(line.order, after_invoice=after_invoice)
         locked_line = _get_line(order, line.pk)
         if order.lines.count() <= 1:
             raise NotEditable(
@@ -226,10 +231,15 @@ def remove_order_line(line: OrderLine, *, actor) -> None:
     _refresh(line.order, order)
 
 
-def _lock_editable_order(order: Order) -> Order:
+def _lock_editable_order(order: Order, *, after_invoice: bool = False) -> Order:
     from comptoir.invoicing.models import Invoice
 
     locked = _lock_order(order)
+    if after_invoice:
+        if locked.status == Status.CANCELLED:
+            raise NotEditable(_("An order « %(status)s » can no longer be changed.")
+                              % {"status": Status(locked.status).label}, code="closed")
+        return locked
     if Invoice.objects.filter(current_for=locked).exists():
         raise NotEditable(
             _("The order can no longer be changed: its invoice is issued. "

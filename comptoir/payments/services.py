@@ -41,7 +41,10 @@ def invoice_balance(invoice: Invoice) -> Decimal:
     """What the customer still owes; nothing on a cancelled invoice (its credit note cancels it)."""
     if invoice.status == Invoice.Status.CANCELLED:
         return ZERO
-    return max(invoice.total_amount - paid_total(invoice), ZERO)
+    # Partial credit notes lower what is owed; money refunded is no longer collected.
+    credited = invoice.credit_notes.aggregate(total=Sum("total_amount"))["total"] or ZERO
+    refunded = invoice.refunds.aggregate(total=Sum("amount"))["total"] or ZERO
+    return max(invoice.total_amount + credited - paid_total(invoice) + refunded, ZERO)
 
 
 def record_payment(

@@ -197,12 +197,9 @@ def test_flow_d_store_terminal(client, merchant, products, shop):
     invoice = Invoice.objects.get(order=order)
     assert f"Facture {invoice.reference} créée." in text(response)
     assert invoice.total_amount == D("238.00") and invoice.status == Invoice.Status.UNPAID
-    # The order can no longer be edited.
-    refused = client.post(
-        reverse("dashboard:order_add_line", args=[order.number]), {"product": jam.pk, "quantity": 1},
-        follow=True,
-    )
-    assert "sa facture est émise" in text(refused)
+    # A change now goes through a credit note and a new invoice (payments.corrections).
+    page = text(client.get(reverse("dashboard:order_detail", args=[order.number])))
+    assert "une note de crédit pour celle-ci et une nouvelle facture" in page
     assert order.lines.count() == 2
 
     # 5. Optionally send the invoice from « Factures » (arrow menu).

@@ -19,6 +19,7 @@ from comptoir.orders.services import (
     send_payment_confirmation,
     update_order_line,
 )
+from comptoir.payments import corrections
 
 from ..access import staff_required
 from ..forms import AddLineForm, LineForm, OrderSearchForm, StatusForm
@@ -75,6 +76,8 @@ def order_context(order: Order, **extra) -> dict:
         "nav": "orders", "order": order, "invoice": invoice, "status_choices": choices,
         "status_can_change": bool(transitions),
         "is_editable": invoice is None and is_open,
+        # After issue, a change credits the invoice and issues a new one (payments.corrections).
+        "is_correctable": invoice is not None and order.status != Order.Status.CANCELLED,
         "invoice_is_paid": invoice is not None and invoice.status == "paid",
         # How to pay is shown while a payment is still expected.
         "awaits_payment": invoice.status == "unpaid" if invoice is not None else is_open,
@@ -132,7 +135,8 @@ def order_add_line(request, number: int):
     if not form.is_valid():
         form_errors(request, form)
     else:
-        _apply(request, add_order_line, order, product=form.cleaned_data["product"],
+        service = add_order_line if invoice_of(order) is None else corrections.correct_add_line
+        _apply(request, service, order, product=form.cleaned_data["product"],
                quantity=form.cleaned_data["quantity"], done=_("Line added."))
     return redirect("dashboard:order_detail", number=number)
 
@@ -145,7 +149,8 @@ def order_update_line(request, number: int, line_id: int):
     if not form.is_valid():
         form_errors(request, form)
     else:
-        _apply(request, update_order_line, line, quantity=form.cleaned_data["quantity"],
+        service = update_order_line if invoice_of(line.order) is None else corrections.correct_update_line
+        _apply(request, service, line, quantity=form.cleaned_data["quantity"],
                unit_price_amount=form.cleaned_data["unit_price"], done=_("Line saved."))
     return redirect("dashboard:order_detail", number=number)
 
@@ -154,7 +159,8 @@ def order_update_line(request, number: int, line_id: int):
 @require_POST
 def order_remove_line(request, number: int, line_id: int):
     line = get_object_or_404(OrderLine.objects.select_related("order"), pk=line_id, order__number=number)
-    _apply(request, remove_order_line, line, done=_("Line removed."))
+    service = remove_order_line if invoice_of(line.order) is None else corrections.correct_remove_line
+    _apply(request, service, line, done=_("Line removed."))
     return redirect("dashboard:order_detail", number=number)
 
 

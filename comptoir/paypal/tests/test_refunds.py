@@ -1,5 +1,6 @@
 """« Rembourser »: credit notes with their own taxes, stock back, money back through PayPal."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -121,7 +122,7 @@ def test_paypal_failure_keeps_the_refund_pending_then_the_periodic_pass_sends_it
     refund.refresh_from_db()
     assert refund.status == "pending" and refund.attempts == 1 and "500" in refund.last_error
     paypal_simulator.set_mode("normal")
-    assert retry_pending_refunds(older_than=__import__("datetime").timedelta(0)) == {"completed": 1}
+    assert retry_pending_refunds(older_than=timedelta(0)) == {"completed": 1}
     refund.refresh_from_db()
     assert refund.status == "completed"
 
