@@ -56,6 +56,7 @@ def queue_credit_note_email(credit_note: CreditNote, *, actor=None) -> Notificat
         "issued_on": _long_date(credit_note.issued_at, invoice.language),
         "total": str(credit_note.total_amount),
         "reason": credit_note.reason,
+        "in_full": credit_note.total_amount == -invoice.total_amount,
     }
     with transaction.atomic():
         notification = _queue(invoice, template="credit_note", context=context, attachment=attachment)

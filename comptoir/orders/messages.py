@@ -81,6 +81,17 @@ def queue_payment_confirmation_messages(order: Order, *, event: str) -> list[Not
     ])
 
 
+def queue_cancellation_message(order: Order, *, paid: bool) -> list[Notification]:
+    """The customer's « commande annulée » email, in their language; ``paid``: their money
+    is to be refunded (the merchant is taken to « Rembourser »)."""
+    order, parts = _load(order)
+    shop = ShopSettings.load()
+    message = _customer_email(order, shop, parts, template="order_cancelled",
+                              key=f"order:{order.pk}:cancelled:customer")
+    message.context["paid"] = paid
+    return queue_notifications([message])
+
+
 def _customer_email(order: Order, shop: ShopSettings, parts: OrderParts, *, template: str,
                     key: str) -> OutgoingMessage:
     return OutgoingMessage(

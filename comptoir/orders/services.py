@@ -60,11 +60,16 @@ def change_order_status(order: Order, *, to: str, actor) -> Order:
         locked = _lock_order(order)
         if to == Status.COMPLETED:
             _check_completion(locked)
+        was_paid = locked.invoice_paid  # before the credit note unsets it
         if to == Status.CANCELLED:
             _check_transition(locked, to)
             _release_stock(locked, locked.lines.all(), actor=actor)
             _credit_invoice(locked, actor=actor)
         _move(locked, to, actor=actor)
+        if to == Status.CANCELLED:
+            from comptoir.orders.messages import queue_cancellation_message
+
+            queue_cancellation_message(locked, paid=was_paid)
     _refresh(order, locked)
     return order
 

@@ -92,26 +92,37 @@ def lock_for_refund(order: Order) -> tuple[Order, Invoice]:
 
 
 def record_refund(order: Order, selection: CreditSelection, *, actor, reason: str = "",
-                  manual: ManualReturn | None = None) -> tuple[CreditNote, list[Refund]]:
+                  manual: ManualReturn | None = None) -> tuple[CreditNote | None, list[Refund]]:
     """Issue the credit note of ``selection`` and the refunds it calls for; the caller holds a
-    transaction (``comptoir.paypal.refunds.refund_order`` is the service views call)."""
+    transaction (``comptoir.paypal.refunds.refund_order`` is the service views call). An empty
+    selection refunds what the shop already owes, without a new credit note."""
     locked, invoice = lock_for_refund(order)
-    credit_note = issue_partial_credit_note(invoice, selection, actor=actor, reason=reason,
-                                            order_number=locked.number)
-    balances = order_balances(locked)
-    to_return = min(-credit_note.total_amount, max(ZERO, -balances.owed_total))
+    if selection.is_empty:
+        # Nothing more to credit: give back what is owed already (a cancelled paid order, a
+        # correction that lowered the total, an overpayment).
+        credit_note = None
+        to_return = max(ZERO, -order_balances(locked).owed_total)
+        if not to_return:
+            raise RefundError(_("Choose what to credit: lines, the delivery fee or an amount."), code="empty")
+    else:
+        credit_note = issue_partial_credit_note(invoice, selection, actor=actor, reason=reason,
+                                                order_number=locked.number)
+        balances = order_balances(locked)
+        to_return = min(-credit_note.total_amount, max(ZERO, -balances.owed_total))
     refunds = _split(invoice, credit_note, to_return, manual=manual, actor=actor)
+    document = credit_note.reference if credit_note else invoice.reference
     for refund in refunds:
         record_event(
             locked, OrderEvent.Kind.NOTE, actor=actor, refund=str(refund.request_id), method=refund.method,
-            amount=str(refund.amount), status=refund.status, credit_note=credit_note.reference,
+            amount=str(refund.amount), status=refund.status, credit_note=document,
             text=_("Refund of %(amount)s (%(credit_note)s)") % {
-                "amount": format_amount(refund.amount), "credit_note": credit_note.reference},
+                "amount": format_amount(refund.amount), "credit_note": document},
         )
     return credit_note, refunds
 
 
-def _split(invoice: Invoice, credit_note: CreditNote, amount: Decimal, *, manual, actor) -> list[Refund]:
+def _split(invoice: Invoice, credit_note: CreditNote | None, amount: Decimal, *, manual,
+           actor) -> list[Refund]:
     """PayPal payments go back through PayPal first; the rest by the merchant's chosen method."""
     refunds = []
     for payment, left in refundable_by_payment(invoice.order):

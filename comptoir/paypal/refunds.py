@@ -56,7 +56,7 @@ def refund_order(order: Order, selection: CreditSelection, *, actor, reason: str
         for refund in refunds:
             if refund.method == "paypal":
                 schedule_send(refund.pk)
-    if send_email:
+    if send_email and credit_note is not None:
         # After commit: the PDF is rendered outside the transaction, then the outbox row written.
         queue_credit_note_email(credit_note, actor=actor)
     return credit_note, refunds

@@ -51,3 +51,34 @@ def test_french_amount_is_accepted(staff_client):
     url = reverse("dashboard:order_refund", args=[order.number])
     assert staff_client.post(url, {"amount": "16,95"}).status_code == 302
     assert CreditNote.objects.get().subtotal_amount == Decimal("-16.95")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_cancelling_a_paid_order_tells_the_customer_and_leads_to_the_refund(
+    staff_client, paypal_simulator, django_capture_on_commit_callbacks, language,
+):
+    order, invoice = make_paypal_paid_order(paypal_simulator, language=language, delivery_kind="pickup")
+    answer = staff_client.post(reverse("dashboard:order_change_status", args=[order.number]),
+                               {"status": "cancelled"})
+    assert answer.url == reverse("dashboard:order_refund", args=[order.number])
+    email = Notification.objects.get(template="order_cancelled")
+    assert (email.recipient, email.language, email.context["paid"]) == (order.email, language, True)
+    expected = "a été annulée" if language == "fr" else "has been cancelled"
+    assert expected in email.body_text
+    page = staff_client.get(answer.url).content.decode()
+    assert "114,98" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(answer.url, {})
+    refund = Refund.objects.get()
+    assert (refund.method, refund.amount, refund.credit_note) == ("paypal", Decimal("114.98"), None)
+    # Nothing more is owed: a second submit refunds nothing.
+    staff_client.post(answer.url, {})
+    assert Refund.objects.count() == 1
+
+
+def test_cancelling_an_unpaid_order_tells_the_customer_without_refund(staff_client):
+    order, invoice = make_invoiced_order(payment_method="cheque")
+    answer = staff_client.post(reverse("dashboard:order_change_status", args=[order.number]),
+                               {"status": "cancelled"})
+    assert answer.url != reverse("dashboard:order_refund", args=[order.number])
+    assert Notification.objects.get(template="order_cancelled").context["paid"] is False

@@ -20,6 +20,7 @@ from comptoir.orders.services import (
     update_order_line,
 )
 from comptoir.payments import corrections
+from comptoir.payments.refunds import order_balances
 
 from ..access import staff_required
 from ..forms import AddLineForm, LineForm, OrderSearchForm, StatusForm
@@ -124,6 +125,10 @@ def order_change_status(request, number: int):
         messages.success(request, _("Order %(number)s is now « %(status)s ».") % {
             "number": order.number, "status": order.get_status_display(),
         })
+        if to == Order.Status.CANCELLED and order_balances(order).owed_total < 0:
+            # Paid, now cancelled: the money is owed back; go straight to « Rembourser ».
+            messages.warning(request, _("The customer had paid: refund them now."))
+            return redirect("dashboard:order_refund", number=number)
     return redirect_back(request, fallback)
 
 

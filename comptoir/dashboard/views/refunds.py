@@ -34,7 +34,8 @@ def order_refund(request, number: int):
     order = _order_or_404(number)
     invoice = invoice_of(order)
     invoice_tab = reverse("dashboard:order_invoice", args=[number])
-    if invoice is None or invoice.status == "cancelled":
+    balances = order_balances(order) if invoice is not None else None
+    if invoice is None or (invoice.status == "cancelled" and balances.owed_total >= 0):
         messages.error(request, _("There is nothing left to refund on this order."))
         return redirect(invoice_tab)
     if request.method == "POST":
@@ -45,13 +46,17 @@ def order_refund(request, number: int):
         except (BadInput, DomainError) as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Credit note %(reference)s issued; %(count)s refund(s) recorded.")
-                             % {"reference": note.reference, "count": len(refunds)})
+            if note is not None:
+                messages.success(request, _("Credit note %(reference)s issued; %(count)s refund(s) recorded.")
+                                 % {"reference": note.reference, "count": len(refunds)})
+            else:
+                messages.success(request, _("%(count)s refund(s) recorded.") % {"count": len(refunds)})
             return redirect(invoice_tab)
     remaining = remaining_on(invoice)
     lines = [(line, remaining.quantities[line.pk]) for line in invoice.lines.all()]
     return render(request, "dashboard/orders/refund.html", order_context(
-        order, tab="invoice", lines=lines, remaining=remaining, balances=order_balances(order),
+        order, tab="invoice", lines=lines, remaining=remaining, balances=balances,
+        owed_to_customer=max(-balances.owed_total, 0), cancelled=invoice.status == "cancelled",
         manual_methods=[(m, ALL_PAYMENT_METHOD_LABELS[m]) for m in MANUAL_METHODS],
         today=timezone.localdate().isoformat(), posted=request.POST,
     ))
