@@ -26,7 +26,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def test_ten_concurrent_refunds_of_the_same_line_give_one_credit_note(paypal_simulator):
     products = [make_product(price_amount=Decimal(p), stock=5) for p in ("10.00", "20.00", "30.00")]
-    order, invoice = make_paypal_paid_order(paypal_simulator, [(p, 1) for p in products], delivery_kind="pickup")
+    order, invoice = make_paypal_paid_order(paypal_simulator, [(p, 1) for p in products],
+                                            delivery_kind="pickup")
     line = invoice.lines.get(sku=products[1].sku)
 
     def refund(_index):
