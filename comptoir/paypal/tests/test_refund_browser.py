@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def test_refund_one_line_of_three_paid_with_paypal(page, live_server, paypal_simulator, smtp_server, settings):
+def test_refund_one_line_of_three_paid_with_paypal(page, live_server, paypal_simulator, smtp_server,
+                                                   settings):
     settings.SITE_URL = live_server.url
     make_delivery_methods()
     products = [make_product(name_fr=name, price_amount=Decimal(price), stock=4)
