@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Product, StockMovement
 from comptoir.core.errors import DomainError
+from comptoir.core.locks import lock
 from comptoir.core.models import Sequence
 from comptoir.core.money import ZERO, format_amount, quantize
 from comptoir.merchant.models import ShopSettings
@@ -137,6 +138,8 @@ def issue_partial_credit_note(invoice: Invoice, selection: CreditSelection, *, a
         row.credit_note, row.position = note, position
     CreditNoteLine.objects.bulk_create(rows)
     _restock([row for row in rows if row.restocked], order_number=order_number, actor=actor)
+    invoice.credited_amount -= note.total_amount
+    invoice.save(update_fields=["credited_amount"])
     if completes:
         invoice.status = Invoice.Status.CANCELLED
         invoice.save(update_fields=["status"])
@@ -241,8 +244,7 @@ def _restock(rows: list[CreditNoteLine], *, order_number: int, actor) -> None:
     for row in rows:
         product_id = row.invoice_line.product_id
         quantities[product_id] = quantities.get(product_id, 0) + row.quantity
-    existing = Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
-    for product_id in existing.values_list("pk", flat=True):
+    for product_id in [product.pk for product in lock(Product.objects.filter(pk__in=quantities))]:
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantities[product_id])
         StockMovement.objects.create(
             product_id=product_id, change=quantities[product_id], reason=StockMovement.Reason.RETURN,

@@ -20,18 +20,19 @@ from comptoir.notifications.models import Notification
 from comptoir.notifications.services import queue_notification
 from comptoir.orders.events import record_event
 from comptoir.orders.models import OrderEvent
-from comptoir.payments.links import payment_url
-from comptoir.payments.services import invoice_balance
 
 from .models import CreditNote, Invoice
 from .pdf import merchant_address_lines, render_credit_note_pdf, render_invoice_pdf
 
 
-def queue_invoice_email(invoice: Invoice, *, actor=None) -> Notification:
-    """Email ``invoice`` to its customer (the « flèche » menu of the invoice list, or the order)."""
+def queue_invoice_email(invoice: Invoice, *, actor=None, payment_url: str = "") -> Notification:
+    """Email ``invoice`` to its customer (the « flèche » menu of the invoice list, or the order).
+
+    ``payment_url``: the online payment page, given by the caller (``payments.messages``) when
+    one applies."""
     invoice = Invoice.objects.select_related("order").get(pk=invoice.pk)
     attachment = _store_pdf(invoice.reference, invoice.language, render_invoice_pdf(invoice))
-    link = payment_url(invoice) if invoice.status == Invoice.Status.UNPAID else None
+    link = payment_url if invoice.status == Invoice.Status.UNPAID else ""
     context = _document_context(invoice)
     context["invoice"].update(_payment_state(invoice))
     context["payment_url"] = link or ""
@@ -115,7 +116,7 @@ def _payment_state(invoice: Invoice) -> dict:
     return {
         "status": invoice.status,
         "paid_on": _long_date(invoice.paid_at, invoice.language) if invoice.paid_at else "",
-        "balance": str(invoice_balance(invoice)),
+        "balance": str(invoice.balance_amount),
         "payment_instructions": order.payment_instructions if invoice.status == Invoice.Status.UNPAID else "",
     }
 

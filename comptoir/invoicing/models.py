@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -51,6 +52,12 @@ class Invoice(models.Model):
     tax_total = models.DecimalField(_("taxes"), **MONEY)
     total_amount = models.DecimalField(_("total"), **MONEY)
     currency = models.CharField(max_length=3, default="CAD")
+    # The sum of the invoice's payments (reversed ones and refunds count negative), kept by the
+    # payment services in the transaction that records them: the invoice's pages, PDF and emails
+    # read the balance without the payments app.
+    paid_amount = models.DecimalField(_("paid"), default=Decimal("0.00"), **MONEY)
+    # What its credit notes took off (positive), kept by the service that issues them.
+    credited_amount = models.DecimalField(_("credited"), default=Decimal("0.00"), **MONEY)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -70,6 +77,21 @@ class Invoice(models.Model):
     @property
     def delivery_name(self) -> str:
         return localized(self, "delivery_name")
+
+    @property
+    def balance_amount(self) -> Decimal:
+        """What the customer still owes; nothing on a cancelled invoice (credited)."""
+        if self.status == self.Status.CANCELLED:
+            return Decimal("0.00")
+        return max(self.total_amount - self.credited_amount - self.paid_amount, Decimal("0.00"))
+
+    @property
+    def credit_amount(self) -> Decimal:
+        """Money received beyond what is owed (an overpayment, or payments of a cancelled
+        invoice): the shop owes it back to the customer."""
+        owed = Decimal("0.00") if self.status == self.Status.CANCELLED else (
+            self.total_amount - self.credited_amount)
+        return max(self.paid_amount - owed, Decimal("0.00"))
 
 
 class InvoiceLine(models.Model):

@@ -22,14 +22,11 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-from comptoir.payments.models import Payment
 
 from .models import CreditNote, Invoice
 
@@ -64,7 +61,7 @@ def pdf_response(content: bytes, *, kind: str, reference: str) -> HttpResponse:
 def render_invoice_pdf(invoice: Invoice) -> bytes:
     invoice = (
         Invoice.objects.select_related("order")
-        .prefetch_related("lines", "taxes", _payments(), "credit_notes")
+        .prefetch_related("lines", "taxes", "payments", "credit_notes")
         .get(pk=invoice.pk)
     )
     with translation.override(invoice.language):
@@ -111,10 +108,6 @@ def _reversed(line) -> SimpleNamespace:
     )
 
 
-def _payments() -> Prefetch:
-    return Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id"))
-
-
 def _common_context(invoice: Invoice) -> dict:
     merchant = invoice.merchant
     language = invoice.language
@@ -132,7 +125,7 @@ def _common_context(invoice: Invoice) -> dict:
     }
 
 
-def _balance(invoice: Invoice, payments: list[Payment]):
+def _balance(invoice: Invoice, payments: list):
     if invoice.status != Invoice.Status.UNPAID:
         return None
     return invoice.total_amount - sum((payment.amount for payment in payments), Decimal(0))

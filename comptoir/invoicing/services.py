@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
+from comptoir.core.locks import lock, lock_one
 from comptoir.core.models import Sequence
 from comptoir.merchant.models import ShopSettings
+from comptoir.orders import services as order_services
 from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
 
@@ -28,10 +30,8 @@ def issue_invoice(order: Order, *, actor=None) -> Invoice:
     """Issue the invoice of ``order`` (« Créer une facture »)."""
     with transaction.atomic():
         # The order row lock serialises two « Créer une facture » on the same order.
-        locked = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("billing_address", "shipping_address", "customer")
-            .get(pk=order.pk)
+        locked = lock_one(
+            Order.objects.select_related("billing_address", "shipping_address", "customer"), order.pk
         )
         lines = list(locked.lines.order_by("position", "id"))
         _check_can_invoice(locked, has_lines=bool(lines))
@@ -84,6 +84,8 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, re
         **_order_snapshot(order, shop),
     )
     _copy_lines_and_taxes(invoice, lines, taxes)
+    Order.objects.filter(pk=order.pk).update(invoice_issued=True)
+    order.invoice_issued = True
     if settled:
         mark_invoice_paid(order, True)
     record_event(
@@ -157,9 +159,7 @@ def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "", restock
     The credit note's amounts are negative: an invoice plus its credit notes add up to zero.
     """
     with transaction.atomic():
-        # Order first, then invoice: the lock order of every service (see payments.services).
-        order = Order.objects.select_for_update().only("pk", "number").get(pk=invoice.order_id)
-        locked = Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
+        locked = lock_invoice(invoice)
         if locked.status == Invoice.Status.CANCELLED:
             raise InvoiceError(
                 _("Invoice %(reference)s is already cancelled by a credit note.")
@@ -168,10 +168,43 @@ def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "", restock
             )
         credit_note = issue_partial_credit_note(
             locked, everything_remaining(locked, restock=restock), actor=actor, reason=reason,
-            order_number=order.number,
+            order_number=locked.order.number,
         )
     invoice.status = locked.status
     return credit_note
+
+
+def lock_invoice(invoice: Invoice) -> Invoice:
+    """Lock the invoice's order, then the invoice (``core.locks.LOCK_ORDER``); the returned
+    invoice's ``order`` is the locked order row."""
+    order = lock_one(Order.objects.all(), invoice.order_id)
+    locked = lock_one(Invoice.objects.all(), invoice.pk)
+    locked.order = order
+    return locked
+
+
+def lock_order_invoices(order: Order) -> tuple[Order, list[Invoice]]:
+    """Lock ``order``, then all of its invoices (ascending id)."""
+    locked = order_services.lock_order(order)
+    return locked, lock(Invoice.objects.filter(order=locked))
+
+
+def change_order_status(order: Order, *, to: str, actor) -> Order:
+    """The back-office status change: cancelling an invoiced order first cancels its invoice by a
+    credit note, in the same transaction; the other changes are ``orders``' own."""
+    if to != Order.Status.CANCELLED:
+        return order_services.change_order_status(order, to=to, actor=actor)
+    with transaction.atomic():
+        locked, invoices = lock_order_invoices(order)
+        order_services.check_transition(locked, to)
+        customer_paid = any(invoice.paid_amount > 0 for invoice in invoices)
+        for invoice in invoices:
+            if invoice.status != Invoice.Status.CANCELLED:
+                invoice.order = locked
+                issue_credit_note(invoice, actor=actor, reason=_("Order cancelled"))
+        order_services.cancel_locked_order(locked, actor=actor, customer_paid=customer_paid)
+    order_services.refresh_from_locked(order, locked)
+    return order
 
 
 def mark_invoice_paid(order: Order, paid: bool) -> None:

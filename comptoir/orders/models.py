@@ -67,6 +67,9 @@ class Order(models.Model):
     # invoicing and payment services in the transaction that changes the invoice, so that the
     # order list finds the orders « prêtes à compléter » in a small index of its own.
     invoice_paid = models.BooleanField(default=False)
+    # True once an invoice is issued (also after a credit note cancels it), set by the invoicing
+    # services: the order services decide on the order row alone, without importing invoicing.
+    invoice_issued = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-number"]

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Product, StockMovement
 from comptoir.core.errors import DomainError, InvalidTransition, NotEditable, OutOfStock
+from comptoir.core.locks import lock, lock_one
 from comptoir.core.money import quantize
 from comptoir.merchant.models import ShopSettings
 
 from .events import record_event
+from .messages import queue_cancellation_message, queue_payment_confirmation_messages
 from .models import Order, OrderEvent, OrderLine, OrderTax
 from .pricing import PricedLine, price_order
 
@@ -39,51 +41,51 @@ def allowed_transitions(order: Order) -> set[str]:
     return set(TRANSITIONS.get(order.status, set()))
 
 
-def invoice_of(order: Order):
-    """The order's invoice, or None (the reverse one-to-one raises when there is none)."""
-    from comptoir.invoicing.models import Invoice
-
-    try:
-        return order.invoice
-    except Invoice.DoesNotExist:
-        return None
-
-
 # --- Status ---------------------------------------------------------------------------------
 
 
 def change_order_status(order: Order, *, to: str, actor) -> Order:
-    """Move ``order`` to status ``to``; cancelling releases stock and credits the invoice."""
+    """Move ``order`` to status ``to``; cancelling releases the stock.
+
+    An order with an issued invoice is cancelled by ``invoicing.services.change_order_status``,
+    which credits the invoice and then calls this one in the same transaction.
+    """
     if to not in Status.values:
         raise InvalidTransition(_("Unknown order status."), code="unknown_status")
     with transaction.atomic():
-        locked = _lock_order(order)
+        locked = lock_order(order)
         if to == Status.COMPLETED:
             _check_completion(locked)
-        was_paid = locked.invoice_paid  # before the credit note unsets it
         if to == Status.CANCELLED:
-            _check_transition(locked, to)
-            _release_stock(locked, locked.lines.all(), actor=actor)
-            _credit_invoice(locked, actor=actor)
-        _move(locked, to, actor=actor)
-        if to == Status.CANCELLED:
-            from comptoir.orders.messages import queue_cancellation_message
-
-            queue_cancellation_message(locked, paid=was_paid)
-    _refresh(order, locked)
+            if locked.invoice_issued:
+                raise RuntimeError("cancel an invoiced order with invoicing.services.change_order_status")
+            cancel_locked_order(locked, actor=actor)
+        else:
+            _move(locked, to, actor=actor)
+    refresh_from_locked(order, locked)
     return order
+
+
+def cancel_locked_order(locked: Order, *, actor, customer_paid: bool = False) -> None:
+    """Cancel an order the caller has locked (after crediting its invoice, if it has one):
+    the stock goes back, the status becomes « Annulée » and the customer is told by email
+    (``customer_paid``: their money is to be refunded)."""
+    check_transition(locked, Status.CANCELLED)
+    _release_stock(locked, locked.lines.all(), actor=actor)
+    _move(locked, Status.CANCELLED, actor=actor)
+    queue_cancellation_message(locked, paid=customer_paid)
 
 
 def _move(order: Order, to: str, *, actor) -> None:
     """The one place a status changes: checks the table, saves, writes the timeline entry."""
-    _check_transition(order, to)
+    check_transition(order, to)
     old = order.status
     order.status = to
     order.save(update_fields=["status", "updated_at"])
     record_event(order, OrderEvent.Kind.STATUS_CHANGED, actor=actor, old=old, new=to)
 
 
-def _check_transition(order: Order, to: str) -> None:
+def check_transition(order: Order, to: str) -> None:
     if to in TRANSITIONS.get(order.status, set()):
         return
     if order.status == to:
@@ -97,17 +99,15 @@ def _check_transition(order: Order, to: str) -> None:
 
 
 def _check_completion(order: Order) -> None:
-    """« Complétée » means paid: the order needs an invoice and that invoice must be paid."""
-    from comptoir.invoicing.models import Invoice
-
-    invoice = Invoice.objects.filter(current_for=order).only("status").first()
-    if invoice is None:
+    """« Complétée » means paid: the order needs an invoice and that invoice must be paid
+    (the order row's ``invoice_issued`` and ``invoice_paid``, kept by the invoicing services)."""
+    if not order.invoice_issued:
         raise InvalidTransition(
             _("The order cannot be « %(status)s »: it has no invoice yet.")
             % {"status": Status.COMPLETED.label},
             code="no_invoice",
         )
-    if invoice.status != Invoice.Status.PAID:
+    if not order.invoice_paid:
         raise InvalidTransition(
             _("The order cannot be « %(status)s » while its invoice is unpaid.")
             % {"status": Status.COMPLETED.label},
@@ -115,27 +115,14 @@ def _check_completion(order: Order) -> None:
         )
 
 
-def _credit_invoice(order: Order, *, actor) -> None:
-    from comptoir.invoicing.models import Invoice
-    from comptoir.invoicing.services import issue_credit_note
-
-    invoice = Invoice.objects.filter(current_for=order).exclude(status=Invoice.Status.CANCELLED).first()
-    if invoice is not None:
-        issue_credit_note(invoice, actor=actor, reason=_("Order cancelled"))
-
-
 # --- Payment confirmation --------------------------------------------------------------------
 
 
 def send_payment_confirmation(order: Order, *, actor) -> None:
     """« Envoyer la confirmation de paiement »: queue the customer and merchant messages."""
-    from comptoir.invoicing.models import Invoice
-    from comptoir.orders.messages import queue_payment_confirmation_messages
-
     with transaction.atomic():
-        locked = _lock_order(order)
-        invoice = Invoice.objects.filter(current_for=locked).only("status").first()
-        if invoice is None or invoice.status != Invoice.Status.PAID:
+        locked = lock_order(order)
+        if not locked.invoice_paid:
             raise DomainError(
                 _("The payment confirmation can only be sent once the invoice is paid."),
                 code="unpaid",
@@ -182,7 +169,7 @@ def add_order_line(order: Order, *, product: Product, quantity: int, actor,
             locked, OrderEvent.Kind.LINE_ADDED, actor=actor, sku=line.sku, name=line.name_fr,
             name_en=line.name_en, quantity=quantity, unit_price=str(line.unit_price_amount),
         )
-    _refresh(order, locked)
+    refresh_from_locked(order, locked)
     return line
 
 
@@ -212,7 +199,7 @@ def update_order_line(line: OrderLine, *, quantity: int, unit_price_amount, acto
             old_quantity=old_quantity, quantity=quantity,
             old_unit_price=str(old_price), unit_price=str(unit_price_amount),
         )
-    _refresh(line.order, order)
+    refresh_from_locked(line.order, order)
     return locked_line
 
 
@@ -233,19 +220,17 @@ def remove_order_line(line: OrderLine, *, actor, after_invoice: bool = False) ->
             name=locked_line.name_fr, name_en=locked_line.name_en,
             quantity=locked_line.quantity, unit_price=str(locked_line.unit_price_amount),
         )
-    _refresh(line.order, order)
+    refresh_from_locked(line.order, order)
 
 
 def _lock_editable_order(order: Order, *, after_invoice: bool = False) -> Order:
-    from comptoir.invoicing.models import Invoice
-
-    locked = _lock_order(order)
+    locked = lock_order(order)
     if after_invoice:
         if locked.status == Status.CANCELLED:
             raise NotEditable(_("An order « %(status)s » can no longer be changed.")
                               % {"status": Status(locked.status).label}, code="closed")
         return locked
-    if Invoice.objects.filter(current_for=locked).exists():
+    if locked.invoice_issued:
         raise NotEditable(
             _("The order can no longer be changed: its invoice is issued. "
               "Corrections after issue go through a credit note."),
@@ -297,7 +282,7 @@ def _reprice(order: Order) -> None:
 
 
 def _take_stock(order: Order, product: Product, quantity: int, *, actor) -> None:
-    locked = Product.objects.select_for_update().get(pk=product.pk)
+    locked = lock_one(Product.objects.all(), product.pk)
     if locked.stock < quantity:
         raise OutOfStock(
             _("Only %(stock)s left in stock for « %(product)s ».")
@@ -314,7 +299,7 @@ def _take_stock(order: Order, product: Product, quantity: int, *, actor) -> None
 def _release_line_stock(order: Order, line: OrderLine, quantity: int, *, actor) -> None:
     if line.product_id is None:  # the product was deleted: nothing to put back
         return
-    Product.objects.select_for_update().filter(pk=line.product_id).first()
+    lock(Product.objects.filter(pk=line.product_id))
     _put_back(order, line.product_id, quantity, actor=actor)
 
 
@@ -324,9 +309,8 @@ def _release_stock(order: Order, lines, *, actor) -> None:
     for line in lines:
         if line.product_id is not None:
             quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
-    existing = Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
-    for product_id in existing.values_list("pk", flat=True):
-        _put_back(order, product_id, quantities[product_id], actor=actor)
+    for product in lock(Product.objects.filter(pk__in=quantities)):
+        _put_back(order, product.pk, quantities[product.pk], actor=actor)
 
 
 def _put_back(order: Order, product_id: int, quantity: int, *, actor) -> None:
@@ -340,15 +324,13 @@ def _put_back(order: Order, product_id: int, quantity: int, *, actor) -> None:
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _lock_order(order: Order) -> Order:
-    return (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("delivery_method", "billing_address", "shipping_address")
-        .get(pk=order.pk)
-    )
+def lock_order(order: Order) -> Order:
+    """Lock the order row (``core.locks`` order: before its invoices, payments and stock)."""
+    queryset = Order.objects.select_related("delivery_method", "billing_address", "shipping_address")
+    return lock_one(queryset, order.pk)
 
 
-def _refresh(order: Order, locked: Order) -> None:
+def refresh_from_locked(order: Order, locked: Order) -> None:
     """Copy the saved state onto the caller's instance so it sees the change."""
     if order is locked:
         return

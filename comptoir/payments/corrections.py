@@ -21,8 +21,9 @@ from comptoir.invoicing.services import issue_replacement_invoice, mark_invoice_
 from comptoir.orders.models import Order, OrderLine
 from comptoir.orders.services import add_order_line, remove_order_line, update_order_line
 
-from .models import Payment
+from .models import Payment, Refund
 from .refunds import lock_for_refund, order_balances
+from .services import update_paid_amount
 
 
 class CorrectionError(DomainError):
@@ -53,8 +54,7 @@ def correct_remove_line(line: OrderLine, *, actor) -> Invoice:
 
 def _reissue(order: Order, *, actor) -> Invoice:
     """Credit the current invoice in full, issue the corrected one, move the payments to it."""
-    old = Invoice.objects.select_for_update().get(current_for=order)
-    locked_order = Order.objects.get(pk=order.pk)
+    locked_order, old = lock_for_refund(order)  # held already: the rows, not new locks
     if old.credit_notes.exists() and old.status != Invoice.Status.CANCELLED:
         # Its credited lines are still order lines: a new invoice would bill them again.
         raise CorrectionError(
@@ -68,6 +68,9 @@ def _reissue(order: Order, *, actor) -> Invoice:
     Invoice.objects.filter(pk=old.pk).update(current_for=None)
     new = issue_replacement_invoice(locked_order, actor=actor, replaces=old)
     Payment.objects.filter(invoice=old).update(invoice=new)
+    Refund.objects.filter(invoice=old).update(invoice=new)
+    update_paid_amount(old)
+    update_paid_amount(new)
     owed = order_balances(locked_order).owed_total
     paid = owed <= 0
     Invoice.objects.filter(pk=new.pk).update(

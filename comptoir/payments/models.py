@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Payment(models.Model):
@@ -48,9 +49,9 @@ class Refund(models.Model):
     refunds twice). Other methods are written ``completed`` with how the money went back."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        COMPLETED = "completed", _("Completed")
-        FAILED = "failed", _("Failed")
+        PENDING = "pending", pgettext_lazy("refund", "Pending")
+        COMPLETED = "completed", pgettext_lazy("refund", "Completed")
+        FAILED = "failed", pgettext_lazy("refund", "Failed")
 
     invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, related_name="refunds")
     credit_note = models.ForeignKey(

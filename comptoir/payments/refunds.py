@@ -22,13 +22,16 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
+from comptoir.core.locks import lock
 from comptoir.core.money import ZERO, format_amount
 from comptoir.invoicing.credit_notes import CreditSelection, issue_partial_credit_note
 from comptoir.invoicing.models import CreditNote, Invoice
+from comptoir.invoicing.services import lock_order_invoices
 from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
 
 from .models import Payment, Refund
+from .services import update_paid_amount
 
 MANUAL_METHODS = (Payment.Method.CHEQUE, Payment.Method.MONEY_ORDER, Payment.Method.BANK_TRANSFER,
                   Payment.Method.CASH, Payment.Method.TERMINAL)
@@ -81,12 +84,12 @@ def refundable_by_payment(order: Order) -> list[tuple[Payment, Decimal]]:
 
 
 def lock_for_refund(order: Order) -> tuple[Order, Invoice]:
-    """Order → its current invoice → its payment rows, the one lock order of every service."""
-    locked_order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
-    invoice = Invoice.objects.select_for_update().filter(current_for=locked_order).first()
+    """Order → its invoices → their payment rows (``core.locks``); returns the current invoice."""
+    locked_order, invoices = lock_order_invoices(order)
+    invoice = next((i for i in invoices if i.current_for_id == locked_order.pk), None)
     if invoice is None:
         raise RefundError(_("This order has no invoice: there is nothing to refund."), code="no_invoice")
-    list(Payment.objects.select_for_update().filter(invoice__order=locked_order).order_by("pk"))
+    lock(Payment.objects.filter(invoice__order=locked_order))
     invoice.order = locked_order
     return locked_order, invoice
 
@@ -149,4 +152,5 @@ def _split(invoice: Invoice, credit_note: CreditNote | None, amount: Decimal, *,
                               returned_on=manual.returned_on, status=Refund.Status.COMPLETED, actor=actor))
     for refund in refunds:
         refund.save()
+    update_paid_amount(invoice)
     return refunds

@@ -15,9 +15,9 @@ from comptoir.core.errors import DomainError
 from comptoir.core.i18n import current_language
 from comptoir.core.money import ZERO, format_amount, quantize, to_decimal
 from comptoir.invoicing.models import Invoice
-from comptoir.invoicing.services import mark_invoice_paid
+from comptoir.invoicing.services import lock_invoice, mark_invoice_paid
 from comptoir.orders.events import record_event
-from comptoir.orders.models import Order, OrderEvent
+from comptoir.orders.models import OrderEvent
 
 from .models import Payment
 
@@ -26,25 +26,21 @@ class PaymentError(DomainError):
     pass
 
 
-def lock_invoice(invoice: Invoice) -> Invoice:
-    """Lock the invoice's order, then the invoice: every service takes the two row locks in
-    this order (the timeline entry needs the order row), so two services never deadlock."""
-    Order.objects.select_for_update().only("pk").get(pk=invoice.order_id)
-    return Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
-
-
 def paid_total(invoice: Invoice) -> Decimal:
     return invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO
 
 
 def invoice_balance(invoice: Invoice) -> Decimal:
     """What the customer still owes; nothing on a cancelled invoice (its credit note cancels it)."""
-    if invoice.status == Invoice.Status.CANCELLED:
-        return ZERO
-    # Partial credit notes lower what is owed; money refunded is no longer collected.
-    credited = invoice.credit_notes.aggregate(total=Sum("total_amount"))["total"] or ZERO
-    refunded = invoice.refunds.aggregate(total=Sum("amount"))["total"] or ZERO
-    return max(invoice.total_amount + credited - paid_total(invoice) + refunded, ZERO)
+    return invoice.balance_amount
+
+
+def update_paid_amount(locked: Invoice) -> None:
+    """Store the sum of the payments, less the refunds made on it, on the invoice row (locked
+    by the caller)."""
+    refunded = locked.refunds.aggregate(total=Sum("amount"))["total"] or ZERO
+    locked.paid_amount = paid_total(locked) - refunded
+    locked.save(update_fields=["paid_amount"])
 
 
 def record_payment(
@@ -62,8 +58,9 @@ def record_payment(
     same ``provider_reference`` returns the payment already recorded and does nothing else.
     """
     with transaction.atomic():
-        # The invoice row lock serialises payments of one invoice, so two of them can never
-        # both fit in the balance, and a repeated provider notification sees the first one.
+        # The invoice row lock (after its order's, see ``core.locks``) serialises payments of one
+        # invoice, so two of them can never both fit in the balance, and a repeated provider
+        # notification sees the first one.
         locked = lock_invoice(invoice)
         if provider_reference:
             existing = Payment.objects.filter(provider_reference=provider_reference).first()
@@ -75,7 +72,8 @@ def record_payment(
             invoice=locked, method=method, amount=amount, currency=locked.currency,
             reference=reference, provider_reference=provider_reference or None, actor=actor,
         )
-        if paid_total(locked) >= locked.total_amount:
+        update_paid_amount(locked)
+        if locked.paid_amount >= locked.total_amount:
             # Only the status changes: the invoice's content stays as it was issued.
             locked.status = Invoice.Status.PAID
             locked.paid_at = timezone.now()
@@ -86,7 +84,7 @@ def record_payment(
             invoice=locked.reference, amount=str(amount), method=method,
             reference=reference, paid=locked.status == Invoice.Status.PAID,
         )
-    invoice.status, invoice.paid_at = locked.status, locked.paid_at
+    invoice.status, invoice.paid_at, invoice.paid_amount = locked.status, locked.paid_at, locked.paid_amount
     return payment
 
 

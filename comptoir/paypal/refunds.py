@@ -23,10 +23,12 @@ from django.utils.translation import gettext_noop
 from django_tasks import task
 from django_tasks_db import DatabaseBackend
 
+from comptoir.core.locks import lock_one
 from comptoir.core.money import format_amount
 from comptoir.invoicing.credit_notes import CreditSelection
 from comptoir.invoicing.messages import queue_credit_note_email
 from comptoir.invoicing.models import CreditNote, Invoice
+from comptoir.invoicing.services import lock_invoice
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
@@ -102,10 +104,9 @@ def apply_answer(refund: Refund, *, status: str, refund_id: str, detail: str) ->
     new_status = {"COMPLETED": Status.COMPLETED, "FAILED": Status.FAILED,
                   "CANCELLED": Status.FAILED}.get(status, Status.PENDING)
     with transaction.atomic():
-        invoice = Invoice.objects.get(pk=refund.invoice_id)
-        Order.objects.select_for_update(of=("self",)).get(pk=invoice.order_id)
-        Invoice.objects.select_for_update().get(pk=invoice.pk)
-        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        # Order → invoice → refund row (``core.locks``), like « Rembourser » itself.
+        invoice = lock_invoice(Invoice.objects.get(pk=Refund.objects.get(pk=refund.pk).invoice_id))
+        locked = lock_one(Refund.objects.all(), refund.pk)
         if locked.status == Status.COMPLETED or (locked.status == new_status and locked.provider_reference):
             return locked.status
         locked.status = new_status

@@ -16,10 +16,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from comptoir.core.errors import DomainError
+from comptoir.core.locks import lock_one
 from comptoir.invoicing.models import Invoice
+from comptoir.invoicing.services import issue_credit_note, lock_invoice
 from comptoir.orders.events import record_event
 from comptoir.orders.models import OrderEvent
 from comptoir.payments.models import Payment
+from comptoir.payments.services import update_paid_amount
 
 from . import client as paypal
 from .models import PayPalCheckout, WebhookEvent
@@ -123,18 +126,18 @@ def record_refund(checkout: PayPalCheckout, *, refund_id: str, amount: Decimal) 
     A refund after the invoice was issued is a credit note in Québec; a partial refund only
     records the money and tells the merchant on the timeline (the correction is theirs to make).
     """
-    from comptoir.invoicing.services import issue_credit_note
-
     if not refund_id or amount <= 0:
         return "invalid refund"
     with transaction.atomic():
-        locked = PayPalCheckout.objects.select_for_update().get(pk=checkout.pk)
+        # The attempt, then the order and the invoice (``core.locks``), like settle_capture.
+        locked = lock_one(PayPalCheckout.objects.all(), checkout.pk)
         if Payment.objects.filter(provider_reference=refund_id).exists():
             return "refund already recorded"
-        invoice = Invoice.objects.select_for_update().get(pk=locked.invoice_id)
+        invoice = lock_invoice(locked.invoice)
         Payment.objects.create(invoice=invoice, method=Payment.Method.PAYPAL, amount=-amount,
                                currency=invoice.currency, reference=refund_id,
                                provider_reference=refund_id)
+        update_paid_amount(invoice)
         refunded = -sum(p.amount for p in invoice.payments.filter(method=Payment.Method.PAYPAL,
                                                                    amount__lt=0))
         full = refunded >= locked.amount

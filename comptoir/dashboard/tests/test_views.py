@@ -305,7 +305,8 @@ def test_payment_confirmation_refused_then_sent_once(staff_client, shop):
 
 
 def test_timeline_sentences(staff_client, shop, merchant):
-    from comptoir.orders.services import add_order_line, change_order_status, update_order_line
+    from comptoir.invoicing.services import change_order_status
+    from comptoir.orders.services import add_order_line, update_order_line
 
     order = make_order()
     jam = make_product(name_fr="Confiture", name_en="Jam", price_amount=D("4.00"), stock=5)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
 from comptoir.invoicing.models import CreditNote, Invoice
-from comptoir.orders.services import invoice_of
+from comptoir.invoicing.selectors import invoice_of
 
 from .. import selectors
 from ..access import staff_required
@@ -138,11 +138,11 @@ def credit_note_pdf(request, number: int):
 @require_POST
 def invoice_send(request, number: int):
     """« Envoyer par courriel »: queue the invoice email (PDF attached, payment link if unpaid)."""
-    from comptoir.invoicing.messages import queue_invoice_email
+    from comptoir.payments.messages import send_invoice_email
 
     invoice = get_object_or_404(Invoice.objects.select_related("order"), number=number)
     try:
-        queue_invoice_email(invoice, actor=request.user)
+        send_invoice_email(invoice, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -166,7 +166,7 @@ def invoice_list(request):
 
 def _payment_links_available() -> bool:
     """Whether an unpaid invoice's email carries an online payment link (PayPal is on)."""
-    from comptoir.paypal.services import paypal_available
+    from comptoir.payments.links import online_payment_available
 
-    return paypal_available()
+    return online_payment_available()
 

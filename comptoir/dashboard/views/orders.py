@@ -8,18 +8,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
+from comptoir.invoicing.selectors import invoice_of
+from comptoir.invoicing.services import change_order_status
 from comptoir.orders import selectors
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.orders.services import (
     add_order_line,
     allowed_transitions,
-    change_order_status,
-    invoice_of,
     remove_order_line,
     send_payment_confirmation,
     update_order_line,
 )
 from comptoir.payments import corrections
+from comptoir.payments import selectors as payment_selectors
 from comptoir.payments.refunds import order_balances
 
 from ..access import staff_required
@@ -60,7 +61,7 @@ def _tab_label(value: str) -> str:
 
 def _order_or_404(number: int) -> Order:
     try:
-        return selectors.order_detail(number)
+        return payment_selectors.order_detail(number)
     except Order.DoesNotExist as error:
         raise Http404(_("No order with this number.")) from error
 

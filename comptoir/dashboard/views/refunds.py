@@ -14,7 +14,7 @@ from comptoir.core.errors import DomainError
 from comptoir.invoicing.credit_notes import CreditSelection, remaining_on
 from comptoir.invoicing.messages import queue_credit_note_email
 from comptoir.invoicing.models import CreditNote
-from comptoir.orders.services import invoice_of
+from comptoir.invoicing.selectors import invoice_of
 from comptoir.payments.models import Refund
 from comptoir.payments.refunds import MANUAL_METHODS, ManualReturn, order_balances
 from comptoir.paypal.refunds import check_refund, refund_order

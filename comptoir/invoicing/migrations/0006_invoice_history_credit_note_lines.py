@@ -22,8 +22,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0001_initial'),
-        ('invoicing', '0003_ready_orders_index'),
-        ('orders', '0004_ready_orders_index'),
+        ('invoicing', '0005_fill_paid_amount_and_invoice_issued'),
+        ('orders', '0005_order_invoice_issued'),
     ]
 
     operations = [
