@@ -7,6 +7,7 @@ they are consecutive without gaps even when several invoices are issued at once.
 """
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
 
 from .credit_notes import everything_remaining, issue_partial_credit_note
-from .models import CreditNote, Invoice, InvoiceLine, InvoiceTax
+from .models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, InvoiceTax
 
 
 class InvoiceError(DomainError):
@@ -202,7 +203,15 @@ def change_order_status(order: Order, *, to: str, actor) -> Order:
             if invoice.status != Invoice.Status.CANCELLED:
                 invoice.order = locked
                 issue_credit_note(invoice, actor=actor, reason=_("Order cancelled"))
-        order_services.cancel_locked_order(locked, actor=actor, customer_paid=customer_paid)
+        # Quantities a refund already put back in stock are not put back a second time.
+        restocked = dict(
+            CreditNoteLine.objects.filter(credit_note__invoice__order=locked, restocked=True,
+                                          invoice_line__product__isnull=False)
+            .values_list("invoice_line__product").annotate(total=Sum("quantity"))
+            .values_list("invoice_line__product", "total")
+        )
+        order_services.cancel_locked_order(locked, actor=actor, customer_paid=customer_paid,
+                                           already_restocked=restocked)
     order_services.refresh_from_locked(order, locked)
     return order
 

@@ -66,12 +66,14 @@ def change_order_status(order: Order, *, to: str, actor) -> Order:
     return order
 
 
-def cancel_locked_order(locked: Order, *, actor, customer_paid: bool = False) -> None:
+def cancel_locked_order(locked: Order, *, actor, customer_paid: bool = False,
+                        already_restocked: dict[int, int] | None = None) -> None:
     """Cancel an order the caller has locked (after crediting its invoice, if it has one):
     the stock goes back, the status becomes « Annulée » and the customer is told by email
-    (``customer_paid``: their money is to be refunded)."""
+    (``customer_paid``: their money is to be refunded). ``already_restocked``: product id →
+    quantity a refund already put back in stock."""
     check_transition(locked, Status.CANCELLED)
-    _release_stock(locked, locked.lines.all(), actor=actor)
+    _release_stock(locked, locked.lines.all(), actor=actor, already_restocked=already_restocked or {})
     _move(locked, Status.CANCELLED, actor=actor)
     queue_cancellation_message(locked, paid=customer_paid)
 
@@ -303,12 +305,16 @@ def _release_line_stock(order: Order, line: OrderLine, quantity: int, *, actor) 
     _put_back(order, line.product_id, quantity, actor=actor)
 
 
-def _release_stock(order: Order, lines, *, actor) -> None:
+def _release_stock(order: Order, lines, *, actor, already_restocked: dict[int, int] | None = None) -> None:
     """Put every line's quantity back in stock; products locked in id order (no deadlock)."""
     quantities: dict[int, int] = {}
     for line in lines:
         if line.product_id is not None:
             quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    for product_id, quantity in (already_restocked or {}).items():
+        if product_id in quantities:
+            quantities[product_id] -= quantity
+    quantities = {product_id: quantity for product_id, quantity in quantities.items() if quantity > 0}
     for product in lock(Product.objects.filter(pk__in=quantities)):
         _put_back(order, product.pk, quantities[product.pk], actor=actor)
 

@@ -12,6 +12,7 @@ from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.notifications.models import Notification
 from comptoir.payments.models import Payment, Refund
 from comptoir.payments.refunds import ManualReturn, RefundError, order_balances
+from comptoir.paypal import client as paypal
 from comptoir.paypal.refunds import check_refund, refund_order, retry_pending_refunds, send_refund
 from comptoir.paypal.testing import make_invoiced_order, make_paypal_paid_order
 
@@ -181,3 +182,45 @@ def test_unpaid_invoice_credit_lowers_the_balance_and_refunds_nothing():
     assert refunds == []
     assert note.total_amount == Decimal("-11.50")  # 10.00 + 0.50 GST + 0.9975 → 1.00 QST
     assert order_balances(order).owed_total == Decimal("103.48")
+
+
+def test_cancelling_after_a_restocked_refund_does_not_restock_twice(paypal_simulator):
+    from comptoir.invoicing.services import change_order_status
+
+    order, invoice, products = three_line_order(paypal_simulator)
+    line = line_of(invoice, products[0])
+    refund_order(order, CreditSelection(lines={line.pk: 1}, restock=frozenset({line.pk})), actor=None,
+                 send_email=False)
+    change_order_status(order, to="cancelled", actor=None)
+    stocks = []
+    for product in products:
+        product.refresh_from_db()
+        stocks.append(product.stock)
+    # make_order takes no stock: each product is back by exactly the quantity sold (1).
+    assert stocks == [6, 6, 6]
+
+
+def test_the_refund_webhook_completes_a_pending_refund_once(client, paypal_simulator):
+    import json
+
+    from comptoir.paypal.simulator import make_event
+
+    order, invoice, products = three_line_order(paypal_simulator)
+    paypal_simulator.set_mode("refund_pending")
+    _note, [refund] = refund_order(order, CreditSelection(lines={line_of(invoice, products[2]).pk: 1}),
+                                   actor=None, send_email=False)
+    send_refund(refund)
+    refund.refresh_from_db()
+    paypal_simulator.complete_refund(refund.provider_reference)
+    resource = paypal.PayPalClient().get_refund(refund.provider_reference)
+    event = make_event("PAYMENT.CAPTURE.REFUNDED", {
+        "id": resource.id, "status": "COMPLETED", "custom_id": str(refund.request_id),
+        "amount": {"value": "34.49", "currency_code": "CAD"}})
+    for _delivery in range(2):
+        answer = client.post("/paiements/paypal/webhook/", data=json.dumps(event),
+                             content_type="application/json", headers=paypal_simulator.sign_event(event))
+        assert answer.status_code == 200
+    refund.refresh_from_db()
+    assert refund.status == "completed"
+    assert Payment.objects.filter(invoice__order=order, amount__lt=0).count() == 0  # no second record
+    assert order.events.filter(data__status="completed", data__refund=str(refund.request_id)).count() == 1
