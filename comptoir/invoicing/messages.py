@@ -31,8 +31,9 @@ def queue_invoice_email(invoice: Invoice, *, actor=None, payment_url: str = "") 
     ``payment_url``: the online payment page, given by the caller (``payments.messages``) when
     one applies."""
     invoice = Invoice.objects.select_related("order").get(pk=invoice.pk)
-    attachment = _store_pdf(invoice.reference, invoice.language, render_invoice_pdf(invoice))
     link = payment_url if invoice.status == Invoice.Status.UNPAID else ""
+    pdf = render_invoice_pdf(invoice, payment_url=link)
+    attachment = _store_pdf(invoice.reference, invoice.language, pdf)
     context = _document_context(invoice)
     context["invoice"].update(_payment_state(invoice))
     context["payment_url"] = link or ""

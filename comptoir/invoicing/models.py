@@ -80,8 +80,9 @@ class Invoice(models.Model):
 
     @property
     def balance_amount(self) -> Decimal:
-        """What the customer still owes; nothing on a cancelled invoice (credited)."""
-        if self.status == self.Status.CANCELLED:
+        """What the customer still owes; nothing on a cancelled invoice (credited) or on a paid
+        one (money refunded without a credit note does not make it owed again)."""
+        if self.status in (self.Status.CANCELLED, self.Status.PAID):
             return Decimal("0.00")
         return max(self.total_amount - self.credited_amount - self.paid_amount, Decimal("0.00"))
 

@@ -41,8 +41,9 @@ TAX_LABELS = {
     "RST": _("RST"),
 }
 
+# The customer's choice at checkout, as printed; an order placed for its details only (no
+# method chosen) prints how to pay instead.
 PAYMENT_CHOICES = {
-    "": _("None (order details only)"),
     "paypal": _("Credit card via PayPal"),
     "cheque": _("Cheque, money order or transfer"),
     "cod": _("Cash on delivery"),
@@ -58,7 +59,9 @@ def pdf_response(content: bytes, *, kind: str, reference: str) -> HttpResponse:
     return response
 
 
-def render_invoice_pdf(invoice: Invoice) -> bytes:
+def render_invoice_pdf(invoice: Invoice, *, payment_url: str = "") -> bytes:
+    """The invoice PDF; ``payment_url``: its online payment page, printed while a balance is
+    due (the caller knows whether one applies: ``payments.links.payment_url``)."""
     invoice = (
         Invoice.objects.select_related("order")
         .prefetch_related("lines", "taxes", "payments", "credit_notes")
@@ -72,7 +75,8 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             credit_note=next(iter(invoice.credit_notes.all()), None),
             document_reference=_css_string(invoice.reference),
         )
-        context["balance_amount"] = _balance(invoice, context["payments"])
+        context["balance_amount"] = _balance(invoice)
+        context["payment_url"] = payment_url if context["balance_amount"] else ""
         html = render_to_string("invoicing/pdf/invoice.html", context)
     return _to_pdf(html, context["logo"])
 
@@ -118,17 +122,17 @@ def _common_context(invoice: Invoice) -> dict:
         "merchant_address": merchant_address_lines(merchant),
         "footer": merchant.get(f"invoice_footer_{language}") or merchant.get("invoice_footer_fr", ""),
         "logo": _logo(merchant.get("logo", "")),
-        "payment_choice": PAYMENT_CHOICES.get(invoice.payment_method, invoice.payment_method),
+        "payment_choice": PAYMENT_CHOICES.get(invoice.payment_method, ""),
         "page_size": PAGE_SIZES.get(getattr(settings, "INVOICE_PAGE_SIZE", "letter"), "letter"),
         "page_counter": _page_counter_css(),
         "language": language,
     }
 
 
-def _balance(invoice: Invoice, payments: list):
+def _balance(invoice: Invoice):
     if invoice.status != Invoice.Status.UNPAID:
         return None
-    return invoice.total_amount - sum((payment.amount for payment in payments), Decimal(0))
+    return invoice.balance_amount
 
 
 def _tax_row(code, rate, amount) -> dict:

@@ -165,6 +165,7 @@ class OrderEvent(models.Model):
         PAYMENT_CONFIRMATION_SENT = "payment_confirmation", _("Payment confirmation sent")
         CREDIT_NOTE_ISSUED = "credit_note_issued", _("Credit note issued")
         NOTE = "note", _("Note")
+        PAYMENT_REVERSED = "payment_reversed", _("Payment reversed")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

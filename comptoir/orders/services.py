@@ -87,6 +87,18 @@ def _move(order: Order, to: str, *, actor) -> None:
     record_event(order, OrderEvent.Kind.STATUS_CHANGED, actor=actor, old=old, new=to)
 
 
+def reopen_for_payment(order: Order, *, actor, reason: str) -> None:
+    """A payment of a « Complétée » order was reversed (a returned cheque): the order waits for
+    its payment again. Outside the status table on purpose: only this may undo « Complétée ».
+    The caller holds the order's lock."""
+    if order.status != Status.COMPLETED:
+        return
+    order.status = Status.AWAITING_PAYMENT
+    order.save(update_fields=["status", "updated_at"])
+    record_event(order, OrderEvent.Kind.STATUS_CHANGED, actor=actor, old=Status.COMPLETED,
+                 new=Status.AWAITING_PAYMENT, reason=reason)
+
+
 def check_transition(order: Order, to: str) -> None:
     if to in TRANSITIONS.get(order.status, set()):
         return

@@ -7,7 +7,11 @@ from django.utils.translation import pgettext_lazy
 
 
 class Payment(models.Model):
-    """Money received for an invoice. An invoice is paid when its payments cover its total."""
+    """Money received for an invoice. An invoice is paid when its payments cover its total.
+
+    A payment is never deleted: one that did not go through (a returned cheque) is reversed,
+    with ``reversed_at`` and its reason, and no longer counts.
+    """
 
     class Method(models.TextChoices):
         UNSPECIFIED = "", _("None (store terminal)")
@@ -25,6 +29,12 @@ class Payment(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="CAD")
     reference = models.CharField(_("reference"), max_length=120, blank=True)
+    received_on = models.DateField(_("date received"), null=True, blank=True)
+    reversed_at = models.DateTimeField(_("reversed on"), null=True, blank=True)
+    reversal_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     provider_reference = models.CharField(max_length=120, null=True, blank=True, unique=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -40,6 +50,14 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount}"
 
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
+
+    @property
+    def received_date(self):
+        """The day the money was received (payments recorded before that field: their day)."""
+        return self.received_on or self.created_at.date()
 
 class Refund(models.Model):
     """Money given back for an invoice, by the method it was paid with.

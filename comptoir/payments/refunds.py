@@ -7,7 +7,8 @@ PayPal is called after commit (``comptoir.paypal.refunds``). Cheque, transfer, c
 refunds are written ``completed`` with how the merchant gave the money back.
 
 The amounts, per order (every invoice the order had, and their credit notes):
-    collected   = Σ payments − Σ refunds            (refunds pending, failed or completed)
+    collected   = Σ payments − Σ refunds            (reversed payments left out; refunds pending,
+                                                    failed or completed)
     owed        = Σ invoices − Σ credit notes − collected
 A credit note lowers ``owed``; the money to give back is what was collected beyond what is now
 invoiced, never more than the credit note: min(credit note, max(0, −owed)). So a refund never
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.core.locks import lock
-from comptoir.core.money import ZERO, format_amount
+from comptoir.core.money import ZERO, format_amount, quantize
 from comptoir.invoicing.credit_notes import CreditSelection, issue_partial_credit_note
 from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.invoicing.services import lock_order_invoices
@@ -70,14 +71,18 @@ def order_balances(order: Order) -> Balances:
     invoices = Invoice.objects.filter(order=order)
     invoiced = invoices.aggregate(total=Sum("total_amount"))["total"] or ZERO
     credited = CreditNote.objects.filter(invoice__order=order).aggregate(total=Sum("total_amount"))["total"]
-    paid = Payment.objects.filter(invoice__order=order).aggregate(total=Sum("amount"))["total"] or ZERO
+    paid = Payment.objects.filter(invoice__order=order, reversed_at__isnull=True).aggregate(
+        total=Sum("amount"))["total"] or ZERO
     refunded = Refund.objects.filter(invoice__order=order).aggregate(total=Sum("amount"))["total"] or ZERO
-    return Balances(invoiced_total=invoiced + (credited or ZERO), paid_total=paid, refunded_total=refunded)
+    # Quantized: SQLite sums decimals as floating point.
+    return Balances(invoiced_total=quantize(invoiced + (credited or ZERO)), paid_total=quantize(paid),
+                    refunded_total=quantize(refunded))
 
 
 def refundable_by_payment(order: Order) -> list[tuple[Payment, Decimal]]:
     """Each payment received and what of it can still go back (its amount minus its refunds)."""
-    payments = list(Payment.objects.filter(invoice__order=order, amount__gt=0).order_by("pk"))
+    payments = list(Payment.objects.filter(invoice__order=order, amount__gt=0, reversed_at__isnull=True)
+                    .order_by("pk"))
     refunded = dict(Refund.objects.filter(payment__in=payments).values_list("payment")
                     .annotate(total=Sum("amount")).values_list("payment", "total"))
     return [(payment, payment.amount - refunded.get(payment.pk, ZERO)) for payment in payments]

@@ -230,8 +230,11 @@ def _mismatch(checkout: PayPalCheckout, capture: paypal.Capture) -> str:
 def _record(checkout: PayPalCheckout, capture: paypal.Capture) -> tuple[Payment, bool]:
     invoice = checkout.invoice
     existed = Payment.objects.filter(provider_reference=capture.id).exists()
+    # PayPal has the money: if a payment by other means arrived meanwhile, the excess is
+    # recorded as a credit to refund rather than left unrecorded.
     payment = record_payment(invoice, method=Payment.Method.PAYPAL, amount=capture.amount,
-                             reference=capture.id, provider_reference=capture.id)
+                             reference=capture.id, provider_reference=capture.id,
+                             confirm_overpayment=True)
     return payment, not existed
 
 

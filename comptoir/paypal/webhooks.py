@@ -137,7 +137,7 @@ def record_refund(checkout: PayPalCheckout, *, refund_id: str, amount: Decimal) 
         Payment.objects.create(invoice=invoice, method=Payment.Method.PAYPAL, amount=-amount,
                                currency=invoice.currency, reference=refund_id,
                                provider_reference=refund_id)
-        update_paid_amount(invoice)
+        update_paid_amount(invoice, derive_status=False)
         refunded = -sum(p.amount for p in invoice.payments.filter(method=Payment.Method.PAYPAL,
                                                                    amount__lt=0))
         full = refunded >= locked.amount

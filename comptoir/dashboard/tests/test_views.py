@@ -206,19 +206,27 @@ def test_invoice_editor_refusals_change_nothing(staff_client, shop):
     invoice = issue_invoice(order)
     url = reverse("dashboard:invoice_edit", args=[order.number])
     # A forged method is a form error.
-    response = staff_client.post(url, {"method": "bitcoin", "status": "paid"})
+    response = staff_client.post(url, {"method": "bitcoin", "amount": "1,00"})
     assert response.status_code == 200 and "bitcoin" in text(response)
     # PayPal payments cannot be typed in by hand.
-    staff_client.post(url, {"method": "paypal", "status": "paid"})
+    staff_client.post(url, {"method": "paypal", "amount": "1,00"})
     assert Payment.objects.count() == 0
-    # « Non payée » on an unpaid invoice: nothing to do.
-    assert "aucun changement" in text(staff_client.post(url, {"method": "", "status": "unpaid"}, follow=True))
-    record_payment(invoice, method="cash")
-    # A paid invoice cannot be set back to unpaid here.
-    response = staff_client.post(url, {"method": "", "status": "unpaid"}, follow=True)
-    assert "note de crédit" in text(response)
+    # Garbage and ambiguous amounts are form errors, translated.
+    assert "Saisissez un montant en dollars et en cents" in text(staff_client.post(url, {"amount": "dix"}))
+    assert "peut se lire de deux façons" in text(staff_client.post(url, {"amount": "1,000"}))
+    # Too much without « Confirmer le trop-perçu »: refused.
+    assert "trop-perçu" in text(staff_client.post(url, {"amount": "999,00"}, follow=True))
+    assert Payment.objects.count() == 0
+    # No request parameter sets the status: « Payée » with one dollar records one dollar.
+    staff_client.post(url, {"method": "cash", "amount": "1,00", "status": "paid"})
     invoice.refresh_from_db()
-    assert invoice.status == "paid" and Payment.objects.count() == 1
+    assert invoice.status == "unpaid" and invoice.paid_amount == Decimal("1.00")
+    record_payment(invoice, method="cash")
+    # A paid invoice takes no more money unless the overpayment is confirmed.
+    response = staff_client.post(url, {"method": "cash", "amount": "5,00"}, follow=True)
+    assert "déjà payée" in text(response)
+    invoice.refresh_from_db()
+    assert invoice.status == "paid" and Payment.objects.count() == 2
 
 
 def test_cancelled_invoice_takes_no_payment(staff_client, shop):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
+from comptoir.core.money import AmountError, parse_amount
 from comptoir.invoicing.credit_notes import CreditSelection, remaining_on
 from comptoir.invoicing.messages import queue_credit_note_email
 from comptoir.invoicing.models import CreditNote
@@ -82,12 +83,12 @@ def _parse(data, invoice) -> tuple[CreditSelection, ManualReturn | None]:
 
 
 def _amount(raw: str) -> Decimal:
-    raw = raw.strip().replace("\u00a0", "").replace(" ", "").replace("$", "").replace(",", ".")
-    if not raw:
+    """« 16,95 » or « 16.95 » (``core.money.parse_amount``); empty is no amount."""
+    if not raw.strip():
         return Decimal("0")
     try:
-        amount = Decimal(raw)
-    except InvalidOperation as error:
+        amount = parse_amount(raw)
+    except (AmountError, InvalidOperation) as error:
         raise BadInput(_("Enter an amount greater than zero, in dollars and cents.")) from error
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise BadInput(_("Enter an amount greater than zero, in dollars and cents."))

@@ -60,7 +60,7 @@ def check_invariant(order: Order) -> None:
         return queryset.aggregate(total=Sum(field))["total"] or ZERO
 
     invoices = Invoice.objects.filter(order=order)
-    paid = total(Payment.objects.filter(invoice__order=order), "amount")
+    paid = total(Payment.objects.filter(invoice__order=order, reversed_at__isnull=True), "amount")
     refunded = total(Refund.objects.filter(invoice__order=order), "amount")
     invoiced = total(invoices, "total_amount")
     credited = -total(CreditNote.objects.filter(invoice__order=order), "total_amount")
@@ -72,7 +72,7 @@ def check_invariant(order: Order) -> None:
     for invoice in invoices:
         notes = CreditNote.objects.filter(invoice=invoice)
         assert invoice.credited_amount == -total(notes, "total_amount")
-        assert invoice.paid_amount == (total(invoice.payments.all(), "amount")
+        assert invoice.paid_amount == (total(invoice.payments.filter(reversed_at__isnull=True), "amount")
                                        - total(invoice.refunds.all(), "amount"))
         for tax in invoice.taxes.all():
             credited_tax = -sum((Decimal(t["amount"]) for note in notes for t in note.taxes

@@ -30,7 +30,8 @@ def invoice_pdf(request, token):
     invoice = Invoice.objects.filter(current_for__token=token).first()
     if invoice is None:
         raise Http404
-    return pdf_response(render_invoice_pdf(invoice), kind="invoice", reference=invoice.reference)
+    return pdf_response(render_invoice_pdf(invoice, payment_url=payment_url(invoice) or ""),
+                        kind="invoice", reference=invoice.reference)
 
 
 def credit_note_pdf(request, token, number):

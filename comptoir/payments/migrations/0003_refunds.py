@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('invoicing', '0007_invoice_credited_amount'),
-        ('payments', '0001_initial'),
+        ('payments', '0002_payment_received_on_and_reversal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
