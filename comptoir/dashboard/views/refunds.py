@@ -18,6 +18,7 @@ from comptoir.invoicing.models import CreditNote
 from comptoir.invoicing.selectors import invoice_of
 from comptoir.payments.models import Refund
 from comptoir.payments.refunds import MANUAL_METHODS, ManualReturn, order_balances
+from comptoir.paypal.client import PayPalError
 from comptoir.paypal.refunds import check_refund, refund_order
 
 from ..access import staff_required
@@ -112,7 +113,7 @@ def refund_retry(request, number: int, refund_id: int):
                                invoice__order__number=number, method="paypal")
     try:
         status = check_refund(refund)
-    except Exception as error:  # noqa: BLE001 - PayPal unreachable: say so, change nothing
+    except PayPalError as error:  # PayPal unreachable: say so; nothing changed
         messages.error(request, _("PayPal did not answer: try again in a few minutes. (%(error)s)")
                        % {"error": error})
     else:
