@@ -8,8 +8,9 @@ they are consecutive without gaps even when several invoices are issued at once.
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from comptoir.core.errors import DomainError
 from comptoir.core.locks import lock, lock_one
@@ -175,6 +176,17 @@ def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "", restock
     return credit_note
 
 
+ORDER_CANCELLED = gettext_noop("Order cancelled")
+
+
+def document_text(invoice: Invoice, message: str, **params) -> str:
+    """``message`` (marked with ``gettext_noop``) in the invoice's language: what a document
+    stores as text (a credit note's reason) reads in its customer's language, not in that of
+    the staff member who acted."""
+    with translation.override(invoice.language or "fr"):
+        return _(message) % params if params else _(message)
+
+
 def lock_invoice(invoice: Invoice) -> Invoice:
     """Lock the invoice's order, then the invoice (``core.locks.LOCK_ORDER``); the returned
     invoice's ``order`` is the locked order row."""
@@ -202,7 +214,7 @@ def change_order_status(order: Order, *, to: str, actor) -> Order:
         for invoice in invoices:
             if invoice.status != Invoice.Status.CANCELLED:
                 invoice.order = locked
-                issue_credit_note(invoice, actor=actor, reason=_("Order cancelled"))
+                issue_credit_note(invoice, actor=actor, reason=document_text(invoice, ORDER_CANCELLED))
         # Quantities a refund already put back in stock are not put back a second time.
         restocked = dict(
             CreditNoteLine.objects.filter(credit_note__invoice__order=locked, restocked=True,

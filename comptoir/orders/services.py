@@ -6,6 +6,7 @@ once act one after the other), writes its timeline entry in that transaction and
 action changes nothing because the transaction rolls back.
 """
 
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from comptoir.core.errors import DomainError, InvalidTransition, NotEditable, Ou
 from comptoir.core.locks import lock, lock_one
 from comptoir.core.money import quantize
 from comptoir.merchant.models import ShopSettings
+from comptoir.notifications.models import Notification
 
 from .events import record_event
 from .messages import queue_cancellation_message, queue_payment_confirmation_messages
@@ -132,8 +134,21 @@ def _check_completion(order: Order) -> None:
 # --- Payment confirmation --------------------------------------------------------------------
 
 
-def send_payment_confirmation(order: Order, *, actor) -> None:
-    """« Envoyer la confirmation de paiement »: queue the customer and merchant messages."""
+def payment_confirmation_sent_at(order: Order):
+    """When the customer's payment confirmation was first queued (by the merchant or, after an
+    online payment, automatically), or None."""
+    sent = order.events.filter(kind=OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT).order_by("created_at").first()
+    queued = (Notification.objects.filter(reference=f"order:{order.pk}", template="payment_confirmation")
+              .order_by("created_at").first())
+    moments = [row.created_at for row in (sent, queued) if row is not None]
+    return min(moments) if moments else None
+
+
+def send_payment_confirmation(order: Order, *, actor, resend: bool = False) -> None:
+    """« Envoyer la confirmation de paiement »: queue the customer and merchant messages.
+
+    Once a confirmation went out (by hand or automatically), only ``resend=True`` (the merchant
+    confirmed) sends it again."""
     with transaction.atomic():
         locked = lock_order(order)
         if not locked.invoice_paid:
@@ -141,18 +156,19 @@ def send_payment_confirmation(order: Order, *, actor) -> None:
                 _("The payment confirmation can only be sent once the invoice is paid."),
                 code="unpaid",
             )
-        sent = locked.events.filter(kind=OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT).first()
-        if sent is not None:
+        sent_at = payment_confirmation_sent_at(locked)
+        if sent_at is not None and not resend:
             raise DomainError(
                 # The date in parentheses: an English time ends with "p.m.", a final period
                 # right after it would print "p.m..".
                 _("The payment confirmation was already sent (%(date)s).")
-                % {"date": formats.date_format(timezone.localtime(sent.created_at), "DATETIME_FORMAT")},
+                % {"date": formats.date_format(timezone.localtime(sent_at), "DATETIME_FORMAT")},
                 code="already_sent",
             )
         # Messages go to the outbox in this transaction; delivery happens after commit.
-        queue_payment_confirmation_messages(locked, event="recorded")
-        record_event(locked, OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT, actor=actor)
+        again = uuid.uuid4().hex if sent_at is not None else ""
+        queue_payment_confirmation_messages(locked, event="recorded", again=again)
+        record_event(locked, OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT, actor=actor, again=bool(again))
 
 
 # --- Editing (while no invoice is issued) ----------------------------------------------------

@@ -245,6 +245,10 @@ def _after_payment(checkout: PayPalCheckout, payment: Payment, *, source: str) -
     if source != "return":
         record_event(order, OrderEvent.Kind.NOTE, text=timeline_text(f"confirmed_{source}"),
                      provider="paypal", source=source, capture=payment.provider_reference)
+    if order.payment_method == "":
+        # Placed for its details only, paid through its payment link (flow C): the order list
+        # shows how it was paid. The in-memory order keeps "" so it is not completed below.
+        Order.objects.filter(pk=order.pk).update(payment_method=Order.PaymentMethod.PAYPAL)
     if invoice.status != Invoice.Status.PAID:
         return
     queue_payment_confirmation_messages(order, event="received")

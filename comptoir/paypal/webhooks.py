@@ -14,11 +14,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from comptoir.core.errors import DomainError
 from comptoir.core.locks import lock_one
 from comptoir.invoicing.models import Invoice
-from comptoir.invoicing.services import issue_credit_note, lock_invoice
+from comptoir.invoicing.services import document_text, issue_credit_note, lock_invoice
 from comptoir.orders.events import record_event
 from comptoir.orders.models import OrderEvent
 from comptoir.payments.models import Payment
@@ -31,6 +32,8 @@ from .refunds import complete_from_webhook
 from .services import capture_checkout, record_decline, settle_capture, timeline_text
 
 logger = logging.getLogger(__name__)
+
+PAYPAL_REFUND = gettext_noop("Refunded on PayPal (%(refund)s)")
 
 SIGNATURE_HEADERS = ("PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-TRANSMISSION-SIG",
                      "PAYPAL-CERT-URL", "PAYPAL-AUTH-ALGO")
@@ -147,7 +150,7 @@ def record_refund(checkout: PayPalCheckout, *, refund_id: str, amount: Decimal) 
         if full and invoice.status != Invoice.Status.CANCELLED:
             try:
                 with transaction.atomic():
-                    issue_credit_note(invoice, reason=f"PayPal refund {refund_id}")
+                    issue_credit_note(invoice, reason=document_text(invoice, PAYPAL_REFUND, refund=refund_id))
             except DomainError as error:
                 logger.warning("No credit note for refund %s: %s", refund_id, error)
     return "refund recorded"

@@ -11,10 +11,11 @@ from comptoir.core.errors import DomainError
 from comptoir.invoicing.selectors import invoice_of
 from comptoir.invoicing.services import change_order_status
 from comptoir.orders import selectors
-from comptoir.orders.models import Order, OrderEvent, OrderLine
+from comptoir.orders.models import Order, OrderLine
 from comptoir.orders.services import (
     add_order_line,
     allowed_transitions,
+    payment_confirmation_sent_at,
     remove_order_line,
     send_payment_confirmation,
     update_order_line,
@@ -96,9 +97,7 @@ def order_detail(request, number: int):
         order,
         tab="order",
         timeline=build_timeline(events, selectors.order_notifications(order)),
-        confirmation_sent=next(
-            (e for e in events if e.kind == OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT), None
-        ),
+        confirmation_sent_at=payment_confirmation_sent_at(order),
         product_search=product_search,
         found_products=selectors.products_for_order(product_search),
     )
@@ -174,7 +173,7 @@ def order_remove_line(request, number: int, line_id: int):
 @require_POST
 def order_send_payment_confirmation(request, number: int):
     order = get_object_or_404(Order, number=number)
-    _apply(request, send_payment_confirmation, order,
+    _apply(request, send_payment_confirmation, order, resend=request.POST.get("resend") == "1",
            done=_("The payment confirmation is on its way to the customer."))
     return redirect("dashboard:order_detail", number=number)
 
