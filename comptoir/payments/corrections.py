@@ -55,16 +55,16 @@ def correct_remove_line(line: OrderLine, *, actor) -> Invoice:
 def _reissue(order: Order, *, actor) -> Invoice:
     """Credit the current invoice in full, issue the corrected one, move the payments to it."""
     locked_order, old = lock_for_refund(order)  # held already: the rows, not new locks
-    if old.credit_notes.exists() and old.status != Invoice.Status.CANCELLED:
-        # Its credited lines are still order lines: a new invoice would bill them again.
+    if old.credit_notes.exists():
+        # Refunded (in part or in full): its credited lines are still order lines, a new invoice
+        # would bill them again.
         raise CorrectionError(
             _("Invoice %(reference)s already has a credit note: correct it with « Refund ».")
             % {"reference": old.reference}, code="partly_credited")
     with translation.override(old.language):
         reason = _("Order corrected: replaced by a new invoice")
-    if old.status != Invoice.Status.CANCELLED:
-        issue_partial_credit_note(old, everything_remaining(old), actor=actor, reason=reason,
-                                  order_number=locked_order.number)
+    issue_partial_credit_note(old, everything_remaining(old), actor=actor, reason=reason,
+                              order_number=locked_order.number)
     Invoice.objects.filter(pk=old.pk).update(current_for=None)
     new = issue_replacement_invoice(locked_order, actor=actor, replaces=old)
     Payment.objects.filter(invoice=old).update(invoice=new)

@@ -67,3 +67,14 @@ def test_an_invoice_with_a_partial_credit_note_is_not_reissued():
     with pytest.raises(DomainError):
         correct_add_line(order, product=make_product(), quantity=1, actor=None)
     assert Invoice.objects.count() == 1 and CreditNote.objects.count() == 1
+
+
+def test_a_fully_refunded_invoice_is_not_reissued_with_its_returned_lines():
+    order, old = paid_order()
+    refund_order(order, CreditSelection(lines={old.lines.get().pk: 1}), actor=None, send_email=False,
+                 manual=ManualReturn("cash"))
+    old.refresh_from_db()
+    assert old.status == Invoice.Status.CANCELLED
+    with pytest.raises(DomainError):
+        correct_add_line(order, product=make_product(), quantity=1, actor=None)
+    assert Invoice.objects.count() == 1 and CreditNote.objects.count() == 1
