@@ -155,7 +155,7 @@ def _write_invoices(plans, number: int, merchant: dict) -> int:
                   Order.Status.CANCELLED: Invoice.Status.CANCELLED}.get(order.status, Invoice.Status.UNPAID)
         address = order.billing_address
         invoices.append(Invoice(
-            order=order, number=number, status=status, issued_at=order.placed_at,
+            order=order, current_for=order, number=number, status=status, issued_at=order.placed_at,
             paid_at=order.placed_at if status == Invoice.Status.PAID else None, language=order.language,
             merchant=merchant, customer_name=address.full_name, customer_email=order.email,
             billing_address=address.lines(), shipping_address=address.lines(),

@@ -11,7 +11,7 @@ def serve_public_media(request, path):
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
-    path("paiements/", include("comptoir.payments.urls")),  # provider callbacks (webhooks)
+    path("paiements/", include("comptoir.paypal.urls")),  # provider callbacks (webhooks)
     # Only the catalogue pictures and the logo are public; stored invoice PDFs (``invoices/``)
     # are never served by URL: the back-office streams them to staff, emails attach them.
     re_path(r"^media/(?P<path>(?:products|categories|merchant)/[^/]+)$", serve_public_media),
@@ -20,7 +20,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("gestion/", include("comptoir.dashboard.urls")),
     path("gestion/", include("comptoir.configuration.urls")),
-    path("payer/", include("comptoir.payments.public_urls")),  # payment links of invoices
+    path("payer/", include("comptoir.paypal.public_urls")),  # payment links of invoices
     path("", include("comptoir.storefront.urls")),
     prefix_default_language=True,
 )

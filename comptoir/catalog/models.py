@@ -108,6 +108,7 @@ class StockMovement(models.Model):
         RELEASE = "release", _("Order cancelled or edited")
         ADJUSTMENT = "adjustment", _("Manual adjustment")
         RECEPTION = "reception", _("Goods received")
+        RETURN = "return", _("Returned (refund)")
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock_movements")
     change = models.IntegerField(_("change"))

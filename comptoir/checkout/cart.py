@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Product
 from comptoir.core.errors import DomainError
+from comptoir.core.locks import lock
 
 from .models import Cart, CartLine
 from .services import CartItem, check_stock
@@ -39,7 +40,7 @@ def add_to_cart(cart: Cart, *, product: Product, quantity: int) -> CartLine:
     if not product.is_visible or not product.category.is_visible:
         raise CartError(_("This product is not sold any more."), code="unavailable")
     with transaction.atomic():
-        Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        lock(Cart.objects.filter(pk=cart.pk))
         line = CartLine.objects.filter(cart=cart, product=product).first()
         new_quantity = quantity + (line.quantity if line else 0)
         _check_quantity(new_quantity, minimum=1)

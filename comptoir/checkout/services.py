@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from comptoir.catalog.models import Product, StockMovement
 from comptoir.core.errors import DomainError, OutOfStock
 from comptoir.core.i18n import LANGUAGE_CODES
+from comptoir.core.locks import lock
 from comptoir.core.models import Sequence
 from comptoir.core.money import quantize
 from comptoir.core.provinces import validate_postal_code
@@ -192,13 +193,16 @@ def _check_request(shop, *, email, delivery_method, payment_method, billing_addr
 
 
 def _locked_lines(cart) -> list[CartLine]:
-    """The cart's lines with their products, locking the cart, the lines and the products in one
-    query. The rows are locked in product order (the sort runs before the locks are taken), so
-    concurrent checkouts never deadlock; the cart row lock serialises them with cart changes."""
-    return list(
-        CartLine.objects.filter(cart=cart).select_related("cart", "product")
-        .select_for_update(of=("self", "cart", "product")).order_by("product_id")
-    )
+    """The cart's lines with their products, locking the cart, then the products by ascending id
+    (``core.locks``), so concurrent checkouts never deadlock; the cart row lock serialises them
+    with cart changes, which take it too."""
+    lock(Cart.objects.filter(pk=cart.pk))
+    lines = list(CartLine.objects.filter(cart=cart).order_by("product_id"))
+    products = {product.pk: product for product in lock(Product.objects.filter(
+        pk__in=[line.product_id for line in lines]))}
+    for line in lines:
+        line.product = products[line.product_id]
+    return lines
 
 
 def _available_items(lines: list[CartLine]) -> list[CartItem]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from comptoir.catalog.models import Category, Product, StockMovement
 from comptoir.catalog.search import reindex_category
 from comptoir.core.errors import DomainError
+from comptoir.core.locks import lock_one
 
 from .permissions import OWNER_GROUP, is_shop_owner
 
@@ -60,7 +61,7 @@ def adjust_stock(product: Product, *, change: int, reason: str, note: str = "", 
     if reason not in ADJUSTMENT_REASONS:
         raise DomainError(_("Choose the reason of the adjustment."))
     with transaction.atomic():
-        locked = Product.objects.select_for_update().get(pk=product.pk)
+        locked = lock_one(Product.objects.all(), product.pk)
         if locked.stock + change < 0:
             raise DomainError(
                 _("The stock of %(product)s cannot go below 0 (it is %(stock)s).")

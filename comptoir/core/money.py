@@ -1,5 +1,6 @@
 """Money helpers. Every amount is a Decimal in CAD with two decimals; rounding happens here only."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from comptoir.core.i18n import current_language
@@ -41,3 +42,66 @@ def format_amount(amount, language: str | None = None) -> str:
         return f"{sign}${','.join(groups)}.{cents}"
     nbsp = "\u00a0"
     return sign + nbsp.join(groups) + "," + cents + nbsp + "$"
+
+
+class AmountError(ValueError):
+    """Text that is not an amount; ``code`` says why: "invalid" or "ambiguous"."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+# Spaces people and spreadsheets put between thousands: plain, no-break, narrow no-break, thin.
+_GROUP_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+_DIGITS = re.compile(r"\d+")
+
+
+def parse_amount(text: str) -> Decimal:
+    """Read an amount typed the French way or the English way: « 16,95 », « 16.95 »,
+    « 1 234,50 » (spaces, no-break spaces), « 1,234.50 », « 1.234,50 », an optional « $ ».
+
+    Refused (``AmountError``): anything else, and « 1,234 » or « 1.234 », which mean 1 234 to an
+    English reader and 1,234 to a French one. The result is not rounded: more than two decimals
+    are left for the caller to refuse.
+    """
+    value = (text or "").translate(_GROUP_SPACES).strip()
+    value = value.removeprefix("$").removesuffix("$").strip()
+    sign = ""
+    if value[:1] in "+-" and value:
+        sign, value = ("-" if value[0] == "-" else ""), value[1:].strip()
+    if not value or not re.fullmatch(r"[\d ,.]+", value) or not value[0].isdigit():
+        raise AmountError("not an amount", code="invalid")
+    whole, decimals = _split_decimals(value)
+    if not re.fullmatch(r"\d+", whole) or (decimals and not re.fullmatch(r"\d{1,}", decimals)):
+        raise AmountError("not an amount", code="invalid")
+    return Decimal(f"{sign}{whole}.{decimals or '0'}")
+
+
+def _split_decimals(value: str) -> tuple[str, str]:
+    """(whole digits, decimal digits) of a value made of digits, spaces, commas and points."""
+    separators = [char for char in value if char in ",."]
+    if " " in value:
+        # Spaces group thousands; a comma or a point after them starts the cents.
+        match = re.fullmatch(r"(\d{1,3}(?: \d{3})+|\d+)(?:[.,](\d+))?", value)
+        if match is None:
+            raise AmountError("misplaced space", code="invalid")
+        return match.group(1).replace(" ", ""), match.group(2) or ""
+    if not separators:
+        return value, ""
+    decimal_mark = separators[-1]
+    group_mark = "," if decimal_mark == "." else "."
+    if len(set(separators)) == 1 and len(separators) > 1:
+        # « 1,234,567 »: only thousands separators.
+        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", value) is None:
+            raise AmountError("misplaced separator", code="invalid")
+        return value.replace(decimal_mark, ""), ""
+    whole, _mark, decimals = value.rpartition(decimal_mark)
+    if group_mark in whole:
+        if re.fullmatch(rf"\d{{1,3}}(?:\{group_mark}\d{{3}})+", whole) is None:
+            raise AmountError("misplaced separator", code="invalid")
+        whole = whole.replace(group_mark, "")
+    elif len(decimals) == 3:
+        # « 1,234 » alone: a thousands separator or three decimals, depending on the reader.
+        raise AmountError("ambiguous", code="ambiguous")
+    return whole, decimals

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.models import Product
+from comptoir.core.forms import MoneyField
 from comptoir.orders.models import Order
 from comptoir.orders.services import MAX_LINE_QUANTITY
 
@@ -31,24 +32,26 @@ class AddLineForm(forms.Form):
 
 class LineForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY)
-    unit_price = forms.DecimalField(
-        label=_("Unit price"), min_value=Decimal("0.00"), max_digits=12, decimal_places=2,
-        localize=True,
-    )
+    unit_price = MoneyField(label=_("Unit price"), min_value=Decimal("0.00"))
 
 
 class InvoicePaymentForm(forms.Form):
-    """« Information de paiement »: the method (may stay empty: « Aucun », no method) and the
-    invoice status buttons « Non payée » / « Payée ». The amount is never taken from the
-    request: recording a payment always settles the balance computed by the server."""
-
-    UNPAID, PAID = "unpaid", "paid"
+    """« Information de paiement »: one payment received (method, which may stay « Aucun »,
+    amount, date, reference). The invoice's status is never taken from the request: it follows
+    from the payments recorded."""
 
     method = forms.ChoiceField(label=_("Payment method"), required=False, choices=())
-    status = forms.ChoiceField(
-        label=_("Invoice status"), widget=forms.RadioSelect,
-        choices=[(UNPAID, _("Unpaid")), (PAID, _("Paid"))],
+    amount = MoneyField(
+        label=_("Amount received"), required=False, min_value=Decimal("0.01"),
+        help_text=_("Leave the balance due to settle the invoice, or type the amount received."),
     )
+    received_on = forms.DateField(label=_("Date received"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(
+        label=_("Reference"), required=False, max_length=120,
+        help_text=_("Cheque number, transfer or authorization number."),
+    )
+    confirm_overpayment = forms.BooleanField(label=_("Confirm the overpayment"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,3 +83,9 @@ class TwoFactorCodeForm(forms.Form):
         if not code.isascii() or not code.isalnum():
             raise forms.ValidationError(_("A code has only digits or letters."))
         return code
+class PaymentReversalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200,
+        help_text=_("For example: cheque returned for insufficient funds."),
+        error_messages={"required": _("Give the reason of the reversal.")},
+    )

@@ -99,7 +99,7 @@ _DESCRIBERS = {
     Kind.PLACED: lambda data: _("Order placed"),
     Kind.STATUS_CHANGED: lambda data: _("Status changed from « %(old)s » to « %(new)s »") % {
         "old": _status(data["old"]), "new": _status(data["new"]),
-    },
+    } + (f" — {data['reason']}" if data.get("reason") else ""),
     Kind.LINE_ADDED: lambda data: _("Line added: %(quantity)s × %(name)s at %(price)s") % {
         "quantity": data["quantity"], "name": _line_name(data), "price": _amount(data["unit_price"]),
     },
@@ -126,4 +126,10 @@ _DESCRIBERS = {
         "reference": _reference(data, "credit_note", "NC"),
     },
     Kind.NOTE: lambda data: data.get("text") or _("Note"),
+    Kind.PAYMENT_REVERSED: lambda data: _(
+        "Payment of %(amount)s reversed (%(method)s): %(reason)s") % {
+        "amount": _amount(data["amount"]),
+        "method": ALL_PAYMENT_METHOD_LABELS.get(data.get("method", ""), data.get("method", "")),
+        "reason": data.get("reason", ""),
+    },
 }

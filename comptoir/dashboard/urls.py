@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, customers, invoices, orders, two_factor
+from .views import auth, customers, invoices, orders, refunds, two_factor
 
 app_name = "dashboard"
 urlpatterns = [
@@ -35,6 +35,12 @@ urlpatterns = [
     path("commandes/<int:number>/facture/", invoices.order_invoice, name="order_invoice"),
     path("commandes/<int:number>/facture/creer/", invoices.invoice_create, name="invoice_create"),
     path("commandes/<int:number>/facture/modifier/", invoices.invoice_edit, name="invoice_edit"),
+    path("commandes/<int:number>/paiements/<int:payment_id>/annuler/", invoices.payment_reverse,
+         name="payment_reverse"),
+    path("commandes/<int:number>/rembourser/", refunds.order_refund, name="order_refund"),
+    path("commandes/<int:number>/remboursements/<int:refund_id>/reessayer/", refunds.refund_retry,
+         name="refund_retry"),
+    path("notes-de-credit/<int:number>/envoyer/", refunds.credit_note_send, name="credit_note_send"),
     # « Factures »
     path("factures/", invoices.invoice_list, name="invoice_list"),
     path("factures/<int:number>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),

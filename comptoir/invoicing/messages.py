@@ -20,18 +20,20 @@ from comptoir.notifications.models import Notification
 from comptoir.notifications.services import queue_notification
 from comptoir.orders.events import record_event
 from comptoir.orders.models import OrderEvent
-from comptoir.payments.links import payment_url
-from comptoir.payments.services import invoice_balance
 
 from .models import CreditNote, Invoice
 from .pdf import merchant_address_lines, render_credit_note_pdf, render_invoice_pdf
 
 
-def queue_invoice_email(invoice: Invoice, *, actor=None) -> Notification:
-    """Email ``invoice`` to its customer (the « flèche » menu of the invoice list, or the order)."""
+def queue_invoice_email(invoice: Invoice, *, actor=None, payment_url: str = "") -> Notification:
+    """Email ``invoice`` to its customer (the « flèche » menu of the invoice list, or the order).
+
+    ``payment_url``: the online payment page, given by the caller (``payments.messages``) when
+    one applies."""
     invoice = Invoice.objects.select_related("order").get(pk=invoice.pk)
-    attachment = _store_pdf(invoice.reference, invoice.language, render_invoice_pdf(invoice))
-    link = payment_url(invoice) if invoice.status == Invoice.Status.UNPAID else None
+    link = payment_url if invoice.status == Invoice.Status.UNPAID else ""
+    pdf = render_invoice_pdf(invoice, payment_url=link)
+    attachment = _store_pdf(invoice.reference, invoice.language, pdf)
     context = _document_context(invoice)
     context["invoice"].update(_payment_state(invoice))
     context["payment_url"] = link or ""
@@ -56,6 +58,7 @@ def queue_credit_note_email(credit_note: CreditNote, *, actor=None) -> Notificat
         "issued_on": _long_date(credit_note.issued_at, invoice.language),
         "total": str(credit_note.total_amount),
         "reason": credit_note.reason,
+        "in_full": credit_note.total_amount == -invoice.total_amount,
     }
     with transaction.atomic():
         notification = _queue(invoice, template="credit_note", context=context, attachment=attachment)
@@ -114,7 +117,7 @@ def _payment_state(invoice: Invoice) -> dict:
     return {
         "status": invoice.status,
         "paid_on": _long_date(invoice.paid_at, invoice.language) if invoice.paid_at else "",
-        "balance": str(invoice_balance(invoice)),
+        "balance": str(invoice.balance_amount),
         "payment_instructions": order.payment_instructions if invoice.status == Invoice.Status.UNPAID else "",
     }
 

@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -11,15 +12,23 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 class Invoice(models.Model):
     """An issued invoice. Its content is a snapshot taken at issue and is never edited:
-    payments change ``status`` (derived from them), corrections go through a CreditNote."""
+    payments change ``status`` (derived from them), corrections go through a CreditNote.
+
+    An order may have several invoices over time (a correction after issue credits the old one
+    and issues a new one); ``current_for`` points from the one in force to its order, so
+    ``order.invoice`` is the current invoice and ``order.invoices`` the whole history."""
 
     class Status(models.TextChoices):
         UNPAID = "unpaid", _("Unpaid")
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
 
-    order = models.OneToOneField(
-        "orders.Order", on_delete=models.PROTECT, related_name="invoice", verbose_name=_("order")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("order")
+    )
+    current_for = models.OneToOneField(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="invoice",
+        editable=False,
     )
     number = models.PositiveBigIntegerField(_("number"), unique=True)
     status = models.CharField(
@@ -43,6 +52,12 @@ class Invoice(models.Model):
     tax_total = models.DecimalField(_("taxes"), **MONEY)
     total_amount = models.DecimalField(_("total"), **MONEY)
     currency = models.CharField(max_length=3, default="CAD")
+    # The sum of the invoice's payments (reversed ones and refunds count negative), kept by the
+    # payment services in the transaction that records them: the invoice's pages, PDF and emails
+    # read the balance without the payments app.
+    paid_amount = models.DecimalField(_("paid"), default=Decimal("0.00"), **MONEY)
+    # What its credit notes took off (positive), kept by the service that issues them.
+    credited_amount = models.DecimalField(_("credited"), default=Decimal("0.00"), **MONEY)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -63,9 +78,29 @@ class Invoice(models.Model):
     def delivery_name(self) -> str:
         return localized(self, "delivery_name")
 
+    @property
+    def balance_amount(self) -> Decimal:
+        """What the customer still owes; nothing on a cancelled invoice (credited) or on a paid
+        one (money refunded without a credit note does not make it owed again)."""
+        if self.status in (self.Status.CANCELLED, self.Status.PAID):
+            return Decimal("0.00")
+        return max(self.total_amount - self.credited_amount - self.paid_amount, Decimal("0.00"))
+
+    @property
+    def credit_amount(self) -> Decimal:
+        """Money received beyond what is owed (an overpayment, or payments of a cancelled
+        invoice): the shop owes it back to the customer."""
+        owed = Decimal("0.00") if self.status == self.Status.CANCELLED else (
+            self.total_amount - self.credited_amount)
+        return max(self.paid_amount - owed, Decimal("0.00"))
+
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    # The product sold, for restocking on a refund (not printed; the line's text is the snapshot).
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sku = models.CharField(max_length=64, blank=True)
     description_fr = models.CharField(max_length=200)
     description_en = models.CharField(max_length=200, blank=True)
@@ -95,7 +130,10 @@ class InvoiceTax(models.Model):
 
 
 class CreditNote(models.Model):
-    """« Note de crédit »: cancels or corrects an issued invoice; refers to it."""
+    """« Note de crédit »: cancels or corrects an issued invoice; refers to it.
+
+    Its amounts are negative (an invoice plus the credit notes that cancel it add up to zero);
+    its lines say what is credited, its taxes are computed by the tax module on them."""
 
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("invoice")
@@ -124,3 +162,39 @@ class CreditNote(models.Model):
     @property
     def reference(self) -> str:
         return f"NC-{self.number:06d}"
+
+
+class CreditNoteLine(models.Model):
+    """What a credit note credits: a quantity of an invoice line, the delivery fee, the
+    insurance fee or an amount. ``amount`` is negative like the credit note's totals."""
+
+    class Kind(models.TextChoices):
+        GOODS = "goods", _("Goods")
+        SHIPPING = "shipping", _("Delivery")
+        INSURANCE = "insurance", _("Insurance")
+        AMOUNT = "amount", _("Amount")
+
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GOODS)
+    invoice_line = models.ForeignKey(
+        InvoiceLine, null=True, blank=True, on_delete=models.PROTECT, related_name="credited"
+    )
+    sku = models.CharField(max_length=64, blank=True)
+    description_fr = models.CharField(max_length=200)
+    description_en = models.CharField(max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(default=1)
+    unit_price_amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(**MONEY)
+    is_taxable = models.BooleanField(default=True)
+    restocked = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__lte=0), name="credit_note_line_not_positive"),
+        ]
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")

@@ -22,14 +22,11 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-from comptoir.payments.models import Payment
 
 from .models import CreditNote, Invoice
 
@@ -44,8 +41,9 @@ TAX_LABELS = {
     "RST": _("RST"),
 }
 
+# The customer's choice at checkout, as printed; an order placed for its details only (no
+# method chosen) prints how to pay instead.
 PAYMENT_CHOICES = {
-    "": _("None (order details only)"),
     "paypal": _("Credit card via PayPal"),
     "cheque": _("Cheque, money order or transfer"),
     "cod": _("Cash on delivery"),
@@ -61,10 +59,12 @@ def pdf_response(content: bytes, *, kind: str, reference: str) -> HttpResponse:
     return response
 
 
-def render_invoice_pdf(invoice: Invoice) -> bytes:
+def render_invoice_pdf(invoice: Invoice, *, payment_url: str = "") -> bytes:
+    """The invoice PDF; ``payment_url``: its online payment page, printed while a balance is
+    due (the caller knows whether one applies: ``payments.links.payment_url``)."""
     invoice = (
         Invoice.objects.select_related("order")
-        .prefetch_related("lines", "taxes", _payments(), "credit_notes")
+        .prefetch_related("lines", "taxes", "payments", "credit_notes")
         .get(pk=invoice.pk)
     )
     with translation.override(invoice.language):
@@ -75,7 +75,8 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             credit_note=next(iter(invoice.credit_notes.all()), None),
             document_reference=_css_string(invoice.reference),
         )
-        context["balance_amount"] = _balance(invoice, context["payments"])
+        context["balance_amount"] = _balance(invoice)
+        context["payment_url"] = payment_url if context["balance_amount"] else ""
         html = render_to_string("invoicing/pdf/invoice.html", context)
     return _to_pdf(html, context["logo"])
 
@@ -83,7 +84,7 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
 def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
     credit_note = (
         CreditNote.objects.select_related("invoice__order")
-        .prefetch_related("invoice__lines")
+        .prefetch_related("invoice__lines", "lines")
         .get(pk=credit_note.pk)
     )
     invoice = credit_note.invoice
@@ -92,7 +93,11 @@ def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
         context.update(
             credit_note=credit_note,
             document_reference=_css_string(credit_note.reference),
-            lines=[_reversed(line) for line in context["lines"]],
+            # The goods it credits (fees are in the totals); a credit note without lines (issued
+            # before credit notes had lines) cancelled its invoice in full.
+            lines=([line for line in credit_note.lines.all() if line.kind in ("goods", "amount")]
+                   if credit_note.lines.all() else [_reversed(line) for line in context["lines"]]),
+            cancels_in_full=credit_note.total_amount == -invoice.total_amount,
             taxes=[_tax_row(tax["code"], tax["rate"], tax["amount"]) for tax in credit_note.taxes],
         )
         html = render_to_string("invoicing/pdf/credit_note.html", context)
@@ -107,10 +112,6 @@ def _reversed(line) -> SimpleNamespace:
     )
 
 
-def _payments() -> Prefetch:
-    return Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id"))
-
-
 def _common_context(invoice: Invoice) -> dict:
     merchant = invoice.merchant
     language = invoice.language
@@ -121,17 +122,17 @@ def _common_context(invoice: Invoice) -> dict:
         "merchant_address": merchant_address_lines(merchant),
         "footer": merchant.get(f"invoice_footer_{language}") or merchant.get("invoice_footer_fr", ""),
         "logo": _logo(merchant.get("logo", "")),
-        "payment_choice": PAYMENT_CHOICES.get(invoice.payment_method, invoice.payment_method),
+        "payment_choice": PAYMENT_CHOICES.get(invoice.payment_method, ""),
         "page_size": PAGE_SIZES.get(getattr(settings, "INVOICE_PAGE_SIZE", "letter"), "letter"),
         "page_counter": _page_counter_css(),
         "language": language,
     }
 
 
-def _balance(invoice: Invoice, payments: list[Payment]):
+def _balance(invoice: Invoice):
     if invoice.status != Invoice.Status.UNPAID:
         return None
-    return invoice.total_amount - sum((payment.amount for payment in payments), Decimal(0))
+    return invoice.balance_amount
 
 
 def _tax_row(code, rate, amount) -> dict:

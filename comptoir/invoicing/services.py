@@ -7,16 +7,21 @@ they are consecutive without gaps even when several invoices are issued at once.
 """
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Sum
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from comptoir.core.errors import DomainError
+from comptoir.core.locks import lock, lock_one
 from comptoir.core.models import Sequence
 from comptoir.merchant.models import ShopSettings
+from comptoir.orders import services as order_services
 from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
 
-from .models import CreditNote, Invoice, InvoiceLine, InvoiceTax
+from .credit_notes import everything_remaining, issue_partial_credit_note
+from .models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, InvoiceTax
 
 
 class InvoiceError(DomainError):
@@ -27,10 +32,8 @@ def issue_invoice(order: Order, *, actor=None) -> Invoice:
     """Issue the invoice of ``order`` (« Créer une facture »)."""
     with transaction.atomic():
         # The order row lock serialises two « Créer une facture » on the same order.
-        locked = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("billing_address", "shipping_address", "customer")
-            .get(pk=order.pk)
+        locked = lock_one(
+            Order.objects.select_related("billing_address", "shipping_address", "customer"), order.pk
         )
         lines = list(locked.lines.order_by("position", "id"))
         _check_can_invoice(locked, has_lines=bool(lines))
@@ -56,13 +59,24 @@ def issue_checkout_invoice(order: Order, *, lines, taxes, shop: ShopSettings, ac
     return invoice
 
 
-def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor) -> Invoice:
+def issue_replacement_invoice(order: Order, *, actor, replaces: Invoice) -> Invoice:
+    """The new invoice of a corrected order, inside the correction's transaction (the caller
+    holds the order row lock and has credited ``replaces`` and detached it from the order)."""
+    order = Order.objects.select_related("billing_address", "shipping_address", "customer").get(pk=order.pk)
+    lines = list(order.lines.order_by("position", "id"))
+    _check_can_invoice(order, has_lines=bool(lines))
+    return _create_invoice(order, lines=lines, taxes=list(order.taxes.order_by("position", "id")),
+                           shop=ShopSettings.load(), actor=actor, replaces=replaces)
+
+
+def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, replaces=None) -> Invoice:
     issued_at = timezone.now()
     # Nothing to pay (free goods, nothing taxed): the invoice is settled as it is issued,
     # otherwise the order could never be « Complétée ».
     settled = order.total_amount <= 0
     invoice = Invoice.objects.create(
         order=order,
+        current_for=order,
         number=Sequence.next_value("invoice"),
         issued_at=issued_at,
         status=Invoice.Status.PAID if settled else Invoice.Status.UNPAID,
@@ -72,17 +86,20 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor) ->
         **_order_snapshot(order, shop),
     )
     _copy_lines_and_taxes(invoice, lines, taxes)
+    Order.objects.filter(pk=order.pk).update(invoice_issued=True)
+    order.invoice_issued = True
     if settled:
         mark_invoice_paid(order, True)
     record_event(
         order, OrderEvent.Kind.INVOICE_ISSUED, actor=actor,
         invoice=invoice.reference, total=str(invoice.total_amount),
+        **({"replaces": replaces.reference} if replaces is not None else {}),
     )
     return invoice
 
 
 def _check_can_invoice(order: Order, *, has_lines: bool) -> None:
-    if Invoice.objects.filter(order=order).exists():
+    if Invoice.objects.filter(current_for=order).exists():
         raise InvoiceError(
             _("Order %(number)s already has an invoice.") % {"number": order.number},
             code="already_invoiced",
@@ -124,7 +141,7 @@ def _order_snapshot(order: Order, shop: ShopSettings) -> dict:
 def _copy_lines_and_taxes(invoice: Invoice, lines, taxes) -> None:
     InvoiceLine.objects.bulk_create(
         InvoiceLine(
-            invoice=invoice, sku=line.sku, description_fr=line.name_fr,
+            invoice=invoice, product_id=line.product_id, sku=line.sku, description_fr=line.name_fr,
             description_en=line.name_en, quantity=line.quantity,
             unit_price_amount=line.unit_price_amount, amount=line.line_total_amount,
             is_taxable=line.is_taxable, position=position,
@@ -137,43 +154,78 @@ def _copy_lines_and_taxes(invoice: Invoice, lines, taxes) -> None:
     )
 
 
-def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "") -> CreditNote:
-    """Cancel ``invoice`` by a credit note (« note de crédit ») that reverses all of it.
+def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "", restock: bool = False) -> CreditNote:
+    """Cancel ``invoice`` by a credit note (« note de crédit ») that credits all it still
+    carries (everything, or what earlier partial credit notes left).
 
-    The credit note's amounts are negative: an invoice plus its credit note add up to zero.
+    The credit note's amounts are negative: an invoice plus its credit notes add up to zero.
     """
-    reason = (reason or "").strip()
     with transaction.atomic():
-        # Order first, then invoice: the lock order of every service (see payments.services).
-        Order.objects.select_for_update().only("pk").get(pk=invoice.order_id)
-        locked = Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
-        _check_can_credit(locked, reason)
-        credit_note = CreditNote.objects.create(
-            invoice=locked,
-            number=Sequence.next_value("credit_note"),
-            issued_at=timezone.now(),
-            reason=reason,
-            subtotal_amount=_negated(locked.subtotal_amount),
-            shipping_amount=_negated(locked.shipping_amount),
-            insurance_amount=_negated(locked.insurance_amount),
-            tax_total=_negated(locked.tax_total),
-            total_amount=_negated(locked.total_amount),
-            taxes=[
-                {"code": tax.code, "rate": str(tax.rate.normalize()), "amount": str(_negated(tax.amount))}
-                for tax in locked.taxes.all()
-            ],
-            issued_by=actor,
-        )
-        locked.status = Invoice.Status.CANCELLED
-        locked.save(update_fields=["status"])
-        mark_invoice_paid(locked.order, False)
-        record_event(
-            locked.order, OrderEvent.Kind.CREDIT_NOTE_ISSUED, actor=actor,
-            credit_note=credit_note.reference, invoice=locked.reference,
-            total=str(credit_note.total_amount), reason=reason,
+        locked = lock_invoice(invoice)
+        if locked.status == Invoice.Status.CANCELLED:
+            raise InvoiceError(
+                _("Invoice %(reference)s is already cancelled by a credit note.")
+                % {"reference": locked.reference},
+                code="already_credited",
+            )
+        credit_note = issue_partial_credit_note(
+            locked, everything_remaining(locked, restock=restock), actor=actor, reason=reason,
+            order_number=locked.order.number,
         )
     invoice.status = locked.status
     return credit_note
+
+
+ORDER_CANCELLED = gettext_noop("Order cancelled")
+
+
+def document_text(invoice: Invoice, message: str, **params) -> str:
+    """``message`` (marked with ``gettext_noop``) in the invoice's language: what a document
+    stores as text (a credit note's reason) reads in its customer's language, not in that of
+    the staff member who acted."""
+    with translation.override(invoice.language or "fr"):
+        return _(message) % params if params else _(message)
+
+
+def lock_invoice(invoice: Invoice) -> Invoice:
+    """Lock the invoice's order, then the invoice (``core.locks.LOCK_ORDER``); the returned
+    invoice's ``order`` is the locked order row."""
+    order = lock_one(Order.objects.all(), invoice.order_id)
+    locked = lock_one(Invoice.objects.all(), invoice.pk)
+    locked.order = order
+    return locked
+
+
+def lock_order_invoices(order: Order) -> tuple[Order, list[Invoice]]:
+    """Lock ``order``, then all of its invoices (ascending id)."""
+    locked = order_services.lock_order(order)
+    return locked, lock(Invoice.objects.filter(order=locked))
+
+
+def change_order_status(order: Order, *, to: str, actor) -> Order:
+    """The back-office status change: cancelling an invoiced order first cancels its invoice by a
+    credit note, in the same transaction; the other changes are ``orders``' own."""
+    if to != Order.Status.CANCELLED:
+        return order_services.change_order_status(order, to=to, actor=actor)
+    with transaction.atomic():
+        locked, invoices = lock_order_invoices(order)
+        order_services.check_transition(locked, to)
+        customer_paid = any(invoice.paid_amount > 0 for invoice in invoices)
+        for invoice in invoices:
+            if invoice.status != Invoice.Status.CANCELLED:
+                invoice.order = locked
+                issue_credit_note(invoice, actor=actor, reason=document_text(invoice, ORDER_CANCELLED))
+        # Quantities a refund already put back in stock are not put back a second time.
+        restocked = dict(
+            CreditNoteLine.objects.filter(credit_note__invoice__order=locked, restocked=True,
+                                          invoice_line__product__isnull=False)
+            .values_list("invoice_line__product").annotate(total=Sum("quantity"))
+            .values_list("invoice_line__product", "total")
+        )
+        order_services.cancel_locked_order(locked, actor=actor, customer_paid=customer_paid,
+                                           already_restocked=restocked)
+    order_services.refresh_from_locked(order, locked)
+    return order
 
 
 def mark_invoice_paid(order: Order, paid: bool) -> None:
@@ -181,22 +233,3 @@ def mark_invoice_paid(order: Order, paid: bool) -> None:
     that changes the invoice's status."""
     Order.objects.filter(pk=order.pk).update(invoice_paid=paid)
     order.invoice_paid = paid
-
-
-def _negated(amount):
-    return -amount if amount else amount  # no « -0.00 »
-
-
-def _check_can_credit(invoice: Invoice, reason: str) -> None:
-    if invoice.status == Invoice.Status.CANCELLED or invoice.credit_notes.exists():
-        raise InvoiceError(
-            _("Invoice %(reference)s is already cancelled by a credit note.")
-            % {"reference": invoice.reference},
-            code="already_credited",
-        )
-    max_length = CreditNote._meta.get_field("reason").max_length
-    if len(reason) > max_length:
-        raise InvoiceError(
-            _("The reason may have at most %(count)s characters.") % {"count": max_length},
-            code="reason_too_long",
-        )

@@ -62,11 +62,12 @@ def queue_order_placed_messages(
     ], new_keys=new_order)
 
 
-def queue_payment_confirmation_messages(order: Order, *, event: str) -> list[Notification]:
+def queue_payment_confirmation_messages(order: Order, *, event: str, again: str = "") -> list[Notification]:
     """The customer's payment confirmation and the merchant's alert(s).
 
     ``event`` is "received" (paid online) or "recorded" (the merchant clicked « Envoyer la
-    confirmation de paiement » after recording the payment).
+    confirmation de paiement » after recording the payment). ``again``: a unique word for a
+    confirmation the merchant chose to send once more (new dedupe keys).
     """
     if event not in PAYMENT_EVENTS:
         raise ValueError(f"Unknown payment event {event!r}")
@@ -75,10 +76,21 @@ def queue_payment_confirmation_messages(order: Order, *, event: str) -> list[Not
     shop = ShopSettings.load()
     return queue_notifications([
         _customer_email(order, shop, parts, template="payment_confirmation",
-                        key=f"order:{order.pk}:payment-{event}:customer"),
+                        key=f"order:{order.pk}:payment-{event}{again and ':' + again}:customer"),
         *_merchant_alerts(order, shop, parts, template=template, channels=getattr(shop, setting),
-                          key=f"order:{order.pk}:payment-{event}:merchant"),
+                          key=f"order:{order.pk}:payment-{event}{again and ':' + again}:merchant"),
     ])
+
+
+def queue_cancellation_message(order: Order, *, paid: bool) -> list[Notification]:
+    """The customer's « commande annulée » email, in their language; ``paid``: their money
+    is to be refunded (the merchant is taken to « Rembourser »)."""
+    order, parts = _load(order)
+    shop = ShopSettings.load()
+    message = _customer_email(order, shop, parts, template="order_cancelled",
+                              key=f"order:{order.pk}:cancelled:customer")
+    message.context["paid"] = paid
+    return queue_notifications([message])
 
 
 def _customer_email(order: Order, shop: ShopSettings, parts: OrderParts, *, template: str,

@@ -67,6 +67,9 @@ class Order(models.Model):
     # invoicing and payment services in the transaction that changes the invoice, so that the
     # order list finds the orders « prêtes à compléter » in a small index of its own.
     invoice_paid = models.BooleanField(default=False)
+    # True once an invoice is issued (also after a credit note cancels it), set by the invoicing
+    # services: the order services decide on the order row alone, without importing invoicing.
+    invoice_issued = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-number"]
@@ -162,6 +165,7 @@ class OrderEvent(models.Model):
         PAYMENT_CONFIRMATION_SENT = "payment_confirmation", _("Payment confirmation sent")
         CREDIT_NOTE_ISSUED = "credit_note_issued", _("Credit note issued")
         NOTE = "note", _("Note")
+        PAYMENT_REVERSED = "payment_reversed", _("Payment reversed")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -1,11 +1,12 @@
 """Read queries of the back-office pages, each with the joins that keep its query count constant."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from comptoir.catalog.models import Product
 from comptoir.customers.models import Customer
+from comptoir.notifications.models import Notification
 
-from .models import Order, OrderEvent
+from .models import Order
 
 Status = Order.Status
 # The tabs of the order list; "ready" = not completed yet but the invoice is paid.
@@ -72,28 +73,7 @@ def order_status_counts() -> dict[str, int]:
     return counts
 
 
-def order_detail(number: int) -> Order:
-    """One order with everything its page shows (raises Order.DoesNotExist)."""
-    from comptoir.invoicing.models import CreditNote
-
-    events = OrderEvent.objects.select_related("actor").order_by("created_at", "id")
-    return (
-        Order.objects.select_related(
-            "customer", "customer__user", "billing_address", "shipping_address", "delivery_method",
-            "invoice",
-        )
-        .prefetch_related(
-            "lines", "taxes", Prefetch("events", queryset=events),
-            "invoice__lines", "invoice__taxes", "invoice__payments",
-            Prefetch("invoice__credit_notes", queryset=CreditNote.objects.order_by("number")),
-        )
-        .get(number=number)
-    )
-
-
 def order_notifications(order: Order):
-    from comptoir.notifications.models import Notification
-
     return list(
         Notification.objects.filter(reference=f"order:{order.pk}")
         .defer("body_html", "context", "attachments")

@@ -6,6 +6,7 @@ once act one after the other), writes its timeline entry in that transaction and
 action changes nothing because the transaction rolls back.
 """
 
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -15,10 +16,13 @@ from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Product, StockMovement
 from comptoir.core.errors import DomainError, InvalidTransition, NotEditable, OutOfStock
+from comptoir.core.locks import lock, lock_one
 from comptoir.core.money import quantize
 from comptoir.merchant.models import ShopSettings
+from comptoir.notifications.models import Notification
 
 from .events import record_event
+from .messages import queue_cancellation_message, queue_payment_confirmation_messages
 from .models import Order, OrderEvent, OrderLine, OrderTax
 from .pricing import PricedLine, price_order
 
@@ -39,46 +43,65 @@ def allowed_transitions(order: Order) -> set[str]:
     return set(TRANSITIONS.get(order.status, set()))
 
 
-def invoice_of(order: Order):
-    """The order's invoice, or None (the reverse one-to-one raises when there is none)."""
-    from comptoir.invoicing.models import Invoice
-
-    try:
-        return order.invoice
-    except Invoice.DoesNotExist:
-        return None
-
-
 # --- Status ---------------------------------------------------------------------------------
 
 
 def change_order_status(order: Order, *, to: str, actor) -> Order:
-    """Move ``order`` to status ``to``; cancelling releases stock and credits the invoice."""
+    """Move ``order`` to status ``to``; cancelling releases the stock.
+
+    An order with an issued invoice is cancelled by ``invoicing.services.change_order_status``,
+    which credits the invoice and then calls this one in the same transaction.
+    """
     if to not in Status.values:
         raise InvalidTransition(_("Unknown order status."), code="unknown_status")
     with transaction.atomic():
-        locked = _lock_order(order)
+        locked = lock_order(order)
         if to == Status.COMPLETED:
             _check_completion(locked)
         if to == Status.CANCELLED:
-            _check_transition(locked, to)
-            _release_stock(locked, locked.lines.all(), actor=actor)
-            _credit_invoice(locked, actor=actor)
-        _move(locked, to, actor=actor)
-    _refresh(order, locked)
+            if locked.invoice_issued:
+                raise RuntimeError("cancel an invoiced order with invoicing.services.change_order_status")
+            cancel_locked_order(locked, actor=actor)
+        else:
+            _move(locked, to, actor=actor)
+    refresh_from_locked(order, locked)
     return order
+
+
+def cancel_locked_order(locked: Order, *, actor, customer_paid: bool = False,
+                        already_restocked: dict[int, int] | None = None) -> None:
+    """Cancel an order the caller has locked (after crediting its invoice, if it has one):
+    the stock goes back, the status becomes « Annulée » and the customer is told by email
+    (``customer_paid``: their money is to be refunded). ``already_restocked``: product id →
+    quantity a refund already put back in stock."""
+    check_transition(locked, Status.CANCELLED)
+    _release_stock(locked, locked.lines.all(), actor=actor, already_restocked=already_restocked or {})
+    _move(locked, Status.CANCELLED, actor=actor)
+    queue_cancellation_message(locked, paid=customer_paid)
 
 
 def _move(order: Order, to: str, *, actor) -> None:
     """The one place a status changes: checks the table, saves, writes the timeline entry."""
-    _check_transition(order, to)
+    check_transition(order, to)
     old = order.status
     order.status = to
     order.save(update_fields=["status", "updated_at"])
     record_event(order, OrderEvent.Kind.STATUS_CHANGED, actor=actor, old=old, new=to)
 
 
-def _check_transition(order: Order, to: str) -> None:
+def reopen_for_payment(order: Order, *, actor, reason: str) -> None:
+    """A payment of a « Complétée » order was reversed (a returned cheque): the order waits for
+    its payment again. Outside the status table on purpose: only this may undo « Complétée ».
+    The caller holds the order's lock."""
+    if order.status != Status.COMPLETED:
+        return
+    order.status = Status.AWAITING_PAYMENT
+    order.save(update_fields=["status", "updated_at"])
+    record_event(order, OrderEvent.Kind.STATUS_CHANGED, actor=actor, old=Status.COMPLETED,
+                 new=Status.AWAITING_PAYMENT, reason=reason)
+
+
+def check_transition(order: Order, to: str) -> None:
     if to in TRANSITIONS.get(order.status, set()):
         return
     if order.status == to:
@@ -92,17 +115,15 @@ def _check_transition(order: Order, to: str) -> None:
 
 
 def _check_completion(order: Order) -> None:
-    """« Complétée » means paid: the order needs an invoice and that invoice must be paid."""
-    from comptoir.invoicing.models import Invoice
-
-    invoice = Invoice.objects.filter(order=order).only("status").first()
-    if invoice is None:
+    """« Complétée » means paid: the order needs an invoice and that invoice must be paid
+    (the order row's ``invoice_issued`` and ``invoice_paid``, kept by the invoicing services)."""
+    if not order.invoice_issued:
         raise InvalidTransition(
             _("The order cannot be « %(status)s »: it has no invoice yet.")
             % {"status": Status.COMPLETED.label},
             code="no_invoice",
         )
-    if invoice.status != Invoice.Status.PAID:
+    if not order.invoice_paid:
         raise InvalidTransition(
             _("The order cannot be « %(status)s » while its invoice is unpaid.")
             % {"status": Status.COMPLETED.label},
@@ -110,53 +131,58 @@ def _check_completion(order: Order) -> None:
         )
 
 
-def _credit_invoice(order: Order, *, actor) -> None:
-    from comptoir.invoicing.models import Invoice
-    from comptoir.invoicing.services import issue_credit_note
-
-    invoice = Invoice.objects.filter(order=order).exclude(status=Invoice.Status.CANCELLED).first()
-    if invoice is not None:
-        issue_credit_note(invoice, actor=actor, reason=_("Order cancelled"))
-
-
 # --- Payment confirmation --------------------------------------------------------------------
 
 
-def send_payment_confirmation(order: Order, *, actor) -> None:
-    """« Envoyer la confirmation de paiement »: queue the customer and merchant messages."""
-    from comptoir.invoicing.models import Invoice
-    from comptoir.orders.messages import queue_payment_confirmation_messages
+def payment_confirmation_sent_at(order: Order):
+    """When the customer's payment confirmation was first queued (by the merchant or, after an
+    online payment, automatically), or None."""
+    sent = order.events.filter(kind=OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT).order_by("created_at").first()
+    queued = (Notification.objects.filter(reference=f"order:{order.pk}", template="payment_confirmation")
+              .order_by("created_at").first())
+    moments = [row.created_at for row in (sent, queued) if row is not None]
+    return min(moments) if moments else None
 
+
+def send_payment_confirmation(order: Order, *, actor, resend: bool = False) -> None:
+    """« Envoyer la confirmation de paiement »: queue the customer and merchant messages.
+
+    Once a confirmation went out (by hand or automatically), only ``resend=True`` (the merchant
+    confirmed) sends it again."""
     with transaction.atomic():
-        locked = _lock_order(order)
-        invoice = Invoice.objects.filter(order=locked).only("status").first()
-        if invoice is None or invoice.status != Invoice.Status.PAID:
+        locked = lock_order(order)
+        if not locked.invoice_paid:
             raise DomainError(
                 _("The payment confirmation can only be sent once the invoice is paid."),
                 code="unpaid",
             )
-        sent = locked.events.filter(kind=OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT).first()
-        if sent is not None:
+        sent_at = payment_confirmation_sent_at(locked)
+        if sent_at is not None and not resend:
             raise DomainError(
                 # The date in parentheses: an English time ends with "p.m.", a final period
                 # right after it would print "p.m..".
                 _("The payment confirmation was already sent (%(date)s).")
-                % {"date": formats.date_format(timezone.localtime(sent.created_at), "DATETIME_FORMAT")},
+                % {"date": formats.date_format(timezone.localtime(sent_at), "DATETIME_FORMAT")},
                 code="already_sent",
             )
         # Messages go to the outbox in this transaction; delivery happens after commit.
-        queue_payment_confirmation_messages(locked, event="recorded")
-        record_event(locked, OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT, actor=actor)
+        again = uuid.uuid4().hex if sent_at is not None else ""
+        queue_payment_confirmation_messages(locked, event="recorded", again=again)
+        record_event(locked, OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT, actor=actor, again=bool(again))
 
 
 # --- Editing (while no invoice is issued) ----------------------------------------------------
 
 
-def add_order_line(order: Order, *, product: Product, quantity: int, actor) -> OrderLine:
-    """Add ``quantity`` of ``product`` at its current price (or add to its existing line)."""
+def add_order_line(order: Order, *, product: Product, quantity: int, actor,
+                   after_invoice: bool = False) -> OrderLine:
+    """Add ``quantity`` of ``product`` at its current price (or add to its existing line).
+
+    ``after_invoice``: the caller corrects an invoiced order and issues its credit note and new
+    invoice in the same transaction (``payments.corrections``)."""
     quantity = _valid_quantity(quantity)
     with transaction.atomic():
-        locked = _lock_editable_order(order)
+        locked = _lock_editable_order(order, after_invoice=after_invoice)
         line = locked.lines.filter(product=product).first()
         _take_stock(locked, product, quantity, actor=actor)
         if line is None:
@@ -173,16 +199,17 @@ def add_order_line(order: Order, *, product: Product, quantity: int, actor) -> O
             locked, OrderEvent.Kind.LINE_ADDED, actor=actor, sku=line.sku, name=line.name_fr,
             name_en=line.name_en, quantity=quantity, unit_price=str(line.unit_price_amount),
         )
-    _refresh(order, locked)
+    refresh_from_locked(order, locked)
     return line
 
 
-def update_order_line(line: OrderLine, *, quantity: int, unit_price_amount, actor) -> OrderLine:
+def update_order_line(line: OrderLine, *, quantity: int, unit_price_amount, actor,
+                      after_invoice: bool = False) -> OrderLine:
     """Change the quantity and/or unit price of ``line``; stock follows the quantity."""
     quantity = _valid_quantity(quantity)
     unit_price_amount = _valid_price(unit_price_amount)
     with transaction.atomic():
-        order = _lock_editable_order(line.order)
+        order = _lock_editable_order(line.order, after_invoice=after_invoice)
         locked_line = _get_line(order, line.pk)
         old_quantity, old_price = locked_line.quantity, locked_line.unit_price_amount
         if (old_quantity, old_price) == (quantity, unit_price_amount):
@@ -202,14 +229,14 @@ def update_order_line(line: OrderLine, *, quantity: int, unit_price_amount, acto
             old_quantity=old_quantity, quantity=quantity,
             old_unit_price=str(old_price), unit_price=str(unit_price_amount),
         )
-    _refresh(line.order, order)
+    refresh_from_locked(line.order, order)
     return locked_line
 
 
-def remove_order_line(line: OrderLine, *, actor) -> None:
+def remove_order_line(line: OrderLine, *, actor, after_invoice: bool = False) -> None:
     """Remove ``line`` and put its quantity back in stock (an order keeps at least one line)."""
     with transaction.atomic():
-        order = _lock_editable_order(line.order)
+        order = _lock_editable_order(line.order, after_invoice=after_invoice)
         locked_line = _get_line(order, line.pk)
         if order.lines.count() <= 1:
             raise NotEditable(
@@ -223,14 +250,17 @@ def remove_order_line(line: OrderLine, *, actor) -> None:
             name=locked_line.name_fr, name_en=locked_line.name_en,
             quantity=locked_line.quantity, unit_price=str(locked_line.unit_price_amount),
         )
-    _refresh(line.order, order)
+    refresh_from_locked(line.order, order)
 
 
-def _lock_editable_order(order: Order) -> Order:
-    from comptoir.invoicing.models import Invoice
-
-    locked = _lock_order(order)
-    if Invoice.objects.filter(order=locked).exists():
+def _lock_editable_order(order: Order, *, after_invoice: bool = False) -> Order:
+    locked = lock_order(order)
+    if after_invoice:
+        if locked.status == Status.CANCELLED:
+            raise NotEditable(_("An order « %(status)s » can no longer be changed.")
+                              % {"status": Status(locked.status).label}, code="closed")
+        return locked
+    if locked.invoice_issued:
         raise NotEditable(
             _("The order can no longer be changed: its invoice is issued. "
               "Corrections after issue go through a credit note."),
@@ -282,7 +312,7 @@ def _reprice(order: Order) -> None:
 
 
 def _take_stock(order: Order, product: Product, quantity: int, *, actor) -> None:
-    locked = Product.objects.select_for_update().get(pk=product.pk)
+    locked = lock_one(Product.objects.all(), product.pk)
     if locked.stock < quantity:
         raise OutOfStock(
             _("Only %(stock)s left in stock for « %(product)s ».")
@@ -299,19 +329,22 @@ def _take_stock(order: Order, product: Product, quantity: int, *, actor) -> None
 def _release_line_stock(order: Order, line: OrderLine, quantity: int, *, actor) -> None:
     if line.product_id is None:  # the product was deleted: nothing to put back
         return
-    Product.objects.select_for_update().filter(pk=line.product_id).first()
+    lock(Product.objects.filter(pk=line.product_id))
     _put_back(order, line.product_id, quantity, actor=actor)
 
 
-def _release_stock(order: Order, lines, *, actor) -> None:
+def _release_stock(order: Order, lines, *, actor, already_restocked: dict[int, int] | None = None) -> None:
     """Put every line's quantity back in stock; products locked in id order (no deadlock)."""
     quantities: dict[int, int] = {}
     for line in lines:
         if line.product_id is not None:
             quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
-    existing = Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
-    for product_id in existing.values_list("pk", flat=True):
-        _put_back(order, product_id, quantities[product_id], actor=actor)
+    for product_id, quantity in (already_restocked or {}).items():
+        if product_id in quantities:
+            quantities[product_id] -= quantity
+    quantities = {product_id: quantity for product_id, quantity in quantities.items() if quantity > 0}
+    for product in lock(Product.objects.filter(pk__in=quantities)):
+        _put_back(order, product.pk, quantities[product.pk], actor=actor)
 
 
 def _put_back(order: Order, product_id: int, quantity: int, *, actor) -> None:
@@ -325,15 +358,13 @@ def _put_back(order: Order, product_id: int, quantity: int, *, actor) -> None:
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _lock_order(order: Order) -> Order:
-    return (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("delivery_method", "billing_address", "shipping_address")
-        .get(pk=order.pk)
-    )
+def lock_order(order: Order) -> Order:
+    """Lock the order row (``core.locks`` order: before its invoices, payments and stock)."""
+    queryset = Order.objects.select_related("delivery_method", "billing_address", "shipping_address")
+    return lock_one(queryset, order.pk)
 
 
-def _refresh(order: Order, locked: Order) -> None:
+def refresh_from_locked(order: Order, locked: Order) -> None:
     """Copy the saved state onto the caller's instance so it sees the change."""
     if order is locked:
         return

@@ -1,9 +1,13 @@
-"""Recording payments against invoices.
+"""Recording payments against invoices, and reversing them.
 
-Whether an invoice is paid is derived from its payments: it becomes « Payée » when they cover
-its total. Payments never change what the invoice says, only its ``status`` and ``paid_at``.
+Whether an invoice is paid is derived from its payments: it becomes « Payée » when the payments
+that count (not reversed) cover its total, and unpaid again when a reversal leaves a balance.
+Payments never change what the invoice says, only its ``status``, ``paid_at`` and
+``paid_amount``. Money received beyond the total (a confirmed overpayment) stays on the invoice
+as a credit to refund (``Invoice.credit_amount``).
 """
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -13,35 +17,53 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.core.i18n import current_language
+from comptoir.core.locks import lock_one
 from comptoir.core.money import ZERO, format_amount, quantize, to_decimal
 from comptoir.invoicing.models import Invoice
-from comptoir.invoicing.services import mark_invoice_paid
+from comptoir.invoicing.services import lock_invoice, mark_invoice_paid
 from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
+from comptoir.orders.services import reopen_for_payment
 
 from .models import Payment
+
+MAX_AMOUNT = Decimal("1e10")
 
 
 class PaymentError(DomainError):
     pass
 
 
-def lock_invoice(invoice: Invoice) -> Invoice:
-    """Lock the invoice's order, then the invoice: every service takes the two row locks in
-    this order (the timeline entry needs the order row), so two services never deadlock."""
-    Order.objects.select_for_update().only("pk").get(pk=invoice.order_id)
-    return Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
-
-
 def paid_total(invoice: Invoice) -> Decimal:
-    return invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+    """The sum of the payments that count (refunds negative, reversed payments left out)."""
+    payments = invoice.payments.filter(reversed_at__isnull=True)
+    # Quantized: SQLite sums decimals as floating point.
+    return quantize(payments.aggregate(total=Sum("amount"))["total"] or ZERO)
 
 
 def invoice_balance(invoice: Invoice) -> Decimal:
     """What the customer still owes; nothing on a cancelled invoice (its credit note cancels it)."""
-    if invoice.status == Invoice.Status.CANCELLED:
-        return ZERO
-    return max(invoice.total_amount - paid_total(invoice), ZERO)
+    return invoice.balance_amount
+
+
+def update_paid_amount(locked: Invoice, *, derive_status: bool = True) -> None:
+    """Store the payments less the refunds on the invoice row (locked by the caller) and derive
+    its status from it: « Payée » when they cover what is owed (the total less its credit notes),
+    unpaid when they no longer do.
+
+    ``derive_status=False`` for money going back without a credit note issued with it: the
+    invoice stays as it is until a credit note says what is no longer owed."""
+    refunded = locked.refunds.aggregate(total=Sum("amount"))["total"] or ZERO
+    locked.paid_amount = paid_total(locked) - quantize(refunded)
+    fields = ["paid_amount"]
+    if derive_status and locked.status != Invoice.Status.CANCELLED:
+        paid = locked.paid_amount >= locked.total_amount - locked.credited_amount
+        if paid != (locked.status == Invoice.Status.PAID):
+            locked.status = Invoice.Status.PAID if paid else Invoice.Status.UNPAID
+            locked.paid_at = timezone.now() if paid else None
+            fields += ["status", "paid_at"]
+            mark_invoice_paid(locked.order, paid)
+    locked.save(update_fields=fields)
 
 
 def record_payment(
@@ -50,41 +72,93 @@ def record_payment(
     method: str,
     amount: Decimal | None = None,
     actor=None,
+    received_on: datetime.date | None = None,
     reference: str = "",
+    confirm_overpayment: bool = False,
     provider_reference: str | None = None,
 ) -> Payment:
     """Record money received for ``invoice``; ``amount=None`` means the whole balance.
 
-    A provider notification can arrive twice (webhook retries, return page and webhook): the
-    same ``provider_reference`` returns the payment already recorded and does nothing else.
+    An amount above the balance is refused unless ``confirm_overpayment``: then the excess is
+    kept as a credit to refund. A provider notification can arrive twice (webhook retries,
+    return page and webhook): the same ``provider_reference`` returns the payment already
+    recorded and does nothing else.
     """
     with transaction.atomic():
-        # The invoice row lock serialises payments of one invoice, so two of them can never
-        # both fit in the balance, and a repeated provider notification sees the first one.
+        # The invoice row lock (after its order's, see ``core.locks``) serialises payments of one
+        # invoice, so two of them can never both fit in the balance, and a repeated provider
+        # notification sees the first one.
         locked = lock_invoice(invoice)
         if provider_reference:
             existing = Payment.objects.filter(provider_reference=provider_reference).first()
             if existing is not None:
                 return existing
-        amount = _checked_amount(locked, amount)
+        amount = _checked_amount(locked, amount, confirm_overpayment=confirm_overpayment)
         reference = _checked_details(method, reference)
+        received_on = _checked_date(received_on)
         payment = Payment.objects.create(
             invoice=locked, method=method, amount=amount, currency=locked.currency,
-            reference=reference, provider_reference=provider_reference or None, actor=actor,
+            reference=reference, received_on=received_on,
+            provider_reference=provider_reference or None, actor=actor,
         )
-        if paid_total(locked) >= locked.total_amount:
-            # Only the status changes: the invoice's content stays as it was issued.
-            locked.status = Invoice.Status.PAID
-            locked.paid_at = timezone.now()
-            locked.save(update_fields=["status", "paid_at"])
-            mark_invoice_paid(locked.order, True)
+        update_paid_amount(locked)
         record_event(
             locked.order, OrderEvent.Kind.PAYMENT_RECORDED, actor=actor,
-            invoice=locked.reference, amount=str(amount), method=method,
-            reference=reference, paid=locked.status == Invoice.Status.PAID,
+            invoice=locked.reference, amount=str(amount), method=method, reference=reference,
+            received_on=received_on.isoformat(), paid=locked.status == Invoice.Status.PAID,
+            balance=str(locked.balance_amount), credit=str(locked.credit_amount),
         )
-    invoice.status, invoice.paid_at = locked.status, locked.paid_at
+    _copy_state(invoice, locked)
     return payment
+
+
+def reverse_payment(payment: Payment, *, reason: str, actor) -> Payment:
+    """A payment that did not go through (a returned or NSF cheque): it stops counting, the
+    invoice is unpaid again if a balance is left, and an order « Complétée » goes back to
+    « En attente du paiement ». The payment row stays, with the reason."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked_invoice = lock_invoice(payment.invoice)
+        locked = lock_one(Payment.objects.all(), payment.pk)
+        _check_reversal(locked, reason)
+        locked.reversed_at, locked.reversal_reason, locked.reversed_by = timezone.now(), reason, actor
+        locked.save(update_fields=["reversed_at", "reversal_reason", "reversed_by"])
+        was_paid = locked_invoice.status == Invoice.Status.PAID
+        update_paid_amount(locked_invoice)
+        order = locked_invoice.order
+        record_event(
+            order, OrderEvent.Kind.PAYMENT_REVERSED, actor=actor, invoice=locked_invoice.reference,
+            amount=str(locked.amount), method=locked.method, reference=locked.reference,
+            reason=reason, balance=str(locked_invoice.balance_amount),
+        )
+        reopened = was_paid and locked_invoice.status == Invoice.Status.UNPAID
+        if reopened and order.status == Order.Status.COMPLETED:
+            reopen_for_payment(order, actor=actor, reason=reason)
+    _copy_state(payment.invoice, locked_invoice)
+    payment.reversed_at, payment.reversal_reason = locked.reversed_at, locked.reversal_reason
+    return payment
+
+
+def _copy_state(invoice: Invoice, locked: Invoice) -> None:
+    invoice.status, invoice.paid_at, invoice.paid_amount = locked.status, locked.paid_at, locked.paid_amount
+
+
+def _check_reversal(payment: Payment, reason: str) -> None:
+    if payment.is_reversed:
+        raise PaymentError(_("This payment is already reversed."), code="already_reversed")
+    if payment.method == Payment.Method.PAYPAL or payment.amount < 0:
+        raise PaymentError(
+            _("A PayPal payment or a refund is not reversed here: refund it instead."), code="not_reversible"
+        )
+    if not reason:
+        raise PaymentError(_("Give the reason of the reversal (for example: cheque returned)."),
+                           code="reason_required")
+    max_length = Payment._meta.get_field("reversal_reason").max_length
+    if len(reason) > max_length:
+        raise PaymentError(
+            _("The reason may have at most %(count)s characters.") % {"count": max_length},
+            code="reason_too_long",
+        )
 
 
 def _checked_details(method: str, reference: str) -> str:
@@ -100,33 +174,43 @@ def _checked_details(method: str, reference: str) -> str:
     return reference
 
 
-def _checked_amount(invoice: Invoice, amount) -> Decimal:
+def _checked_date(received_on) -> datetime.date:
+    today = timezone.localdate()
+    if received_on is None:
+        return today
+    if not isinstance(received_on, datetime.date) or received_on > today:
+        raise PaymentError(_("The date received cannot be in the future."), code="future_date")
+    return received_on
+
+
+def _checked_amount(invoice: Invoice, amount, *, confirm_overpayment: bool) -> Decimal:
     if invoice.status == Invoice.Status.CANCELLED:
         raise PaymentError(
             _("Invoice %(reference)s is cancelled: no payment can be recorded.")
             % {"reference": invoice.reference},
             code="cancelled",
         )
-    balance = invoice_balance(invoice)
-    if invoice.status == Invoice.Status.PAID or balance <= ZERO:
+    balance = invoice.balance_amount
+    if balance <= ZERO and not confirm_overpayment:
         raise PaymentError(
             _("Invoice %(reference)s is already paid.") % {"reference": invoice.reference},
             code="already_paid",
         )
     if amount is None:
-        return balance
+        amount = balance
     try:
         amount = to_decimal(amount)
-        valid = amount.is_finite() and amount == quantize(amount)
+        valid = amount.is_finite() and amount == quantize(amount) and amount < MAX_AMOUNT
     except (InvalidOperation, ValueError, TypeError):
         valid = False
     if not valid or amount <= ZERO:
         raise PaymentError(_("Enter an amount greater than zero, in dollars and cents."),
                            code="invalid_amount")
-    if amount > balance:
+    if amount > balance and not confirm_overpayment:
         raise PaymentError(
-            _("The amount is more than the balance of %(balance)s.")
+            _("The amount is more than the balance of %(balance)s: to record it anyway, confirm "
+              "the overpayment (the difference will be a credit to refund).")
             % {"balance": format_amount(balance, current_language())},
             code="above_balance",
         )
-    return amount
+    return quantize(amount)

@@ -1,4 +1,5 @@
-"""A small client for PayPal's REST API: OAuth2 token, Orders v2, webhook signature check.
+"""A small client for PayPal's REST API: OAuth2 token, Orders v2, capture refunds, webhook
+signature check.
 
 Only requests PayPal makes idempotent are retried: GETs, the token request, and POSTs that carry
 a ``PayPal-Request-Id`` (PayPal answers a repeated id with the result of the first request).
@@ -92,6 +93,28 @@ class Capture:
         )
 
 
+@dataclass(frozen=True)
+class Refund:
+    """A refund as PayPal reports it: COMPLETED, PENDING, FAILED or CANCELLED."""
+
+    id: str
+    status: str
+    amount: Decimal
+    currency: str
+    custom_id: str
+
+    @classmethod
+    def from_resource(cls, resource: dict) -> "Refund":
+        amount = resource.get("amount") or {}
+        return cls(
+            id=str(resource.get("id", "")),
+            status=str(resource.get("status", "")),
+            amount=Decimal(str(amount.get("value", "0"))),
+            currency=str(amount.get("currency_code", "")),
+            custom_id=str(resource.get("custom_id", "")),
+        )
+
+
 def captures_of(paypal_order: dict) -> list[Capture]:
     """Every capture listed in a PayPal order (create, get or capture response)."""
     captures = []
@@ -149,6 +172,25 @@ class PayPalClient:
             "POST", f"/v2/checkout/orders/{paypal_order_id}/capture", json={}, request_id=request_id,
             headers={"Prefer": "return=representation"},
         )
+
+    # --- Payments v2: refunds -------------------------------------------------------------
+    def refund_capture(self, capture_id: str, *, amount: Decimal, currency: str, request_id: str,
+                       invoice_id: str = "", custom_id: str = "", note_to_payer: str = "") -> "Refund":
+        """Refund ``amount`` of a capture. The same ``request_id`` on every try: PayPal answers a
+        repeated id with the refund it already made instead of refunding twice."""
+        body = {"amount": {"currency_code": currency, "value": f"{amount:.2f}"}}
+        if invoice_id:
+            body["invoice_id"] = invoice_id[:127]
+        if custom_id:
+            body["custom_id"] = custom_id[:127]
+        if note_to_payer:
+            body["note_to_payer"] = note_to_payer[:255]
+        answer = self._request("POST", f"/v2/payments/captures/{capture_id}/refund", json=body,
+                               request_id=request_id, headers={"Prefer": "return=representation"})
+        return Refund.from_resource(answer)
+
+    def get_refund(self, refund_id: str) -> "Refund":
+        return Refund.from_resource(self._request("GET", f"/v2/payments/refunds/{refund_id}"))
 
     # --- Webhooks -------------------------------------------------------------------------
     def verify_webhook_signature(self, *, headers: dict, event: dict, webhook_id: str) -> bool:

@@ -17,11 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from comptoir.core.errors import DomainError
+from comptoir.core.locks import lock_one
 from comptoir.core.money import format_amount
 from comptoir.invoicing.models import Invoice
+from comptoir.invoicing.services import lock_invoice
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.events import record_event
+from comptoir.orders.messages import queue_payment_confirmation_messages
 from comptoir.orders.models import Order, OrderEvent
+from comptoir.orders.services import change_order_status
+from comptoir.payments.links import online_payment_available
 from comptoir.payments.models import Payment
 from comptoir.payments.services import invoice_balance, record_payment
 
@@ -77,7 +82,7 @@ def paypal_status() -> dict:
 
 
 def paypal_available() -> bool:
-    return paypal.is_configured() and ShopSettings.load().paypal_enabled
+    return online_payment_available()
 
 
 def check_payable(invoice: Invoice) -> Decimal:
@@ -130,7 +135,7 @@ def _open_checkout(invoice: Invoice) -> PayPalCheckout:
     """The attempt to use: an open one for the same amount (same request id), or a new one."""
     with transaction.atomic():
         # The invoice lock makes two clicks at once share one attempt.
-        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        locked = lock_invoice(invoice)
         balance = check_payable(locked)
         recent = timezone.now() - REUSE_CHECKOUT_FOR
         checkout = (
@@ -187,7 +192,8 @@ def settle_paypal_order(checkout: PayPalCheckout, paypal_order: dict, *, source:
 def settle_capture(checkout: PayPalCheckout, capture: paypal.Capture, *, source: str) -> PayPalCheckout:
     """Mark the invoice paid for a COMPLETED capture that matches it exactly; once only."""
     with transaction.atomic():
-        locked = PayPalCheckout.objects.select_for_update().get(pk=checkout.pk)
+        # The attempt first, then (in record_payment) the order and the invoice: ``core.locks``.
+        locked = lock_one(PayPalCheckout.objects.all(), checkout.pk)
         if locked.status == Status.COMPLETED:
             return locked
         if capture.status == "PENDING":
@@ -223,24 +229,26 @@ def _mismatch(checkout: PayPalCheckout, capture: paypal.Capture) -> str:
 
 def _record(checkout: PayPalCheckout, capture: paypal.Capture) -> tuple[Payment, bool]:
     invoice = checkout.invoice
-    # Lock order (order, then invoice) like the back-office does, so the two never deadlock.
-    Order.objects.select_for_update().get(pk=invoice.order_id)
     existed = Payment.objects.filter(provider_reference=capture.id).exists()
+    # PayPal has the money: if a payment by other means arrived meanwhile, the excess is
+    # recorded as a credit to refund rather than left unrecorded.
     payment = record_payment(invoice, method=Payment.Method.PAYPAL, amount=capture.amount,
-                             reference=capture.id, provider_reference=capture.id)
+                             reference=capture.id, provider_reference=capture.id,
+                             confirm_overpayment=True)
     return payment, not existed
 
 
 def _after_payment(checkout: PayPalCheckout, payment: Payment, *, source: str) -> None:
     """Messages and status, exactly once: only the transaction that created the payment."""
-    from comptoir.orders.messages import queue_payment_confirmation_messages
-    from comptoir.orders.services import change_order_status
-
     invoice = Invoice.objects.select_related("order").get(pk=checkout.invoice_id)
     order = invoice.order
     if source != "return":
         record_event(order, OrderEvent.Kind.NOTE, text=timeline_text(f"confirmed_{source}"),
                      provider="paypal", source=source, capture=payment.provider_reference)
+    if order.payment_method == "":
+        # Placed for its details only, paid through its payment link (flow C): the order list
+        # shows how it was paid. The in-memory order keeps "" so it is not completed below.
+        Order.objects.filter(pk=order.pk).update(payment_method=Order.PaymentMethod.PAYPAL)
     if invoice.status != Invoice.Status.PAID:
         return
     queue_payment_confirmation_messages(order, event="received")
@@ -261,7 +269,7 @@ def _after_payment(checkout: PayPalCheckout, payment: Payment, *, source: str) -
 
 def record_decline(checkout: PayPalCheckout, *, reason: str, source: str) -> PayPalCheckout:
     with transaction.atomic():
-        locked = PayPalCheckout.objects.select_for_update().get(pk=checkout.pk)
+        locked = lock_one(PayPalCheckout.objects.all(), checkout.pk)
         if locked.status in (Status.COMPLETED, Status.DECLINED):
             return locked
         return _decline(locked, reason=reason, source=source)
@@ -290,7 +298,7 @@ def _needs_attention(locked: PayPalCheckout, *, reason: str, source: str, captur
 def _record_unsettled_return(checkout: PayPalCheckout, *, reason: str, source: str) -> PayPalCheckout:
     """The payer came back (or a check ran) but PayPal holds no capture: nothing is paid."""
     with transaction.atomic():
-        locked = PayPalCheckout.objects.select_for_update().get(pk=checkout.pk)
+        locked = lock_one(PayPalCheckout.objects.all(), checkout.pk)
         error = f"not captured: {reason}"[:300]
         # One timeline entry per distinct situation, however often the return URL is replayed.
         if locked.status != Status.COMPLETED and locked.last_error != error:

@@ -14,7 +14,8 @@ tests valid signatures and anything else is refused.
 
 Test modes (``POST /_simulator/mode`` with {"mode": ..., "delay": seconds}, or ``state.mode``):
 ``normal``; ``slow`` (every API answer waits ``delay`` seconds); ``fail`` (every API call
-answers 500); ``decline`` (captures are declined with INSTRUMENT_DECLINED).
+answers 500); ``decline`` (captures are declined with INSTRUMENT_DECLINED); ``refund_pending``
+and ``refund_fail`` (refunds answer PENDING or FAILED; ``complete_refund`` completes a pending one).
 """
 
 import argparse
@@ -29,6 +30,7 @@ import threading
 import time
 import zlib
 from datetime import UTC, datetime
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -53,6 +55,7 @@ class SimulatorState:
         self.tokens: set[str] = set()
         self.orders: dict[str, dict] = {}
         self.captures: dict[str, str] = {}  # capture id -> order id
+        self.refunds: dict[str, dict] = {}  # refund id -> refund (with its capture id)
         self.idempotent: dict[tuple, tuple[int, dict]] = {}  # (path, request id) -> answer
         self.mode = "normal"
         self.delay = 0.0
@@ -151,6 +154,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._idempotent(path, lambda: self._capture(parts[3]))
         if parts[:3] == ["v2", "payments", "captures"] and parts[4:] == ["refund"] and method == "POST":
             return self._idempotent(path, lambda: self._refund(parts[3], data))
+        if parts[:3] == ["v2", "payments", "refunds"] and len(parts) == 4 and method == "GET":
+            return self._get_refund(parts[3])
         if path == "/v1/notifications/verify-webhook-signature" and method == "POST":
             return self._verify(data)
         self._json(404, {"name": "RESOURCE_NOT_FOUND", "details": [{"issue": "INVALID_RESOURCE_ID"}]})
@@ -228,20 +233,64 @@ class Handler(BaseHTTPRequestHandler):
         return 201, self._public(order)
 
     def _refund(self, capture_id: str, data: dict):
+        """POST /v2/payments/captures/{id}/refund: whole capture without ``amount``, else partial;
+        refuses more than what remains unrefunded (422 REFUND_AMOUNT_EXCEEDED)."""
         order = self.state.orders.get(self.state.captures.get(capture_id, ""))
         if order is None:
             return 404, {"name": "RESOURCE_NOT_FOUND", "details": [{"issue": "INVALID_RESOURCE_ID"}]}
         capture = order["purchase_units"][0]["payments"]["captures"][0]
-        amount = data.get("amount") or dict(capture["amount"])
-        refund = {"id": self.state.new_id("REF"), "status": "COMPLETED", "amount": amount,
-                  "invoice_id": capture["invoice_id"], "custom_id": capture["custom_id"],
-                  "create_time": _now(),
-                  "links": [{"rel": "up", "method": "GET",
+        captured = Decimal(capture["amount"]["value"])
+        refunded = sum((Decimal(r["amount"]["value"]) for r in self.state.refunds.values()
+                        if r["_capture_id"] == capture_id and r["status"] in ("COMPLETED", "PENDING")),
+                       Decimal("0"))
+        remaining = captured - refunded
+        if remaining <= 0:
+            return 422, {"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": "CAPTURE_FULLY_REFUNDED"}]}
+        amount = data.get("amount") or {"value": f"{remaining:.2f}",
+                                         "currency_code": capture["amount"]["currency_code"]}
+        try:
+            value = Decimal(str(amount.get("value")))
+        except (ArithmeticError, ValueError):
+            value = Decimal("-1")
+        if value <= 0 or value != value.quantize(Decimal("0.01")):
+            return 400, {"name": "INVALID_REQUEST", "details": [{"issue": "INVALID_PARAMETER_VALUE"}]}
+        if amount.get("currency_code") != capture["amount"]["currency_code"]:
+            return 422, {"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": "CURRENCY_MISMATCH"}]}
+        if value > remaining:
+            return 422, {"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": "REFUND_AMOUNT_EXCEEDED"}]}
+        status = {"refund_pending": "PENDING", "refund_fail": "FAILED"}.get(self.state.mode, "COMPLETED")
+        refund = {"id": self.state.new_id("REF"), "status": status,
+                  "amount": {"value": f"{value:.2f}", "currency_code": amount["currency_code"]},
+                  "invoice_id": data.get("invoice_id") or capture["invoice_id"],
+                  "custom_id": data.get("custom_id") or capture["custom_id"],
+                  "note_to_payer": data.get("note_to_payer", ""),
+                  "create_time": _now(), "update_time": _now(), "_capture_id": capture_id,
+                  "links": [{"rel": "self", "method": "GET", "href": ""},
+                            {"rel": "up", "method": "GET",
                              "href": f"{self._base_url()}/v2/payments/captures/{capture_id}"}]}
-        full = amount.get("value") == capture["amount"]["value"]
-        capture["status"] = "REFUNDED" if full else "PARTIALLY_REFUNDED"
-        self._send_webhook_later("PAYMENT.CAPTURE.REFUNDED", dict(refund), resource_type="refund")
-        return 201, refund
+        refund["links"][0]["href"] = f"{self._base_url()}/v2/payments/refunds/{refund['id']}"
+        if status == "PENDING":
+            refund["status_details"] = {"reason": "ECHECK"}
+        self.state.refunds[refund["id"]] = refund
+        if status != "FAILED":
+            full = value == remaining
+            capture["status"] = "REFUNDED" if full else "PARTIALLY_REFUNDED"
+        if status == "COMPLETED":
+            self._send_webhook_later("PAYMENT.CAPTURE.REFUNDED", self._public_refund(refund),
+                                     resource_type="refund")
+        return 201, self._public_refund(refund)
+
+    def _get_refund(self, refund_id: str):
+        with self.state.lock:
+            refund = self.state.refunds.get(refund_id)
+            if refund is None:
+                return self._json(404, {"name": "RESOURCE_NOT_FOUND",
+                                        "details": [{"issue": "INVALID_RESOURCE_ID"}]})
+            self._json(200, self._public_refund(refund))
+
+    @staticmethod
+    def _public_refund(refund: dict) -> dict:
+        return json.loads(json.dumps({k: v for k, v in refund.items() if not k.startswith("_")}))
 
     def _verify(self, data: dict):
         try:
@@ -389,6 +438,16 @@ class Simulator:
 
     def order(self, order_id: str) -> dict:
         return self.state.orders[order_id]
+
+    def refunds_of(self, capture_id: str) -> list[dict]:
+        with self.state.lock:
+            return [dict(r) for r in self.state.refunds.values() if r["_capture_id"] == capture_id]
+
+    def complete_refund(self, refund_id: str) -> None:
+        """A pending refund clears at PayPal (the eCheck funded): later GETs say COMPLETED."""
+        with self.state.lock:
+            self.state.refunds[refund_id]["status"] = "COMPLETED"
+            self.state.refunds[refund_id].pop("status_details", None)
 
 
 def main(argv=None):

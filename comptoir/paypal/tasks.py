@@ -3,8 +3,10 @@
 from django_tasks import task
 
 from .reconciliation import reconcile_pending_checkouts
+from .refunds import retry_pending_refunds
 
 
 @task()
 def reconcile_paypal_task() -> dict:
-    return reconcile_pending_checkouts()
+    refunds = retry_pending_refunds()
+    return {**reconcile_pending_checkouts(), **{f"refund {k}": v for k, v in refunds.items()}}

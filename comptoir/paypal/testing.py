@@ -42,3 +42,18 @@ def make_invoiced_order(*, payment_method="paypal", status="new", language="fr",
                        delivery_kind=delivery_kind, **kwargs)
     invoice = issue_invoice(order)
     return order, invoice
+
+
+def make_paypal_paid_order(simulator, products_and_quantities=None, **kwargs):
+    """An invoiced order paid through the PayPal simulator (approved, captured, settled)."""
+    from .services import capture_checkout, start_checkout
+
+    enable_paypal()
+    order, invoice = make_invoiced_order(products_and_quantities=products_and_quantities, **kwargs)
+    checkout = start_checkout(invoice, return_url="http://shop.test/r/", cancel_url="http://shop.test/c/",
+                              language=order.language)
+    simulator.approve(checkout.paypal_order_id)
+    capture_checkout(checkout, source="return")
+    invoice.refresh_from_db()
+    order.refresh_from_db()
+    return order, invoice

@@ -83,6 +83,12 @@ def payment_return(request, token):
         messages.warning(request, str(error))
         return redirect(page)
     _tell_outcome(request, checkout)
+    if invoice.order.payment_method == Order.PaymentMethod.PAYPAL and checkout.status in (
+        PayPalCheckout.Status.COMPLETED, PayPalCheckout.Status.PENDING
+    ):
+        # Paid at checkout (flow A): the customer finishes on the order confirmation, not on
+        # the invoice's payment page.
+        return redirect("storefront:order_confirmation", token=invoice.order.token)
     return redirect(page)
 
 

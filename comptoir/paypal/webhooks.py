@@ -14,19 +14,26 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from comptoir.core.errors import DomainError
+from comptoir.core.locks import lock_one
 from comptoir.invoicing.models import Invoice
+from comptoir.invoicing.services import document_text, issue_credit_note, lock_invoice
 from comptoir.orders.events import record_event
 from comptoir.orders.models import OrderEvent
 from comptoir.payments.models import Payment
+from comptoir.payments.services import update_paid_amount
 
 from . import client as paypal
 from .models import PayPalCheckout, WebhookEvent
 from .reconciliation import sync_checkout
+from .refunds import complete_from_webhook
 from .services import capture_checkout, record_decline, settle_capture, timeline_text
 
 logger = logging.getLogger(__name__)
+
+PAYPAL_REFUND = gettext_noop("Refunded on PayPal (%(refund)s)")
 
 SIGNATURE_HEADERS = ("PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-TRANSMISSION-SIG",
                      "PAYPAL-CERT-URL", "PAYPAL-AUTH-ALGO")
@@ -98,6 +105,9 @@ def _on_order_approved(resource: dict) -> str:
 
 
 def _on_refund(resource: dict) -> str:
+    ours = complete_from_webhook(resource)  # a refund asked from « Rembourser »
+    if ours is not None:
+        return ours
     capture_id = _linked_capture_id(resource)
     checkout = (PayPalCheckout.objects.filter(capture_id=capture_id).first() if capture_id else None)
     checkout = checkout or _checkout_for(resource)
@@ -119,18 +129,18 @@ def record_refund(checkout: PayPalCheckout, *, refund_id: str, amount: Decimal) 
     A refund after the invoice was issued is a credit note in Québec; a partial refund only
     records the money and tells the merchant on the timeline (the correction is theirs to make).
     """
-    from comptoir.invoicing.services import issue_credit_note
-
     if not refund_id or amount <= 0:
         return "invalid refund"
     with transaction.atomic():
-        locked = PayPalCheckout.objects.select_for_update().get(pk=checkout.pk)
+        # The attempt, then the order and the invoice (``core.locks``), like settle_capture.
+        locked = lock_one(PayPalCheckout.objects.all(), checkout.pk)
         if Payment.objects.filter(provider_reference=refund_id).exists():
             return "refund already recorded"
-        invoice = Invoice.objects.select_for_update().get(pk=locked.invoice_id)
+        invoice = lock_invoice(locked.invoice)
         Payment.objects.create(invoice=invoice, method=Payment.Method.PAYPAL, amount=-amount,
                                currency=invoice.currency, reference=refund_id,
                                provider_reference=refund_id)
+        update_paid_amount(invoice, derive_status=False)
         refunded = -sum(p.amount for p in invoice.payments.filter(method=Payment.Method.PAYPAL,
                                                                    amount__lt=0))
         full = refunded >= locked.amount
@@ -140,7 +150,7 @@ def record_refund(checkout: PayPalCheckout, *, refund_id: str, amount: Decimal) 
         if full and invoice.status != Invoice.Status.CANCELLED:
             try:
                 with transaction.atomic():
-                    issue_credit_note(invoice, reason=f"PayPal refund {refund_id}")
+                    issue_credit_note(invoice, reason=document_text(invoice, PAYPAL_REFUND, refund=refund_id))
             except DomainError as error:
                 logger.warning("No credit note for refund %s: %s", refund_id, error)
     return "refund recorded"

@@ -10,7 +10,7 @@ def order_for_customer(token) -> Order | None:
     """An order with everything its customer page shows, in a fixed number of queries."""
     return (
         Order.objects.select_related("billing_address", "shipping_address", "invoice", "customer")
-        .prefetch_related("lines", "taxes", "invoice__credit_notes")
+        .prefetch_related("lines", "taxes", "invoices__credit_notes")
         .filter(token=token)
         .first()
     )

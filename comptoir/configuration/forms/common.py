@@ -4,6 +4,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.forms import MoneyField  # noqa: F401 - the forms of this package import it from here
+
 from ..images import prepare_image
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -30,22 +32,3 @@ def check_not_negative(value, message):
     if value is not None and value < Decimal("0"):
         raise forms.ValidationError(message, code="negative")
     return value
-
-
-class MoneyField(forms.DecimalField):
-    """An amount in CAD that also accepts the French decimal comma (« 12,50 ») and spaces."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace(" ", "").replace("$", "").replace(",", ".")
-        return super().to_python(value)
-
-    def widget_attrs(self, widget):
-        return {"inputmode": "decimal"}  # no min/step: the browser must not refuse « 12,50 »

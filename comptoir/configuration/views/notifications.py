@@ -22,6 +22,7 @@ MESSAGE_LABELS = {
     "payment_recorded": gettext_lazy("Payment recorded alert"),
     "invoice": gettext_lazy("Invoice"),
     "credit_note": gettext_lazy("Credit note"),
+    "order_cancelled": gettext_lazy("Order cancelled"),
     "password_reset": gettext_lazy("Password reset"),
     "login_failures": gettext_lazy("Failed sign-ins alert"),
 }

@@ -68,3 +68,9 @@ def is_shop_owner(user) -> bool:
     from comptoir.configuration.permissions import is_shop_owner as owner_check
 
     return owner_check(user)
+
+
+@register.filter
+def negate(amount):
+    """The opposite amount (what the shop owes, shown as a positive amount)."""
+    return -amount

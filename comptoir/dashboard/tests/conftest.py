@@ -68,3 +68,6 @@ def french_by_default():
     translation.activate("fr")
     yield
     translation.deactivate()
+
+
+from comptoir.paypal.testing import paypal_simulator  # noqa: E402, F401

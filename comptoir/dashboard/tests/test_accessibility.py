@@ -25,8 +25,8 @@ from comptoir.core.testing import (
     make_staff_user,
 )
 from comptoir.invoicing.models import Invoice
+from comptoir.invoicing.services import change_order_status
 from comptoir.notifications.models import Notification
-from comptoir.orders.services import change_order_status
 from comptoir.payments.services import record_payment
 
 from .conftest import PASSWORD, sign_in

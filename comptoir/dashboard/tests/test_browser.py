@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comptoir.checkout.testing import place_test_order
+from comptoir.core.money import format_amount
 from comptoir.core.testing import make_delivery_methods, make_product, make_shop, make_staff_user
 from comptoir.invoicing.models import Invoice
 from comptoir.notifications.models import Notification
@@ -68,15 +69,23 @@ def open_invoice_tab(page):
 
 
 def mark_paid(page, method_label=None):
-    """The pencil, « Information de paiement », the « Payée » button, « Enregistrer »."""
+    """The pencil, « Information de paiement »: the method, the amount received (the balance,
+    already filled in), « Enregistrer »; the invoice is then « Payée »."""
+    record_payment_in_browser(page, method_label)
+    expect(page.get_by_text(re.compile(r"la facture F-\d+ est payée\."))).to_be_visible()
+
+
+def record_payment_in_browser(page, method_label=None, *, amount=None, reference=""):
     page.get_by_role("link", name="Modifier").click()
     expect(page.get_by_text("Information de paiement")).to_be_visible()
     if method_label:
         page.get_by_label("Mode de paiement").select_option(label=method_label)
-    page.locator(".segmented").get_by_text("Payée", exact=True).click()
+    if amount is not None:
+        page.get_by_label("Montant reçu").fill(amount)
+    if reference:
+        page.get_by_label("Référence").fill(reference)
     page.screenshot_as("dashboard-editeur-facture")
     page.locator(".invoice-editor").get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text(re.compile(r"La facture F-\d+ est payée\."))).to_be_visible()
 
 
 def print_from_list(page, invoice):
@@ -238,3 +247,47 @@ def test_language_switch_keeps_the_page(page, live_server, shop_data):
     assert "/en/gestion/commandes/" in page.url
     page.locator(".sidebar .language-switch").get_by_role("button", name="FR").click()
     expect(page.get_by_role("heading", name="Commandes")).to_be_visible()
+
+
+def test_a_cheque_for_half_then_the_rest_then_a_returned_cheque(page, live_server, shop_data):
+    """A cheque for half of the invoice, then the rest: « Payée » with both payments on the PDF;
+    then the first cheque comes back: unpaid again, the reason on the timeline."""
+    import io
+
+    from pypdf import PdfReader
+
+    order = place_test_order([(shop_data["coffee"], 1)], payment_method="cheque")
+    invoice = Invoice.objects.get(order=order)
+    rest = format_amount(invoice.total_amount - D("63.00"), "fr")
+    sign_in(page, live_server)
+    open_orders(page)
+    open_order(page, order)
+    open_invoice_tab(page)
+
+    record_payment_in_browser(page, "Chèque", amount="63,00", reference="Chèque nº 101")
+    expect(page.get_by_text(f"Paiement de 63,00\u00a0$ enregistré : le solde dû est de {rest}.")
+           ).to_be_visible()
+    expect(page.locator(".invoice")).to_contain_text("Non payée")
+    record_payment_in_browser(page, "Chèque", reference="Chèque nº 102")  # the balance, as filled in
+    expect(page.get_by_text(re.compile(r"la facture F-\d+ est payée\."))).to_be_visible()
+    expect(page.locator(".invoice")).to_contain_text("Payée")
+    expect(page.locator(".invoice ul.payments li")).to_have_count(2)
+
+    pdf = page.request.get(f"{live_server.url}/fr/gestion/factures/{invoice.number}/pdf/")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "Chèque (Chèque nº 101)" in text and "Chèque (Chèque nº 102)" in text
+    assert "63,00" in text and rest.replace("\u00a0", " ")[:-2] in text.replace("\u00a0", " ")
+    assert "Total payé" in text and "Statut : payée le" in text
+
+    page.locator(".invoice ul.payments li").first.get_by_text("Annuler ce paiement").click()
+    page.get_by_label("Raison").first.fill("Chèque sans provision")
+    page.get_by_role("button", name="Confirmer l'annulation").first.click()
+    expect(page.get_by_text("Paiement de 63,00\u00a0$ annulé.")).to_be_visible()
+    expect(page.locator(".invoice")).to_contain_text("Non payée")
+    expect(page.locator(".invoice .paid-total")).to_contain_text("Solde à payer : 63,00\u00a0$")
+    page.get_by_role("navigation", name="Sections de la commande").get_by_role(
+        "link", name="Commande", exact=True).click()
+    expect(page.locator("main")).to_contain_text(
+        "Paiement de 63,00\u00a0$ annulé (Chèque) : Chèque sans provision")
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.paid_amount) == ("unpaid", invoice.total_amount - D("63.00"))

@@ -7,8 +7,8 @@ import pytest
 
 from comptoir.core.testing import make_order
 from comptoir.customers.models import Customer
+from comptoir.invoicing.services import change_order_status
 from comptoir.orders.models import Order
-from comptoir.orders.services import change_order_status
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from comptoir.checkout.testing import place_test_order
+from comptoir.core.money import format_amount
 from comptoir.core.testing import make_product
 from comptoir.invoicing.models import Invoice
 from comptoir.notifications.models import Notification
@@ -103,18 +104,22 @@ def test_flow_b_cheque_money_order_or_transfer(client, merchant, products):
     order.refresh_from_db()
     assert order.status == Order.Status.AWAITING_PAYMENT
 
-    # 4. Tab « Facture », the pencil, « Information de paiement »: method + « Payée », « Enregistrer ».
+    # 4. Tab « Facture », the pencil, « Information de paiement »: the method, the amount received
+    # (the balance, already filled in), « Enregistrer »; the invoice is « Payée » once paid in full.
     page = text(client.get(reverse("dashboard:order_invoice", args=[order.number])))
     assert invoice.reference in page and "Non payée" in page and 'aria-label="Modifier"' in page
     editor = text(client.get(reverse("dashboard:invoice_edit", args=[order.number])))
-    assert "Information de paiement" in editor and "Mandat-poste" in editor and ">Payée<" in editor
+    assert "Information de paiement" in editor and "Mandat-poste" in editor and "Montant reçu" in editor
+    balance = format_amount(invoice.total_amount, "fr").replace("\u00a0$", "")
+    assert f'value="{balance}"' in editor
     response = client.post(
         reverse("dashboard:invoice_edit", args=[order.number]),
-        {"method": "money_order", "status": "paid", "amount": "1.00"}, follow=True,
+        {"method": "money_order", "amount": balance, "reference": "MP-4471"}, follow=True,
     )
-    assert f"La facture {invoice.reference} est payée." in text(response)
+    assert f"la facture {invoice.reference} est payée." in text(response)
     payment = Payment.objects.get(invoice=invoice)
-    assert (payment.method, payment.amount, payment.actor) == ("money_order", invoice.total_amount, merchant)
+    assert (payment.method, payment.amount, payment.actor, payment.reference) == (
+        "money_order", invoice.total_amount, merchant, "MP-4471")
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
 
@@ -197,12 +202,9 @@ def test_flow_d_store_terminal(client, merchant, products, shop):
     invoice = Invoice.objects.get(order=order)
     assert f"Facture {invoice.reference} créée." in text(response)
     assert invoice.total_amount == D("238.00") and invoice.status == Invoice.Status.UNPAID
-    # The order can no longer be edited.
-    refused = client.post(
-        reverse("dashboard:order_add_line", args=[order.number]), {"product": jam.pk, "quantity": 1},
-        follow=True,
-    )
-    assert "sa facture est émise" in text(refused)
+    # A change now goes through a credit note and a new invoice (payments.corrections).
+    page = text(client.get(reverse("dashboard:order_detail", args=[order.number])))
+    assert "une note de crédit pour celle-ci et une nouvelle facture" in page
     assert order.lines.count() == 2
 
     # 5. Optionally send the invoice from « Factures » (arrow menu).
@@ -214,8 +216,8 @@ def test_flow_d_store_terminal(client, merchant, products, shop):
     assert response.redirect_chain[-1][0] == reverse("dashboard:invoice_list")
     assert Notification.objects.count() == before + 1
 
-    # 6-7. Payment on the terminal; pencil: « Payée » with no method, « Enregistrer ».
-    client.post(reverse("dashboard:invoice_edit", args=[order.number]), {"method": "", "status": "paid"})
+    # 6-7. Payment on the terminal; pencil: no method, the balance as it is, « Enregistrer ».
+    client.post(reverse("dashboard:invoice_edit", args=[order.number]), {"method": "", "amount": ""})
     payment = Payment.objects.get(invoice=invoice)
     assert (payment.method, payment.amount) == ("", D("238.00"))
     invoice.refresh_from_db()

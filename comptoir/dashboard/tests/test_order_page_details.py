@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 
 from comptoir.core.testing import make_order
-from comptoir.invoicing.services import issue_credit_note, issue_invoice
-from comptoir.orders.services import change_order_status
+from comptoir.invoicing.services import change_order_status, issue_credit_note, issue_invoice
 from comptoir.payments.services import record_payment
 
 pytestmark = pytest.mark.django_db

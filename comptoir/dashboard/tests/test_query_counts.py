@@ -48,7 +48,7 @@ def add_orders(template: Order, count: int, *, start: int) -> None:
     )
     now = timezone.now()
     Invoice.objects.bulk_create(
-        Invoice(order=order, number=order.number, issued_at=now, customer_name="Client",
+        Invoice(order=order, current_for=order, number=order.number, issued_at=now, customer_name="Client",
                 customer_email=order.email, subtotal_amount=order.subtotal_amount,
                 shipping_amount=order.shipping_amount, insurance_amount=order.insurance_amount,
                 tax_total=order.tax_total, total_amount=order.total_amount,

@@ -206,19 +206,27 @@ def test_invoice_editor_refusals_change_nothing(staff_client, shop):
     invoice = issue_invoice(order)
     url = reverse("dashboard:invoice_edit", args=[order.number])
     # A forged method is a form error.
-    response = staff_client.post(url, {"method": "bitcoin", "status": "paid"})
+    response = staff_client.post(url, {"method": "bitcoin", "amount": "1,00"})
     assert response.status_code == 200 and "bitcoin" in text(response)
     # PayPal payments cannot be typed in by hand.
-    staff_client.post(url, {"method": "paypal", "status": "paid"})
+    staff_client.post(url, {"method": "paypal", "amount": "1,00"})
     assert Payment.objects.count() == 0
-    # « Non payée » on an unpaid invoice: nothing to do.
-    assert "aucun changement" in text(staff_client.post(url, {"method": "", "status": "unpaid"}, follow=True))
-    record_payment(invoice, method="cash")
-    # A paid invoice cannot be set back to unpaid here.
-    response = staff_client.post(url, {"method": "", "status": "unpaid"}, follow=True)
-    assert "note de crédit" in text(response)
+    # Garbage and ambiguous amounts are form errors, translated.
+    assert "Saisissez un montant en dollars et en cents" in text(staff_client.post(url, {"amount": "dix"}))
+    assert "peut se lire de deux façons" in text(staff_client.post(url, {"amount": "1,000"}))
+    # Too much without « Confirmer le trop-perçu »: refused.
+    assert "trop-perçu" in text(staff_client.post(url, {"amount": "999,00"}, follow=True))
+    assert Payment.objects.count() == 0
+    # No request parameter sets the status: « Payée » with one dollar records one dollar.
+    staff_client.post(url, {"method": "cash", "amount": "1,00", "status": "paid"})
     invoice.refresh_from_db()
-    assert invoice.status == "paid" and Payment.objects.count() == 1
+    assert invoice.status == "unpaid" and invoice.paid_amount == Decimal("1.00")
+    record_payment(invoice, method="cash")
+    # A paid invoice takes no more money unless the overpayment is confirmed.
+    response = staff_client.post(url, {"method": "cash", "amount": "5,00"}, follow=True)
+    assert "déjà payée" in text(response)
+    invoice.refresh_from_db()
+    assert invoice.status == "paid" and Payment.objects.count() == 2
 
 
 def test_cancelled_invoice_takes_no_payment(staff_client, shop):
@@ -251,7 +259,7 @@ def test_invoice_list_is_walked_by_invoice_number(staff_client, shop):
     for n in range(55):
         copy = Invoice.objects.get(pk=template.pk)
         copy.pk, copy.number, copy.payment_token = None, 7000 + n, uuid.uuid4()
-        copy.order = make_order(email=f"client{n}@example.test")
+        copy.order = copy.current_for = make_order(email=f"client{n}@example.test")
         copy.save()
 
     def invoice_numbers(response):
@@ -305,7 +313,8 @@ def test_payment_confirmation_refused_then_sent_once(staff_client, shop):
 
 
 def test_timeline_sentences(staff_client, shop, merchant):
-    from comptoir.orders.services import add_order_line, change_order_status, update_order_line
+    from comptoir.invoicing.services import change_order_status
+    from comptoir.orders.services import add_order_line, update_order_line
 
     order = make_order()
     jam = make_product(name_fr="Confiture", name_en="Jam", price_amount=D("4.00"), stock=5)

@@ -3,17 +3,19 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
+from comptoir.core.money import format_amount
 from comptoir.invoicing.models import CreditNote, Invoice
-from comptoir.orders.services import invoice_of
+from comptoir.invoicing.selectors import invoice_of
 
 from .. import selectors
 from ..access import staff_required
-from ..forms import InvoicePaymentForm, OrderSearchForm
-from .common import redirect_back, walk_by_number
+from ..forms import InvoicePaymentForm, OrderSearchForm, PaymentReversalForm
+from .common import form_errors, redirect_back, walk_by_number
 from .orders import _order_or_404, order_context
 
 
@@ -23,8 +25,24 @@ def order_invoice(request, number: int):
     invoice = invoice_of(order)
     balance = _balance(invoice) if invoice else None
     return render(request, "dashboard/orders/invoice.html", order_context(
-        order, tab="invoice", balance=balance,
+        order, tab="invoice", balance=balance, **_money_after_sale(order, invoice),
     ))
+
+
+def _money_after_sale(order, invoice) -> dict:
+    """Refunds, earlier invoices and every credit note of the order (a constant few queries)."""
+    from comptoir.payments.models import Refund
+    from comptoir.payments.refunds import order_balances
+
+    if invoice is None:
+        return {}
+    return {
+        "balances": order_balances(order),
+        "refunds": list(Refund.objects.filter(invoice__order=order).order_by("created_at", "id")),
+        "history": [i for i in order.invoices.order_by("-number") if i.pk != invoice.pk],
+        "all_credit_notes": list(CreditNote.objects.filter(invoice__order=order).select_related("invoice")
+                                 .order_by("number")),
+    }
 
 
 def _balance(invoice: Invoice):
@@ -56,57 +74,78 @@ def invoice_create(request, number: int):
 
 @staff_required
 def invoice_edit(request, number: int):
-    """The pencil: « Information de paiement » (method) and the « Payée » status button."""
+    """The pencil: « Information de paiement » records one payment received."""
     order = _order_or_404(number)
     invoice = invoice_of(order)
     if invoice is None:
         messages.error(request, _("Create the invoice first."))
         return redirect("dashboard:order_invoice", number=number)
-    form = InvoicePaymentForm(request.POST or None, initial={"status": invoice.status})
+    balance = _balance(invoice)
+    form = InvoicePaymentForm(request.POST or None, initial={
+        "amount": balance if balance > 0 else None, "received_on": timezone.localdate(),
+    })
     if request.method == "POST" and form.is_valid():
         if _save_payment(request, invoice, form.cleaned_data):
             return redirect("dashboard:order_invoice", number=number)
     return render(request, "dashboard/orders/invoice_edit.html", order_context(
-        order, tab="invoice", form=form, balance=_balance(invoice),
+        order, tab="invoice", form=form, balance=balance,
     ))
 
 
 def _save_payment(request, invoice: Invoice, data: dict) -> bool:
-    """Record the payment of the balance when « Payée » is chosen on an unpaid invoice."""
+    """Record the payment; the service refuses what the rules refuse (nothing is changed)."""
     from comptoir.payments.services import record_payment
 
-    wants_paid = data["status"] == InvoicePaymentForm.PAID
-    no_change = _("Invoice %(reference)s saved: no change.") % {"reference": invoice.reference}
-    if invoice.status == Invoice.Status.CANCELLED:
-        messages.error(request, _("This invoice is cancelled: it takes no payment."))
-        return False
-    if invoice.status == Invoice.Status.PAID:
-        if wants_paid:
-            messages.info(request, no_change)
-            return True
-        messages.error(request, _(
-            "A recorded payment cannot be taken back here: a paid invoice is corrected with a credit note."
-        ))
-        return False
-    if not wants_paid:
-        messages.info(request, no_change)
-        return True
     try:
-        record_payment(invoice, method=data["method"], amount=None, actor=request.user)
+        payment = record_payment(
+            invoice, method=data["method"], amount=data["amount"], actor=request.user,
+            received_on=data["received_on"], reference=data["reference"],
+            confirm_overpayment=data["confirm_overpayment"],
+        )
     except DomainError as error:
         messages.error(request, str(error))
         return False
-    messages.success(request, _("Invoice %(reference)s is paid.") % {"reference": invoice.reference})
+    if invoice.status == Invoice.Status.PAID:
+        messages.success(request, _("Payment of %(amount)s recorded: invoice %(reference)s is paid.") % {
+            "amount": format_amount(payment.amount), "reference": invoice.reference})
+    else:
+        messages.success(request, _("Payment of %(amount)s recorded: the balance due is %(balance)s.") % {
+            "amount": format_amount(payment.amount), "balance": format_amount(invoice.balance_amount)})
     return True
+
+
+@staff_required
+@require_POST
+def payment_reverse(request, number: int, payment_id: int):
+    """« Annuler ce paiement » (a returned cheque), with its reason."""
+    from comptoir.payments.models import Payment
+    from comptoir.payments.services import reverse_payment
+
+    payment = get_object_or_404(Payment.objects.select_related("invoice"), pk=payment_id,
+                                invoice__order__number=number)
+    form = PaymentReversalForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            reverse_payment(payment, reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Payment of %(amount)s reversed.") % {
+                "amount": format_amount(payment.amount)})
+    return redirect("dashboard:order_invoice", number=number)
 
 
 @staff_required
 def invoice_pdf(request, number: int):
     """« Imprimer »: the invoice PDF, shown in the browser, named after its number."""
     from comptoir.invoicing.pdf import pdf_response, render_invoice_pdf
+    from comptoir.payments.links import payment_url
 
     invoice = get_object_or_404(Invoice, number=number)
-    return pdf_response(render_invoice_pdf(invoice), kind="invoice", reference=invoice.reference)
+    return pdf_response(render_invoice_pdf(invoice, payment_url=payment_url(invoice) or ""),
+                        kind="invoice", reference=invoice.reference)
 
 
 @staff_required
@@ -122,11 +161,11 @@ def credit_note_pdf(request, number: int):
 @require_POST
 def invoice_send(request, number: int):
     """« Envoyer par courriel »: queue the invoice email (PDF attached, payment link if unpaid)."""
-    from comptoir.invoicing.messages import queue_invoice_email
+    from comptoir.payments.messages import send_invoice_email
 
     invoice = get_object_or_404(Invoice.objects.select_related("order"), number=number)
     try:
-        queue_invoice_email(invoice, actor=request.user)
+        send_invoice_email(invoice, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -150,7 +189,7 @@ def invoice_list(request):
 
 def _payment_links_available() -> bool:
     """Whether an unpaid invoice's email carries an online payment link (PayPal is on)."""
-    from comptoir.paypal.services import paypal_available
+    from comptoir.payments.links import online_payment_available
 
-    return paypal_available()
+    return online_payment_available()
 

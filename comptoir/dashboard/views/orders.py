@@ -8,17 +8,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
+from comptoir.invoicing.selectors import invoice_of
+from comptoir.invoicing.services import change_order_status
 from comptoir.orders import selectors
-from comptoir.orders.models import Order, OrderEvent, OrderLine
+from comptoir.orders.models import Order, OrderLine
 from comptoir.orders.services import (
     add_order_line,
     allowed_transitions,
-    change_order_status,
-    invoice_of,
+    payment_confirmation_sent_at,
     remove_order_line,
     send_payment_confirmation,
     update_order_line,
 )
+from comptoir.payments import corrections
+from comptoir.payments import selectors as payment_selectors
+from comptoir.payments.refunds import order_balances
 
 from ..access import staff_required
 from ..forms import AddLineForm, LineForm, OrderSearchForm, StatusForm
@@ -58,7 +62,7 @@ def _tab_label(value: str) -> str:
 
 def _order_or_404(number: int) -> Order:
     try:
-        return selectors.order_detail(number)
+        return payment_selectors.order_detail(number)
     except Order.DoesNotExist as error:
         raise Http404(_("No order with this number.")) from error
 
@@ -75,6 +79,8 @@ def order_context(order: Order, **extra) -> dict:
         "nav": "orders", "order": order, "invoice": invoice, "status_choices": choices,
         "status_can_change": bool(transitions),
         "is_editable": invoice is None and is_open,
+        # After issue, a change credits the invoice and issues a new one (payments.corrections).
+        "is_correctable": invoice is not None and order.status != Order.Status.CANCELLED,
         "invoice_is_paid": invoice is not None and invoice.status == "paid",
         # How to pay is shown while a payment is still expected.
         "awaits_payment": invoice.status == "unpaid" if invoice is not None else is_open,
@@ -91,9 +97,7 @@ def order_detail(request, number: int):
         order,
         tab="order",
         timeline=build_timeline(events, selectors.order_notifications(order)),
-        confirmation_sent=next(
-            (e for e in events if e.kind == OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT), None
-        ),
+        confirmation_sent_at=payment_confirmation_sent_at(order),
         product_search=product_search,
         found_products=selectors.products_for_order(product_search),
     )
@@ -121,6 +125,10 @@ def order_change_status(request, number: int):
         messages.success(request, _("Order %(number)s is now « %(status)s ».") % {
             "number": order.number, "status": order.get_status_display(),
         })
+        if to == Order.Status.CANCELLED and order_balances(order).owed_total < 0:
+            # Paid, now cancelled: the money is owed back; go straight to « Rembourser ».
+            messages.warning(request, _("The customer had paid: refund them now."))
+            return redirect("dashboard:order_refund", number=number)
     return redirect_back(request, fallback)
 
 
@@ -132,7 +140,8 @@ def order_add_line(request, number: int):
     if not form.is_valid():
         form_errors(request, form)
     else:
-        _apply(request, add_order_line, order, product=form.cleaned_data["product"],
+        service = add_order_line if invoice_of(order) is None else corrections.correct_add_line
+        _apply(request, service, order, product=form.cleaned_data["product"],
                quantity=form.cleaned_data["quantity"], done=_("Line added."))
     return redirect("dashboard:order_detail", number=number)
 
@@ -145,7 +154,8 @@ def order_update_line(request, number: int, line_id: int):
     if not form.is_valid():
         form_errors(request, form)
     else:
-        _apply(request, update_order_line, line, quantity=form.cleaned_data["quantity"],
+        service = update_order_line if invoice_of(line.order) is None else corrections.correct_update_line
+        _apply(request, service, line, quantity=form.cleaned_data["quantity"],
                unit_price_amount=form.cleaned_data["unit_price"], done=_("Line saved."))
     return redirect("dashboard:order_detail", number=number)
 
@@ -154,7 +164,8 @@ def order_update_line(request, number: int, line_id: int):
 @require_POST
 def order_remove_line(request, number: int, line_id: int):
     line = get_object_or_404(OrderLine.objects.select_related("order"), pk=line_id, order__number=number)
-    _apply(request, remove_order_line, line, done=_("Line removed."))
+    service = remove_order_line if invoice_of(line.order) is None else corrections.correct_remove_line
+    _apply(request, service, line, done=_("Line removed."))
     return redirect("dashboard:order_detail", number=number)
 
 
@@ -162,7 +173,7 @@ def order_remove_line(request, number: int, line_id: int):
 @require_POST
 def order_send_payment_confirmation(request, number: int):
     order = get_object_or_404(Order, number=number)
-    _apply(request, send_payment_confirmation, order,
+    _apply(request, send_payment_confirmation, order, resend=request.POST.get("resend") == "1",
            done=_("The payment confirmation is on its way to the customer."))
     return redirect("dashboard:order_detail", number=number)
 

@@ -8,11 +8,12 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from comptoir.core.testing import make_order, make_product, make_shop, make_staff_user
-from comptoir.invoicing.messages import queue_credit_note_email, queue_invoice_email
+from comptoir.invoicing.messages import queue_credit_note_email
 from comptoir.invoicing.services import issue_credit_note, issue_invoice
 from comptoir.notifications.models import Notification
 from comptoir.notifications.services import deliver_pending
 from comptoir.orders.models import OrderEvent
+from comptoir.payments.messages import send_invoice_email
 from comptoir.payments.models import Payment
 from comptoir.payments.services import record_payment
 
@@ -47,7 +48,7 @@ def test_unpaid_invoice_email_arrives_with_pdf_and_payment_link(smtp_server, pay
     invoice = make_invoice("fr")
     staff = make_staff_user()
 
-    notification = queue_invoice_email(invoice, actor=staff)
+    notification = send_invoice_email(invoice, actor=staff)
     assert deliver_pending() == 1
 
     [message] = smtp_server.to("marie.tremblay@example.test")
@@ -79,7 +80,7 @@ def test_unpaid_invoice_email_arrives_with_pdf_and_payment_link(smtp_server, pay
 
 def test_no_payment_link_when_paypal_is_not_available(smtp_server):
     invoice = make_invoice("en")
-    queue_invoice_email(invoice)
+    send_invoice_email(invoice)
     deliver_pending()
     [message] = smtp_server.to("marie.tremblay@example.test")
     text = message.get_body(preferencelist=("plain",)).get_content()
@@ -95,7 +96,7 @@ def test_no_payment_link_when_paypal_is_not_available(smtp_server):
 def test_paid_invoice_email_has_no_payment_link(smtp_server, paypal_configured):
     invoice = make_invoice("fr")
     record_payment(invoice, method=Payment.Method.CHEQUE)
-    queue_invoice_email(invoice)
+    send_invoice_email(invoice)
     deliver_pending()
     [message] = smtp_server.to("marie.tremblay@example.test")
     text = message.get_body(preferencelist=("plain",)).get_content()
@@ -106,8 +107,8 @@ def test_paid_invoice_email_has_no_payment_link(smtp_server, paypal_configured):
 
 def test_each_send_is_a_new_email(smtp_server):
     invoice = make_invoice("fr")
-    first = queue_invoice_email(invoice)
-    second = queue_invoice_email(invoice)
+    first = send_invoice_email(invoice)
+    second = send_invoice_email(invoice)
     assert first.pk != second.pk
     assert deliver_pending() == 2
     assert len(smtp_server.to("marie.tremblay@example.test")) == 2

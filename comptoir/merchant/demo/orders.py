@@ -5,7 +5,6 @@ so stock, invoices, timelines and outbox messages are what a real shop would hav
 import importlib.util
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from comptoir.catalog.models import Product
 from comptoir.customers.models import Address
@@ -58,11 +57,11 @@ def load_demo_orders(report) -> int:
     for key, customer_key, items, delivery_kind, payment_method, outcome in ORDERS:
         if Order.objects.filter(checkout_token=key).exists():
             continue
-        # One transaction per demo order, so a failure never leaves it half-processed (a rerun
-        # skips the orders that exist). Messages are still delivered only after the commit.
-        with transaction.atomic():
-            order = _place(key, CUSTOMERS[customer_key], items, delivery_kind, payment_method)
-            _process(order, outcome, actor=staff)
+        # Placing and processing are two transactions, as they are in the shop: one transaction
+        # holding both would lock the order after the products it took at checkout, against the
+        # lock order of ``core.locks``. Messages are delivered only after each commit.
+        order = _place(key, CUSTOMERS[customer_key], items, delivery_kind, payment_method)
+        _process(order, outcome, actor=staff)
         created += 1
     return created
 
@@ -91,7 +90,8 @@ def _place(key, customer, items, delivery_kind, payment_method) -> Order:
 
 def _process(order: Order, outcome: str, *, actor) -> None:
     """What the merchant (or PayPal) did with the order, through the same services."""
-    from comptoir.orders.services import change_order_status, send_payment_confirmation
+    from comptoir.invoicing.services import change_order_status
+    from comptoir.orders.services import send_payment_confirmation
     from comptoir.payments.models import Payment
     from comptoir.payments.services import record_payment
 

@@ -15,9 +15,9 @@ from comptoir.core.testing import (
     run_together,
 )
 from comptoir.invoicing.models import CreditNote
-from comptoir.invoicing.services import issue_invoice
+from comptoir.invoicing.services import change_order_status, issue_invoice
 from comptoir.orders.models import Order, OrderEvent
-from comptoir.orders.services import add_order_line, change_order_status
+from comptoir.orders.services import add_order_line
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,9 @@ from comptoir.catalog.models import Product, StockMovement
 from comptoir.core.errors import InvalidTransition
 from comptoir.core.testing import make_order, make_product
 from comptoir.invoicing.models import CreditNote, Invoice
-from comptoir.invoicing.services import issue_invoice
+from comptoir.invoicing.services import change_order_status, issue_invoice
 from comptoir.orders.models import Order, OrderEvent
-from comptoir.orders.services import TRANSITIONS, change_order_status
+from comptoir.orders.services import TRANSITIONS
 from comptoir.payments.services import record_payment
 
 S = Order.Status

@@ -73,7 +73,8 @@ def test_partial_payments_add_up(invoice):
         (Decimal("NaN"), "Saisissez un montant supérieur à zéro, en dollars et en cents."),
         ("abc", "Saisissez un montant supérieur à zéro, en dollars et en cents."),
         (1.5, "Saisissez un montant supérieur à zéro, en dollars et en cents."),
-        (Decimal("114.99"), "Le montant dépasse le solde de 114,98\u00a0$."),
+        (Decimal("114.99"), "Le montant dépasse le solde de 114,98\u00a0$ : pour l'enregistrer quand même, "
+                            "confirmez le trop-perçu (la différence sera un crédit à rembourser)."),
     ],
 )
 def test_bad_amounts_are_refused_and_change_nothing(invoice, amount, message):

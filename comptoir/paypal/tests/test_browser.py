@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from playwright.sync_api import expect
 
 from comptoir.core.testing import make_delivery_methods, make_order, make_product, make_staff_user
 from comptoir.invoicing.models import Invoice
@@ -77,7 +78,11 @@ def test_flow_a_checkout_with_paypal(page, live_server, shop_online):
 
     # The payment page sends the payer straight on to PayPal (the simulator here).
     approve_on_simulator(page, "paypal-flow-a-simulator")
-    page.wait_for_selector("text=Cette facture est payée")
+    # Back on the shop: the order confirmation with the payment received, not the invoice page.
+    expect(page.get_by_role("heading", name="Merci de votre commande !")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Paiement reçu")
+    expect(page.locator("main")).to_contain_text("Confiture de bleuets")
+    assert "Payer la facture" not in page.title() + page.inner_text("main")
     page.screenshot_as("paypal-flow-a-paid")
 
     order = Order.objects.get()

@@ -27,10 +27,11 @@ def invoice_pdf(request, token):
     """The order's invoice as a PDF, for whoever holds the order's link (like the order page)."""
     from comptoir.invoicing.pdf import pdf_response, render_invoice_pdf
 
-    invoice = Invoice.objects.filter(order__token=token).first()
+    invoice = Invoice.objects.filter(current_for__token=token).first()
     if invoice is None:
         raise Http404
-    return pdf_response(render_invoice_pdf(invoice), kind="invoice", reference=invoice.reference)
+    return pdf_response(render_invoice_pdf(invoice, payment_url=payment_url(invoice) or ""),
+                        kind="invoice", reference=invoice.reference)
 
 
 def credit_note_pdf(request, token, number):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.paypal import views
+from . import views
 
 app_name = "pay"
 urlpatterns = [
