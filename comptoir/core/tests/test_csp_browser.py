@@ -8,13 +8,7 @@ from decimal import Decimal
 import pytest
 
 from comptoir.checkout.testing import place_test_order
-from comptoir.core.testing import (
-    make_category,
-    make_delivery_methods,
-    make_product,
-    make_shop,
-    make_staff_user,
-)
+from comptoir.core.testing import make_category, make_delivery_methods, make_product, make_shop, make_staff_user
 from comptoir.invoicing.services import issue_invoice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -104,10 +98,11 @@ def test_no_csp_violation_on_any_main_page(page, live_server, shop):
     for path in ("commandes/", f"commandes/{order.number}/", f"commandes/{order.number}/facture/",
                  f"commandes/{order.number}/facture/modifier/", "factures/", "clients/",
                  f"clients/{order.customer_id}/", "configuration/", "configuration/entreprise/",
-                 "configuration/livraison/", "configuration/livraison/nouveau/", "configuration/notifications/",
-                 "configuration/notifications/journal/", "configuration/comptes/",
-                 "configuration/comptes/nouveau/", "produits/", f"produits/{product.pk}/", "produits/nouveau/",
-                 "categories/", f"categories/{shop['category'].pk}/", "categories/nouvelle/"):
+                 "configuration/livraison/", "configuration/livraison/nouveau/",
+                 "configuration/notifications/", "configuration/notifications/journal/",
+                 "configuration/comptes/", "configuration/comptes/nouveau/", "produits/",
+                 f"produits/{product.pk}/", "produits/nouveau/", "categories/",
+                 f"categories/{shop['category'].pk}/", "categories/nouvelle/"):
         violations.visit(f"{base}/fr/gestion/{path}")
     page.screenshot_as("csp-back-office-categorie")
 
