@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 
 from comptoir.checkout.testing import place_test_order
-from comptoir.core.testing import make_category, make_delivery_methods, make_product, make_shop, make_staff_user
+from comptoir.core.testing import (
+    make_category,
+    make_delivery_methods,
+    make_product,
+    make_shop,
+    make_staff_user,
+)
 from comptoir.invoicing.services import issue_invoice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
