@@ -35,7 +35,8 @@ def nginx(tmp_path):
     for name, content in files.items():
         (var / name).parent.mkdir(parents=True, exist_ok=True)
         (var / name).write_bytes(content)
-    (var / "staticfiles/comptoir/site.0123456789ab.css.gz").write_bytes(gzip.compress(b"body { color: black }"))
+    compressed = gzip.compress(b"body { color: black }")
+    (var / "staticfiles/comptoir/site.0123456789ab.css.gz").write_bytes(compressed)
     (tmp_path / "files.conf").write_text(SNIPPET.read_text().replace("/srv/comptoir/var", str(var)))
     port = free_port()
     temp = tmp_path / "temp"
