@@ -24,7 +24,9 @@ SETTINGS_VARIABLES = (
 
 def production_environment(var_dir: Path, **changes) -> dict:
     """The environment of docs/DEPLOY.md: one shop behind an HTTPS proxy on PostgreSQL."""
-    env = {name: value for name, value in os.environ.items() if name not in SETTINGS_VARIABLES}
+    # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses)
+    env = {name: value for name, value in os.environ.items()
+           if name not in SETTINGS_VARIABLES and name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({
         "DJANGO_SETTINGS_MODULE": "comptoir.settings",
         "SECRET_KEY": secrets.token_urlsafe(50),
