@@ -48,6 +48,18 @@ class SMTPServer:
         return [m for m in self.messages if address in str(m["To"])]
 
 
+def pytest_configure(config):
+    """The suite does not run ``collectstatic``: plain static files instead of the manifest that
+    production uses (comptoir/core/tests/test_static_files.py collects and checks that one)."""
+    from django.test.utils import override_settings
+
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    override_settings(STORAGES=storages).enable()
+
+
 def pytest_runtest_setup(item):
     """Tests marked ``postgres`` need real row locks: they are skipped on SQLite."""
     if item.get_closest_marker("postgres"):

@@ -6,6 +6,7 @@ Benchmarks print figures; they assert nothing about time (see docs/BENCHMARKS.md
 
 import os
 import platform
+import secrets
 import socket
 import statistics
 import subprocess
@@ -30,6 +31,7 @@ def prepare_environment(database_name: str) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "LOG_LEVEL": "ERROR",
         "DJANGO_SETTINGS_MODULE": "comptoir.settings", "TASKS_BACKEND": "database",
     })
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG off needs a key of its own
     os.environ.pop("EMAIL_URL", None)
     sys.path.insert(0, str(ROOT))
     create_database(url)

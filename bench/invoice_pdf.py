@@ -18,6 +18,7 @@ import cProfile
 import io
 import os
 import pstats
+import secrets
 import shutil
 import sys
 import tempfile
@@ -62,6 +63,7 @@ def prepare_environment() -> None:
         "COMPTOIR_VAR_DIR": str(var_dir), "DEBUG": "false", "LOG_LEVEL": "ERROR",
         "DJANGO_SETTINGS_MODULE": "comptoir.settings", "TASKS_BACKEND": "database",
     })
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG off needs a key of its own
     os.environ.pop("EMAIL_URL", None)
     sys.path.insert(0, str(common.ROOT))
     import django

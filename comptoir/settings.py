@@ -8,7 +8,12 @@ Variables (all optional; defaults give a local demo shop on SQLite):
   PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET, PAYPAL_MODE (sandbox | live), PAYPAL_WEBHOOK_ID,
   PAYPAL_API_BASE (overrides the base URL, e.g. the local simulator),
   SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM_NUMBER, SMS_API_BASE (Twilio-compatible API),
-  TRUSTED_PROXY_COUNT (reverse proxies that append the client's address to X-Forwarded-For).
+  TRUSTED_PROXY_COUNT (reverse proxies that append the client's address to X-Forwarded-For),
+  SECRET_KEY_FILE, HTTPS, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD,
+  SERVE_MEDIA, MEDIA_URL (see README.md « Configuration »).
+
+Yes/no and numeric values are read strictly (comptoir/core/env.py): a value that is not
+understood stops the start-up with a message naming the variable.
 """
 
 import os
@@ -16,26 +21,25 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.env import env_bool, env_choice, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COMPTOIR_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "comptoir-demo-key-change-me-in-production")
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+# SECRET_KEY, else the file SECRET_KEY_FILE (default var/secret_key, which ./scripts/demo writes);
+# with DEBUG off, a missing or publicly known key stops the start-up.
+SECRET_KEY = secret_key(
+    debug=DEBUG, default_file=VAR_DIR / "secret_key",
+    development_key="django-insecure-comptoir-development-only",
+)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -46,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "comptoir.core",
@@ -73,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "comptoir.core.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,7 +116,7 @@ SQLITE_PATH = VAR_DIR / "comptoir.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -154,32 +161,46 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
-MEDIA_URL = "/media/"
+# An absolute MEDIA_URL (https://cdn.example.com/media/) when another server or object storage
+# serves the media: the Content-Security-Policy then allows images from its origin.
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded pictures and the logo (the public part of the media) are served by Django only with
+# DEBUG or SERVE_MEDIA=true (the demo); in production the front server serves them (docs).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files once ``collectstatic`` has written its manifest (the demo and
-        # production do); plain files before that (tests, a first ``runserver``).
+        # With DEBUG off (the demo, production) the hashed, compressed files that
+        # ``collectstatic`` writes, served with a one-year cache (comptoir/core/staticfiles.py);
+        # the test suite, which does not run ``collectstatic``, uses plain files (conftest.py).
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if (STATIC_ROOT / "staticfiles.json").exists() and not DEBUG
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "comptoir.core.staticfiles.ManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG  # production serves the collected files only
 WHITENOISE_MANIFEST_STRICT = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comptoir <boutique@comptoir.test>")
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
 
 def _email_settings(url: str) -> dict:
     parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtp+tls", "smtp+ssl") or not parts.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like smtp://user:password@host:port (or smtp+tls://…, smtp+ssl://…)."
+        )
+    try:
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        raise ImproperlyConfigured("EMAIL_URL: the port is not a number.") from None
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parts.hostname or "127.0.0.1",
@@ -191,7 +212,7 @@ def _email_settings(url: str) -> dict:
     }
 
 
-if os.environ.get("EMAIL_URL"):
+if env_str("EMAIL_URL"):
     globals().update(_email_settings(os.environ["EMAIL_URL"]))
 else:
     # No SMTP server configured: messages are still recorded in the outbox (readable in the
@@ -199,7 +220,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # --- Background tasks -----------------------------------------------------------------------
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate"))
 TASKS = {
     "default": {
         "BACKEND": (
@@ -214,7 +235,7 @@ TASKS = {
 # --- Payments and SMS providers (credentials from the environment only) ----------------------
 PAYPAL_CLIENT_ID = os.environ.get("PAYPAL_CLIENT_ID", "")
 PAYPAL_CLIENT_SECRET = os.environ.get("PAYPAL_CLIENT_SECRET", "")
-PAYPAL_MODE = os.environ.get("PAYPAL_MODE", "sandbox")
+PAYPAL_MODE = env_choice("PAYPAL_MODE", "sandbox", ("sandbox", "live"))
 PAYPAL_WEBHOOK_ID = os.environ.get("PAYPAL_WEBHOOK_ID", "")
 PAYPAL_API_BASE = os.environ.get("PAYPAL_API_BASE", "")
 SMS_ACCOUNT_SID = os.environ.get("SMS_ACCOUNT_SID", "")
@@ -232,16 +253,56 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Reverse proxies in front of the application that append the client's address to
 # X-Forwarded-For (0: the connection's own address is the client's).
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if env_bool("HTTPS"):
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Never send the address of a page (an order's or a payment link's, which are secret links) to
+# another site; keep other sites' windows out of ours.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/DEPLOY.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)/?$"]  # probes on the server itself, over HTTP
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not SECURE_HSTS_PRELOAD:
+        # Joining the browsers' preload list is the operator's decision (hard to undo): off by
+        # default, so ``check --deploy``'s reminder about it is silenced.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+
+def _origin_of(url: str) -> list[str]:
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# Content-Security-Policy on every page (django-csp): scripts, styles and images of the shop's
+# own origin only; an inline script or style runs only with the page's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *_origin_of(MEDIA_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        # The « Payer la facture » page adds PayPal's checkout (comptoir/paypal/views.py).
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"comptoir": {"level": os.environ.get("LOG_LEVEL", "INFO")}},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "WARNING", LOG_LEVELS)},
+    "loggers": {"comptoir": {"level": env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)}},
 }

@@ -12,10 +12,16 @@ def serve_public_media(request, path):
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("paiements/", include("comptoir.paypal.urls")),  # provider callbacks (webhooks)
-    # Only the catalogue pictures and the logo are public; stored invoice PDFs (``invoices/``)
-    # are never served by URL: the back-office streams them to staff, emails attach them.
-    re_path(r"^media/(?P<path>(?:products|categories|merchant)/[^/]+)$", serve_public_media),
 ]
+if settings.SERVE_MEDIA:
+    # The demo and DEBUG only: in production the front server serves these same folders
+    # (docs/DEPLOY.md). Only the catalogue pictures and the logo are public; stored invoice PDFs
+    # (``invoices/``) are never served by URL: the back-office and the order page stream them
+    # after their checks, emails attach them.
+    urlpatterns.append(re_path(
+        r"^media/(?P<path>(?:products|categories|merchant)/[^/]+)$", serve_public_media,
+        name="public_media",
+    ))
 
 urlpatterns += i18n_patterns(
     path("gestion/", include("comptoir.dashboard.urls")),

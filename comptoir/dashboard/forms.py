@@ -83,6 +83,8 @@ class TwoFactorCodeForm(forms.Form):
         if not code.isascii() or not code.isalnum():
             raise forms.ValidationError(_("A code has only digits or letters."))
         return code
+
+
 class PaymentReversalForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=200,

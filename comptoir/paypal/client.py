@@ -61,6 +61,16 @@ def api_base() -> str:
     return LIVE_API_BASE if settings.PAYPAL_MODE == "live" else SANDBOX_API_BASE
 
 
+def checkout_origins() -> list[str]:
+    """Where the payer approves a payment: the « Payer avec PayPal » form, once posted, is
+    redirected there (the page's Content-Security-Policy must allow it in form-action)."""
+    current = mode()
+    if current == "simulator":
+        parts = urlsplit(api_base())
+        return [f"{parts.scheme}://{parts.netloc}"]
+    return ["https://www.sandbox.paypal.com" if current == "sandbox" else "https://www.paypal.com"]
+
+
 def mode() -> str:
     """« live », « sandbox » or « simulator » (any API base that is not PayPal's)."""
     host = urlsplit(api_base()).hostname or ""

@@ -42,13 +42,18 @@ def pay_invoice(request, token):
         or (invoice.order.payment_method == Order.PaymentMethod.PAYPAL
             and not PayPalCheckout.objects.filter(invoice=invoice).exists())
     )
-    return render(request, "paypal/pay_invoice.html", {
+    response = render(request, "paypal/pay_invoice.html", {
         "invoice": invoice, "order": invoice.order, "balance": balance, "can_pay": can_pay,
         "autostart": autostart, "shop": ShopSettings.load(), "merchant": invoice.merchant,
         "tax_lines": [(TAX_LABELS.get(tax.code, tax.code), tax) for tax in invoice.taxes.all()],
         "is_paid": invoice.status == Invoice.Status.PAID,
         "is_cancelled": invoice.status == Invoice.Status.CANCELLED,
     })
+    if can_pay:
+        # The posted form is redirected to PayPal's checkout: this page's Content-Security-Policy
+        # (django-csp) lets the form go there, and only there.
+        response._csp_update = {"form-action": paypal.checkout_origins()}
+    return response
 
 
 @require_POST

@@ -17,8 +17,9 @@ from comptoir.payments.models import Payment
 from comptoir.paypal.models import WebhookEvent
 from comptoir.paypal.testing import enable_paypal
 
-# serialized_rollback keeps the tax rates that a migration seeds, which a flush would remove.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The tax rates that a flush removes are put back by conftest.py (default_tax_rates); no
+# serialized_rollback, which fails after another transactional test (content types restored twice).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
