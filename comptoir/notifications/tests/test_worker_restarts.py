@@ -107,3 +107,24 @@ def test_the_same_worker_delivers_every_message_after_postgresql_restarts(
     # The reconciliation loop met the outage too, and went on with its passes after it.
     assert "PayPal reconciliation: database error" in reconcile_output
     assert reconcile_output.rstrip().endswith("Nothing to reconcile.")
+
+
+def test_the_demo_on_postgresql_stays_up_through_three_restarts(cluster, tmp_path):
+    from comptoir.core.tests.test_demo_server import Demo
+
+    cluster.create_database("demo")
+    demo = Demo(tmp_path, database_url=cluster.url("demo")).start()
+    try:
+        for _restart in range(3):
+            cluster.stop()
+            assert demo.answers("/healthz") == 503  # the process answers: the database does not
+            cluster.start()
+            wait_until(lambda: demo.answers("/healthz") == 200, seconds=60,
+                       message=lambda: f"the shop did not come back:\n{demo.output()}")
+        assert demo.process.poll() is None, demo.output()
+        assert demo.answers("/fr/") == 200
+        # The task worker (the same one, or started again by the demo) is seen again.
+        wait_until(lambda: demo.answers("/readyz") == 200, seconds=90,
+                   message=lambda: f"the worker was not seen after the restarts:\n{demo.output()}")
+    finally:
+        assert demo.stop() == 130
