@@ -232,7 +232,7 @@ def _record(checkout: PayPalCheckout, capture: paypal.Capture) -> tuple[Payment,
 
 
 def _after_payment(checkout: PayPalCheckout, payment: Payment, *, source: str) -> None:
-    """Messages and status, exactly once: only the transaction that created the payment."""
+    """Messages recorded and status changed once: only by the transaction that created the payment."""
     from comptoir.orders.messages import queue_payment_confirmation_messages
     from comptoir.orders.services import change_order_status
 
