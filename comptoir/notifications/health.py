@@ -21,6 +21,7 @@ class OutboxHealth:
     oldest_pending_at: datetime | None
     failed_count: int
     worker_seen_at: datetime | None
+    worker_required: bool = True  # False when messages are delivered without the task worker
 
     @property
     def oldest_pending_age(self) -> timedelta | None:
@@ -33,6 +34,8 @@ class OutboxHealth:
 
     @property
     def worker_unseen(self) -> bool:
+        if not self.worker_required:
+            return False
         return (self.worker_seen_at is None
                 or self.now - self.worker_seen_at > timedelta(seconds=WORKER_UNSEEN_SECONDS))
 
@@ -46,9 +49,14 @@ class OutboxHealth:
 
 
 def outbox_health(now: datetime | None = None) -> OutboxHealth:
+    from django_tasks_db import DatabaseBackend
+
+    from .tasks import deliver_notification_task
+
     now = now or timezone.now()
     return OutboxHealth(
         now=now,
+        worker_required=isinstance(deliver_notification_task.get_backend(), DatabaseBackend),
         oldest_pending_at=Notification.objects.filter(status=Notification.Status.PENDING)
         .order_by("created_at").values_list("created_at", flat=True).first(),
         failed_count=Notification.objects.filter(status=Notification.Status.FAILED).count(),

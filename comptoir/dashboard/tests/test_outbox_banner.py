@@ -46,9 +46,9 @@ def test_banner_when_a_message_failed(owner_client):
     page = orders_page(owner_client)
     assert "Messages en échec : 1." in page
     assert 'href="/fr/gestion/configuration/notifications/journal/?status=failed"' in page
-    assert "Voir le journal des messages" in page
+    assert "Voir les messages" in page
     english = orders_page(owner_client, "en")
-    assert "Messages not delivered: 1." in english and "See the message log" in english
+    assert "Messages not delivered: 1." in english and "See the messages" in english
 
 
 def test_banner_when_a_message_waits_for_more_than_15_minutes(owner_client):
@@ -70,4 +70,4 @@ def test_banner_when_the_worker_has_not_been_seen_for_5_minutes(owner_client):
 def test_staff_see_the_banner_without_the_owner_only_link(staff_client):
     page = orders_page(staff_client)  # no heartbeat at all
     assert WORKER_GONE in page
-    assert "Voir le journal des messages" not in page
+    assert "Voir les messages" not in page
