@@ -233,3 +233,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"comptoir": {"level": os.environ.get("LOG_LEVEL", "INFO")}},
 }
+
+# Health checks (/healthz, /readyz) answer over plain HTTP on 127.0.0.1 too: a local monitor
+# needs no TLS, and an HTTPS redirect (SECURE_SSL_REDIRECT) would hide the answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
