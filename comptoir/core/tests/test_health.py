@@ -111,3 +111,11 @@ def test_readyz_runs_the_same_queries_whatever_the_size_of_the_outbox(client):
         queue_test_email(key=f"test:{n}")
     Notification.objects.filter(pk__in=Notification.objects.values("pk")[:10]).update(status="failed")
     assert queries() == few <= 4
+
+
+def test_no_worker_is_required_when_messages_are_delivered_in_the_web_process(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": []}}
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["problems"] == []
