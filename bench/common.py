@@ -61,10 +61,11 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """gunicorn with ``workers`` workers on a free port of 127.0.0.1: sync workers, or gthread
-    workers of ``threads`` threads each when ``threads`` > 1."""
+    """gunicorn with ``workers`` workers on a free port of 127.0.0.1: the settings of
+    ``comptoir/gunicorn_conf.py`` (the demo's and production's; no access log) when ``threads``
+    is None, else sync workers (``threads`` 1) or gthread workers of ``threads`` threads."""
 
-    def __init__(self, workers: int = 2, threads: int = 1):
+    def __init__(self, workers: int = 2, threads: int | None = None):
         self.port = free_port()
         self.workers = workers
         self.threads = threads
@@ -72,6 +73,11 @@ class Gunicorn:
 
     @property
     def description(self) -> str:
+        if self.threads is None:
+            from comptoir import gunicorn_conf
+
+            return (f"comptoir/gunicorn_conf.py: {self.workers} {gunicorn_conf.worker_class} workers "
+                    f"of {gunicorn_conf.threads} threads")
         if self.threads > 1:
             return f"{self.workers} gthread workers of {self.threads} threads"
         return f"{self.workers} sync workers"
@@ -81,12 +87,17 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):
+        if self.threads is None:
+            server_options = ["--config", "python:comptoir.gunicorn_conf"]
+        elif self.threads > 1:
+            server_options = ["--worker-class", "gthread", "--threads", str(self.threads)]
+        else:
+            server_options = ["--worker-class", "sync"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "comptoir.wsgi:application", "--bind",
-             f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--log-level", "warning",
-             "--backlog", "2048",
-             *(["--worker-class", "gthread", "--threads", str(self.threads)] if self.threads > 1 else [])],
-            cwd=ROOT,
+            [sys.executable, "-m", "gunicorn", "comptoir.wsgi:application", *server_options,
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+             "--log-level", "warning", "--backlog", "2048"],
+            cwd=ROOT, env={**os.environ, "WEB_ACCESS_LOG": ""},
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

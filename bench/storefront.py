@@ -3,9 +3,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/comptoir_bench python bench/storefront.py
 
 Uses its own PostgreSQL database (created if missing; default ``comptoir_bench``), loads the
-demo shop, starts gunicorn with 2 workers on a free port of 127.0.0.1 and loads it from this
-machine only (bounded in time and count): pages with wrk when it is installed (the Debian
-package ``wrk``), else with a Python client; checkouts with Python threads.
+demo shop, starts gunicorn with 2 workers (the settings of ``comptoir/gunicorn_conf.py``) on a
+free port of 127.0.0.1 and loads it from this machine only (bounded in time and count): pages
+with wrk when it is installed (the Debian package ``wrk``), else with a Python client; checkouts
+with Python threads.
 Prints the figures; asserts nothing about time.
 Targets on 2 cores: product page ≥ 300 req/s, ≥ 30 orders/s with ≤ 40 queries per order,
 zero oversell, a web worker under 150 MB.
@@ -43,8 +44,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent page requests")
     parser.add_argument("--checkout-seconds", type=float, default=20, help="duration of the checkout load")
     parser.add_argument("--customers", type=int, default=8, help="concurrent virtual customers")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="gunicorn threads per worker (1: sync workers; more: gthread workers)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="gunicorn threads per worker (1: sync workers; more: gthread workers; "
+                             "default: the settings of comptoir/gunicorn_conf.py)")
     parser.add_argument("--python-client", action="store_true",
                         help="load the pages with the Python client even when wrk is installed")
     options = parser.parse_args()

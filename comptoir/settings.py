@@ -188,7 +188,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comptoir <boutique@comptoir.test>")
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Seconds the SMTP client waits for each reply. RFC 5321 §4.5.3.2 asks a client to wait up to
+# 10 minutes for the reply to the end of DATA (5 for the other commands): giving up earlier on
+# a slow server that then accepts the message would send it twice at the next attempt.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 600, minimum=1)
 
 
 def _email_settings(url: str) -> dict:

@@ -4,12 +4,16 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django.views.static import serve
 
+from comptoir.core import health
+
 
 def serve_public_media(request, path):
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # process and database (monitoring)
+    path("readyz", health.readyz, name="readyz"),  # + outbox and task worker
     path("i18n/setlang/", set_language, name="set_language"),
     path("paiements/", include("comptoir.paypal.urls")),  # provider callbacks (webhooks)
 ]

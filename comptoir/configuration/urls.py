@@ -18,6 +18,8 @@ urlpatterns = [
          name="delivery_move_down"),
     path("configuration/notifications/", settings.notification_settings, name="notification_settings"),
     path("configuration/notifications/journal/", notifications.notification_log, name="notification_log"),
+    path("configuration/notifications/journal/renvoyer-les-echecs/", notifications.notification_resend_failed,
+         name="notification_resend_failed"),
     path("configuration/notifications/journal/<int:pk>/", notifications.notification_detail,
          name="notification_detail"),
     path("configuration/notifications/journal/<int:pk>/renvoyer/", notifications.notification_resend,

@@ -5,6 +5,18 @@ A delivery attempt claims its row in a short transaction (row lock, still pendin
 sends; then it records SENT, or a retry with exponential backoff, or FAILED. If a worker dies
 while sending, the lease expires and the periodic sweep enqueues the row again. A confidential
 message (``models.CONFIDENTIAL_TEMPLATES``) loses its body and context once it is SENT.
+
+Delivery is at-least-once: a message that was handed to the SMTP server or the SMS provider but
+whose outcome could not be recorded (worker killed, database lost at that moment) is sent again.
+Duplicates stay rare: the SMTP timeout waits for the end of DATA as long as RFC 5321 asks
+(``EMAIL_TIMEOUT``, 10 minutes), the lease is longer than that, and every attempt of a message
+carries the same Message-ID, so mail programs show a duplicate once.
+
+A message whose attempts ran out on temporary errors (server down for hours) is not given up:
+it stays FAILED (the back-office shows it) and is tried again every hour
+(``FAILED_RETRY_SECONDS``) for ``FAILED_RETRY_DAYS`` days after it was written, and at the next
+sweep as soon as another message of its channel goes out. A permanent error (address refused)
+is never retried by itself; the merchant can send it again.
 """
 
 import logging
@@ -22,8 +34,10 @@ logger = logging.getLogger("comptoir.notifications")
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 60  # 1, 2, 4, 8 … minutes between attempts
 BACKOFF_MAX_SECONDS = 6 * 3600
-CLAIM_SECONDS = 300  # longer than any SMTP or HTTP timeout
+CLAIM_SECONDS = 1800  # longer than a whole SMTP exchange (EMAIL_TIMEOUT 600 s per step) or HTTP call
 STALE_AFTER_SECONDS = 120  # a due row nobody picked up within this delay is enqueued again
+FAILED_RETRY_SECONDS = 3600  # a message failed on temporary errors is tried again every hour …
+FAILED_RETRY_DAYS = 3  # … for this many days after it was written
 
 # What a confidential message keeps of its content once delivered: its subject only.
 _FORGOTTEN_CONTENT = {"body_text": "", "body_html": "", "context": {}}
@@ -59,6 +73,10 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None,
         last_error="", provider_reference=(provider_reference or "")[:200],
         **(_FORGOTTEN_CONTENT if notification.is_confidential else {}),
     )
+    # The channel works again: the messages that failed on temporary errors are due at once.
+    Notification.objects.filter(
+        status=Notification.Status.FAILED, channel=notification.channel, next_attempt_at__gt=now,
+    ).update(next_attempt_at=now)
     return SENT
 
 
@@ -91,6 +109,26 @@ def sweep_stale_notifications(now: datetime | None = None, *, limit: int = 500) 
         Notification.objects.filter(pk__in=ids).update(next_attempt_at=now)
         for pk in ids:
             schedule_delivery(pk)
+    return len(ids)
+
+
+def retry_failed_notifications(now: datetime | None = None, *, limit: int = 500) -> int:
+    """Enqueue again the FAILED messages whose later attempt is due (temporary errors only, see
+    the module's docstring). Returns how many were enqueued."""
+    from .services import schedule_delivery
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(status=Notification.Status.FAILED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=ids).update(status=Notification.Status.PENDING,
+                                                       next_attempt_at=now)
+        for pk in ids:
+            schedule_delivery(pk)
+    if ids:
+        logger.info("%s failed message(s) enqueued again", len(ids))
     return len(ids)
 
 
@@ -136,7 +174,12 @@ def _record_failure(notification_id: int, error: channels.DeliveryError, *, now:
             outcome = RETRY
         else:
             notification.status = Notification.Status.FAILED
-            notification.next_attempt_at = None
+            # Temporary errors: a later attempt, for a few days (retry_failed_notifications).
+            retry_until = notification.created_at + timedelta(days=FAILED_RETRY_DAYS)
+            notification.next_attempt_at = (
+                now + timedelta(seconds=FAILED_RETRY_SECONDS)
+                if error.retryable and now < retry_until else None
+            )
             outcome = FAILED
         notification.save(update_fields=["last_error", "next_attempt_at", "status"])
         if outcome == RETRY and reschedule:

@@ -12,8 +12,10 @@ CONFIDENTIAL_TEMPLATES = {
 
 class Notification(models.Model):
     """The outbox: one email or SMS to deliver. Written in the transaction of the action that
-    causes it; delivered by a task after commit; retried on temporary failures; never sent
-    twice (the delivery task skips rows that are no longer pending; ``dedupe_key`` is unique)."""
+    causes it; delivered by a task after commit; retried on temporary failures. Delivery is
+    at-least-once: the delivery task skips rows that are no longer pending and ``dedupe_key`` is
+    unique, but a message whose sending was cut off before its outcome was recorded (worker
+    killed, database lost right after the SMTP server accepted it) is sent again."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -67,3 +69,18 @@ class Notification(models.Model):
     def confidential_notice(self) -> str:
         """What a screen shows instead of the content of a confidential message ("" otherwise)."""
         return CONFIDENTIAL_TEMPLATES.get(self.template, "")
+
+
+class WorkerHeartbeat(models.Model):
+    """A running task worker (``manage.py run_worker``) writes its row every half minute; the
+    readiness check and the back-office banner read the newest one. Rows of workers not seen for
+    a day are deleted by the sweep."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} ({self.hostname}:{self.pid}), seen {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -3,7 +3,8 @@
 ``queue_notification`` renders the message in the recipient's language and stores it with its
 delivery task; ``delivery.deliver_notification`` (run by the task) sends it once the
 transaction has committed. A ``dedupe_key`` that already exists returns the existing row, so
-each message of each business event is recorded, and sent, at most once.
+each message of each business event is recorded once; it is delivered at least once (see
+``delivery``: an attempt cut off before its outcome was recorded is made again).
 """
 
 import json
@@ -30,7 +31,7 @@ logger = logging.getLogger("comptoir.notifications")
 
 __all__ = [
     "OutgoingMessage", "queue_notification", "queue_notifications", "requeue_notification",
-    "schedule_delivery",
+    "requeue_failed_notifications", "schedule_delivery",
     "deliver_notification", "deliver_pending", "sweep_stale_notifications",
 ]
 
@@ -171,6 +172,33 @@ def requeue_notification(notification: Notification) -> Notification:
         notification.save()
         schedule_delivery(notification.pk)
     return notification
+
+
+def requeue_failed_notifications(*, actor) -> tuple[int, int]:
+    """Send every failed message again at once (« Renvoyer tous les messages en échec »).
+
+    Returns (enqueued, left): a message whose rendering still fails stays failed. ``actor`` is
+    the staff member who asked (logged)."""
+    enqueued = left = 0
+    with transaction.atomic():
+        failed = list(Notification.objects.select_for_update()
+                      .filter(status=Notification.Status.FAILED).order_by("created_at", "id"))
+        for notification in failed:
+            if not notification.body_text:
+                try:
+                    _render_again(notification)
+                except DomainError:
+                    left += 1
+                    continue
+            notification.status = Notification.Status.PENDING
+            notification.attempts = 0
+            notification.next_attempt_at = None
+            notification.save()
+            schedule_delivery(notification.pk)
+            enqueued += 1
+    logger.info("%s asked to send the %s failed message(s) again (%s left failed)",
+                getattr(actor, "username", actor), enqueued, left)
+    return enqueued, left
 
 
 def _render_again(notification: Notification) -> None:

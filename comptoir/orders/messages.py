@@ -2,7 +2,8 @@
 
 Each function builds JSON data from the order (in the recipient's language) and records the
 messages in the outbox (``notifications``), in the caller's transaction. Dedupe keys make each
-message of each order go out at most once; ``reference`` ties them to the order's timeline.
+message of each order recorded once (and delivered at least once, see ``notifications.delivery``);
+``reference`` ties them to the order's timeline.
 """
 
 from dataclasses import dataclass

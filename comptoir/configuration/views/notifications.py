@@ -46,6 +46,7 @@ def notification_log(request):
         "nav": "settings", "tab": "notifications", "subtab": "log", "page": page,
         "query": query.urlencode(), "status": status, "channel": channel,
         "statuses": Notification.Status.choices, "channels": Notification.Channel.choices,
+        "failed_count": Notification.objects.filter(status=Notification.Status.FAILED).count(),
     })
 
 
@@ -74,3 +75,18 @@ def notification_resend(request, pk):
             messages.success(request, _("The message to %(recipient)s will be sent again.")
                              % {"recipient": notification.recipient})
     return redirect("configuration:notification_detail", pk=pk)
+
+
+@owner_required
+@require_POST
+def notification_resend_failed(request):
+    from comptoir.notifications.services import requeue_failed_notifications
+
+    enqueued, left = requeue_failed_notifications(actor=request.user)
+    if enqueued:
+        messages.success(request, _("Failed messages sent again: %(count)s.") % {"count": enqueued})
+    elif not left:
+        messages.info(request, _("There is no failed message."))
+    if left:
+        messages.error(request, _("Messages that still cannot be prepared: %(count)s.") % {"count": left})
+    return redirect("configuration:notification_log")

@@ -74,3 +74,16 @@ def is_shop_owner(user) -> bool:
 def negate(amount):
     """The opposite amount (what the shop owes, shown as a positive amount)."""
     return -amount
+@register.inclusion_tag("dashboard/_outbox_alert.html", takes_context=True)
+def outbox_alert(context):
+    """A banner when messages are stuck or the task worker has not been seen for 5 minutes
+    (``notifications.health``: three small queries), for signed-in staff."""
+    from comptoir.notifications.health import outbox_health
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return {"health": None}
+    from comptoir.configuration.permissions import is_shop_owner
+
+    return {"health": outbox_health(), "show_log_link": is_shop_owner(user)}

@@ -1,6 +1,6 @@
 """Orders keep being placed while the mail or SMS server is down; once it is back, every message
-goes out exactly once. Real servers: aiosmtpd and the local SMS provider, stopped and restarted
-on the same port."""
+goes out, and once only here (a refused connection delivers nothing, so no attempt is repeated).
+Real servers: aiosmtpd and the local SMS provider, stopped and restarted on the same port."""
 
 from collections import Counter
 from datetime import timedelta

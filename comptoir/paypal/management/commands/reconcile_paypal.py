@@ -1,11 +1,15 @@
+import logging
 import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from comptoir.notifications import worker as resilience
 from comptoir.paypal.reconciliation import reconcile_pending_checkouts
 from comptoir.paypal.refunds import retry_pending_refunds
+
+logger = logging.getLogger("comptoir.paypal")
 
 
 class Command(BaseCommand):
@@ -19,16 +23,21 @@ class Command(BaseCommand):
                             help="keep running, one pass every this many seconds (Ctrl-C stops)")
 
     def handle(self, *args, minutes, every, **options):
-        while True:
-            outcomes = reconcile_pending_checkouts(older_than=timedelta(minutes=minutes))
-            refunds = retry_pending_refunds(older_than=timedelta(minutes=minutes))
-            outcomes.update({f"refund {status}": count for status, count in refunds.items()})
-            summary = ", ".join(f"{status}: {count}" for status, count in sorted(outcomes.items()))
-            self.stdout.write(summary or "Nothing to reconcile.")
-            if not every:
-                return
-            close_old_connections()
-            try:
+        if not every:
+            return self._reconcile(minutes)
+        try:
+            while True:
+                # A database error (PostgreSQL restarting, connection lost) is logged and the pass
+                # tried again after 1, 2, 4 … 60 seconds: the loop never stops on it.
+                resilience.run_resilient(lambda: self._reconcile(minutes), name="PayPal reconciliation")
+                close_old_connections()
                 time.sleep(every)
-            except KeyboardInterrupt:
-                return
+        except KeyboardInterrupt:
+            return
+
+    def _reconcile(self, minutes: int) -> None:
+        outcomes = reconcile_pending_checkouts(older_than=timedelta(minutes=minutes))
+        refunds = retry_pending_refunds(older_than=timedelta(minutes=minutes))
+        outcomes.update({f"refund {status}": count for status, count in refunds.items()})
+        summary = ", ".join(f"{status}: {count}" for status, count in sorted(outcomes.items()))
+        self.stdout.write(summary or "Nothing to reconcile.")
