@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
+from comptoir.core.search import clean_search_text
 from comptoir.orders import selectors
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.orders.services import (
@@ -85,7 +86,7 @@ def order_context(order: Order, **extra) -> dict:
 @staff_required
 def order_detail(request, number: int):
     order = _order_or_404(number)
-    product_search = request.GET.get("produit", "")[:100]
+    product_search = clean_search_text(request.GET.get("produit"))
     events = order.events.all()
     context = order_context(
         order,
