@@ -5,27 +5,22 @@ the backup's snapshot (gap-free numbers, consistent totals, readable PDFs).
 The shop runs as separate processes, as in production: two processes place orders through the
 real checkout and email each invoice (its PDF stored in the media folder) while
 ``manage.py backup`` runs; ``manage.py restore`` then fills a new SQLite file or a new PostgreSQL
-database created by the test, and a last process reads the restored shop.
+database created by the test (the suite's run: SQLite or PostgreSQL), and a last process reads
+the restored shop.
 """
 
 import json
-import os
-import secrets
 import subprocess
 import sys
 import tarfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlunsplit
 
-import pytest
-from django.conf import settings
+from .conftest import PROCESS_TIMEOUT, ROOT, manage, shop_environment
 
-ROOT = Path(__file__).resolve().parents[3]
 ORDERS_BEFORE_BACKUP = 4
 ORDERS_AFTER_BACKUP = 2
-PROCESS_TIMEOUT = 300  # seconds: a hung process fails the test instead of holding the run
 
 SET_UP_SHOP = """
 from decimal import Decimal
@@ -89,24 +84,6 @@ print(json.dumps({
                               not in text],
 }))
 """
-
-
-def shop_environment(database_url: str, var_dir: Path) -> dict:
-    environment = dict(os.environ)
-    environment.update({
-        "DATABASE_URL": database_url, "COMPTOIR_VAR_DIR": str(var_dir), "MEDIA_ROOT": str(var_dir / "media"),
-        "SECRET_KEY": secrets.token_urlsafe(50), "PYTHONPATH": str(ROOT), "DEBUG": "false",
-        "DJANGO_SETTINGS_MODULE": "comptoir.settings", "LOG_LEVEL": "WARNING",
-    })
-    return environment
-
-
-def manage(environment: dict, *arguments: str, succeeds: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), *arguments], env=environment,
-                            capture_output=True, text=True, timeout=PROCESS_TIMEOUT)
-    assert (result.returncode == 0) == succeeds, (
-        f"manage.py {' '.join(arguments)}:\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 def restore_twice(target: dict, archive: Path) -> None:
@@ -192,45 +169,8 @@ def check_restored_shop(target: dict, archive: Path, committed_before: list[int]
     return restored
 
 
-def test_sqlite_backup_during_checkouts_restores_every_committed_order(tmp_path):
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        pytest.skip("runs in the SQLite run of the suite")
-    source = shop_environment(f"sqlite:///{tmp_path / 'shop' / 'comptoir.sqlite3'}", tmp_path / "shop")
-    archive, committed_before = back_up_during_checkouts(tmp_path, source)
-
-    restored_dir = tmp_path / "restored"
-    target = shop_environment(f"sqlite:///{restored_dir / 'comptoir.sqlite3'}", restored_dir)
-    manage(target, "restore", str(archive))
-    restored = check_restored_shop(target, archive, committed_before)
-    restore_twice(target, archive)
-    assert check_restored_shop(target, archive, committed_before) == restored
-    manage(target, "migrate", "--check")
-
-
-@pytest.fixture
-def postgresql_databases():
-    """Two new databases on the test run's PostgreSQL server: the shop and the restored copy."""
-    import psycopg
-
-    default = settings.DATABASES["default"]
-    server = {"host": default.get("HOST") or "127.0.0.1", "port": default.get("PORT") or 5432,
-              "user": default.get("USER") or "postgres", "password": default.get("PASSWORD") or None}
-    suffix = secrets.token_hex(4)
-    names = [f"{default['NAME']}_backup_{suffix}", f"{default['NAME']}_restored_{suffix}"]
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    credentials = server["user"] + (f":{server['password']}" if server["password"] else "")
-    yield [urlunsplit(("postgres", f"{credentials}@{server['host']}:{server['port']}", f"/{name}", "", ""))
-           for name in names]
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.mark.postgres
-def test_postgresql_backup_during_checkouts_restores_every_committed_order(tmp_path, postgresql_databases):
-    source_url, target_url = postgresql_databases
+def test_backup_during_checkouts_restores_every_committed_order(tmp_path, new_databases):
+    source_url, target_url = new_databases
     source = shop_environment(source_url, tmp_path / "shop")
     archive, committed_before = back_up_during_checkouts(tmp_path, source)
 
