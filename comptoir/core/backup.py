@@ -3,7 +3,7 @@ stored invoice PDFs) in one archive, made while the shop runs.
 
 The archive ``comptoir-backup-YYYYMMDD-HHMMSS.tar.gz`` holds:
 
-- ``database.sqlite3`` (SQLite's online backup API: one consistent copy, writers keep working)
+- ``database.sqlite3`` (SQLite's ``VACUUM INTO``: one consistent copy, writers keep working)
   or ``database.pgdump`` (``pg_dump --format=custom``, one consistent snapshot);
 - ``media/…``: the media folder, copied *after* the database: a stored file is written before
   the transaction that refers to it commits, so every file the copied database refers to is
@@ -95,12 +95,13 @@ def _archive_name(output_dir: Path) -> str:
 
 
 def _backup_sqlite(connection, target: Path) -> dict:
-    """SQLite's online backup API, all pages in one step: a consistent copy taken under one
-    read transaction (in WAL mode, orders keep being written meanwhile)."""
-    connection.ensure_connection()
+    """``VACUUM INTO``: a consistent, compact copy written under one read transaction (in WAL
+    mode, orders keep being written meanwhile). Unlike the backup API, which retries forever
+    while the database is locked, it gives up with an error after the connection's timeout."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(target)])
     copy = sqlite3.connect(target)
     try:
-        connection.connection.backup(copy)
         if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise BackupError("The copy of the SQLite database is damaged: the backup was not written.")
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file

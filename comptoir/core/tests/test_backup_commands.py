@@ -40,7 +40,7 @@ def test_the_archive_holds_the_database_the_media_and_a_manifest(tmp_path, media
     assert not list((tmp_path / "backups").glob(".*"))  # no temporary file left
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # a backup is made outside any transaction
 def test_restore_refuses_a_database_that_has_tables(tmp_path):
     call_command("backup", "--output", str(tmp_path))
     user = get_user_model().objects.create_user(username="julie", password="motdepasse-solide-42")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from comptoir.core.backup import BackupError, make_backup
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
             summary = make_backup(Path(output))
         except (BackupError, OSError) as error:
             raise CommandError(f"Backup failed: {error}") from error
+        except DatabaseError as error:
+            raise CommandError(f"Backup failed: the database cannot be read: {error}. "
+                               "Check DATABASE_URL; nothing was written.") from error
         self.stdout.write(
             f"{summary.path}: {len(summary.tables)} tables, {sum(summary.tables.values())} rows, "
             f"{summary.media_files} media files."
