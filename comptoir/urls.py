@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 from django.views.static import serve
 
 from comptoir.core import health
+from comptoir.core.language import set_language
 
 
 def serve_public_media(request, path):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.models import Product
 from comptoir.core.forms import MoneyField
+from comptoir.core.search import SearchField
 from comptoir.orders.models import Order
 from comptoir.orders.services import MAX_LINE_QUANTITY
 
@@ -14,7 +15,7 @@ from .labels import PAYMENT_METHOD_LABELS
 
 
 class OrderSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = SearchField(label=_("Search"))
     status = forms.CharField(required=False, max_length=20)
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from comptoir.core.search import is_plain_number
 from comptoir.core.text import fold
 from comptoir.customers.models import Customer
 from comptoir.invoicing.models import CreditNote, Invoice
@@ -24,7 +25,7 @@ def invoice_list(*, search: str = "") -> QuerySet[Invoice]:
     search = (search or "").strip().lstrip("#")
     if search:
         digits = search.upper().removeprefix("F-").removeprefix("NC-")
-        if digits.isdigit():
+        if is_plain_number(digits):
             number = int(digits)
             invoices = invoices.filter(
                 Q(number=number) | Q(order__number=number) | Q(credit_notes__number=number)

@@ -5,6 +5,8 @@ lock); the outbox row and the timeline entry are then written together. The emai
 sent by the notification worker after commit.
 """
 
+import contextlib
+import logging
 import secrets
 import uuid
 
@@ -16,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from comptoir.core.errors import DomainError
 from comptoir.notifications.models import Notification
 from comptoir.notifications.services import queue_notification
 from comptoir.orders.events import record_event
@@ -23,6 +26,8 @@ from comptoir.orders.models import OrderEvent
 
 from .models import CreditNote, Invoice
 from .pdf import merchant_address_lines, render_credit_note_pdf, render_invoice_pdf
+
+logger = logging.getLogger(__name__)
 
 
 def queue_invoice_email(invoice: Invoice, *, actor=None, payment_url: str = "") -> Notification:
@@ -37,7 +42,7 @@ def queue_invoice_email(invoice: Invoice, *, actor=None, payment_url: str = "") 
     context = _document_context(invoice)
     context["invoice"].update(_payment_state(invoice))
     context["payment_url"] = link or ""
-    with transaction.atomic():
+    with _removed_on_failure(attachment), transaction.atomic():
         notification = _queue(invoice, template="invoice", context=context, attachment=attachment)
         record_event(
             invoice.order, OrderEvent.Kind.INVOICE_SENT, actor=actor, invoice=invoice.reference,
@@ -60,7 +65,7 @@ def queue_credit_note_email(credit_note: CreditNote, *, actor=None) -> Notificat
         "reason": credit_note.reason,
         "in_full": credit_note.total_amount == -invoice.total_amount,
     }
-    with transaction.atomic():
+    with _removed_on_failure(attachment), transaction.atomic():
         notification = _queue(invoice, template="credit_note", context=context, attachment=attachment)
         # The timeline has no kind for this; a note in the language of the person sending it.
         text = _("Credit note %(reference)s sent by email to %(recipient)s") % {
@@ -86,12 +91,47 @@ def _queue(invoice: Invoice, *, template: str, context: dict, attachment: dict) 
     )
 
 
+class DocumentNotStored(DomainError):
+    """The PDF could not be written to the media storage (full disk, no permission…)."""
+
+
 def _store_pdf(reference: str, language: str, pdf: bytes) -> dict:
+    """Write the PDF to the media storage. A failed write (a full disk) leaves no file behind
+    and raises ``DocumentNotStored``: nothing is queued, the page says why."""
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     # An unguessable part: media files may be served by URL, and an invoice is personal data.
     name = f"invoices/{reference}-{language}-{stamp}-{secrets.token_hex(16)}.pdf"
-    path = default_storage.save(name, ContentFile(pdf))
+    try:
+        path = default_storage.save(name, ContentFile(pdf))
+    except OSError as error:
+        # The storage may have created the file before the write failed: an empty or partial
+        # PDF must not stay (the name is unique, so it is this attempt's file).
+        _delete_quietly(name)
+        logger.error("PDF %s not stored: %s", reference, error)
+        raise DocumentNotStored(
+            _("The PDF of %(reference)s could not be saved: the server's disk is full or cannot be "
+              "written to. Nothing was sent. Try again once the server has free space.")
+            % {"reference": reference},
+            code="document_not_stored",
+        ) from error
     return {"filename": f"{reference}.pdf", "content_type": "application/pdf", "path": path}
+
+
+@contextlib.contextmanager
+def _removed_on_failure(attachment: dict):
+    """A stored PDF whose message could not be queued is removed: no orphan file."""
+    try:
+        yield
+    except BaseException:
+        _delete_quietly(attachment["path"])
+        raise
+
+
+def _delete_quietly(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except OSError:
+        logger.warning("Could not remove the unfinished file %s", name)
 
 
 def _document_context(invoice: Invoice) -> dict:

@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from comptoir.catalog.models import Product
+from comptoir.core.search import is_plain_number
 from comptoir.customers.models import Customer
 from comptoir.notifications.models import Notification
 
@@ -40,7 +41,7 @@ def _search(orders: QuerySet[Order], search: str) -> QuerySet[Order]:
     search = (search or "").strip().lstrip("#")
     if not search:
         return orders
-    if search.isdigit():
+    if is_plain_number(search):
         return orders.filter(number=int(search))
     customers = Customer.objects.all()
     for term in search.split()[:4]:

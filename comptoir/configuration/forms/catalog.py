@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comptoir.catalog.models import Category, Product, StockMovement
+from comptoir.core.search import SearchField
 
 from ..services import unique_slug
 from .common import MoneyField, check_not_negative, clean_image, image_field
@@ -132,7 +133,7 @@ class StockAdjustmentForm(forms.Form):
 
 
 class ProductFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search (name or SKU)"), required=False, max_length=100)
+    q = SearchField(label=_("Search (name or SKU)"))
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
                                       required=False, empty_label=_("All categories"))
     visibility = forms.ChoiceField(label=_("Visibility"), required=False, choices=[

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.http import next_url
 from comptoir.core.pagination import KeysetPage, keyset_page
+from comptoir.core.search import is_plain_number
 
 PAGE_SIZE = 50
 
@@ -25,7 +26,7 @@ def walk_by_number(request, queryset, per_page: int = PAGE_SIZE) -> KeysetPage:
 
 
 def _number(value) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
+    return int(value) if is_plain_number(value or "") else None
 
 
 def redirect_back(request, fallback: str):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
+from comptoir.core.search import clean_search_text
 from comptoir.invoicing.selectors import invoice_of
 from comptoir.invoicing.services import change_order_status
 from comptoir.orders import selectors
@@ -91,7 +92,7 @@ def order_context(order: Order, **extra) -> dict:
 @staff_required
 def order_detail(request, number: int):
     order = _order_or_404(number)
-    product_search = request.GET.get("produit", "")[:100]
+    product_search = clean_search_text(request.GET.get("produit"))
     events = order.events.all()
     context = order_context(
         order,

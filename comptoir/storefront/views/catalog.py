@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from comptoir.catalog import selectors
+from comptoir.core.search import clean_search_text
 
 from ..forms import QuantityForm
 from ..pagination import listing_page
@@ -43,6 +44,6 @@ def product(request, slug):
 
 
 def search(request):
-    text = request.GET.get("q", "").strip()[:100]
+    text = clean_search_text(request.GET.get("q"))
     page = listing_page(selectors.search_products(text), request.GET.get("page"), per_page=PAGE_SIZE)
     return render(request, "storefront/catalog/search.html", {"query": text, "page": page})
