@@ -9,6 +9,7 @@ import re
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Carrier(models.TextChoices):
@@ -18,7 +19,7 @@ class Carrier(models.TextChoices):
     FEDEX = "fedex", "FedEx"
     INTELCOM = "intelcom", "Intelcom"
     CANPAR = "canpar", "Canpar"
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("carrier", "Other")
 
 
 # carrier -> tracking page, with {number} and {language} ("fr" or "en")

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .carriers import Carrier, carrier_label, tracking_url
 
@@ -14,8 +15,8 @@ class Shipment(models.Model):
     """One parcel: what left the shop, with which carrier and tracking number."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Shipped")
-        CANCELLED = "cancelled", _("Cancelled")
+        ACTIVE = "active", pgettext_lazy("parcel", "Shipped")
+        CANCELLED = "cancelled", pgettext_lazy("parcel", "Cancelled")
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="shipments")
     number = models.PositiveSmallIntegerField(_("number"))  # 1, 2, … within the order
@@ -75,7 +76,7 @@ class BatchJob(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("In progress")
-        DONE = "done", _("Ready")
+        DONE = "done", pgettext_lazy("file", "Ready")
         FAILED = "failed", _("Failed")
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
+from comptoir.fulfilment.batch import MAX_BATCH
 from comptoir.orders import selectors
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.orders.services import (
@@ -18,12 +19,16 @@ from comptoir.orders.services import (
     remove_order_line,
     send_payment_confirmation,
     update_order_line,
+    update_order_lines,
 )
 
 from ..access import staff_required
-from ..forms import AddLineForm, LineForm, OrderSearchForm, StatusForm
+from ..forms import AddLineForm, LineForm, LinesForm, StatusForm
+from ..fulfilment_forms import ExportForm
 from ..timeline import build_timeline
+from .batch import filtered_orders
 from .common import form_errors, redirect_back, walk_by_number
+from .fulfilment import fulfilment_context
 
 STATUS_TABS = [
     "", Order.Status.NEW, Order.Status.AWAITING_PAYMENT, selectors.READY,
@@ -32,19 +37,27 @@ STATUS_TABS = [
 
 @staff_required
 def order_list(request):
-    form = OrderSearchForm(request.GET)
-    form.is_valid()
+    form, orders = filtered_orders(request.GET)
     status = form.cleaned_data.get("status", "")
     search = form.cleaned_data.get("q", "")
-    page = walk_by_number(request, selectors.order_list(status=status, search=search))
+    page = walk_by_number(request, orders)
     counts = selectors.order_status_counts()
+    # The filters stay in the URL: the tabs, the pages, the batch actions and the export keep them.
+    kept = request.GET.copy()
+    for name in ("status", "avant", "apres"):
+        kept.pop(name, None)
+    filters = kept.urlencode()
     tabs = [
-        {"value": value, "label": _tab_label(value), "count": counts.get(value)}
+        {"value": value, "label": _tab_label(value), "count": counts.get(value),
+         "query": "&".join(part for part in [f"status={value}" if value else "", filters] if part)}
         for value in STATUS_TABS
     ]
     return render(request, "dashboard/orders/list.html", {
         "nav": "orders", "page": page, "orders": page.rows, "tabs": tabs,
         "status": status, "search": search, "status_choices": Order.Status.choices,
+        "filter_form": form, "filtered": form.has_filters(), "filters": filters,
+        "filter_query": "&".join(part for part in [f"status={status}" if status else "", filters] if part),
+        "batch_max": MAX_BATCH, "export_form": ExportForm(),
     })
 
 
@@ -96,6 +109,7 @@ def order_detail(request, number: int):
         ),
         product_search=product_search,
         found_products=selectors.products_for_order(product_search),
+        **fulfilment_context(order),
     )
     return render(request, "dashboard/orders/detail.html", context)
 
@@ -147,6 +161,24 @@ def order_update_line(request, number: int, line_id: int):
     else:
         _apply(request, update_order_line, line, quantity=form.cleaned_data["quantity"],
                unit_price_amount=form.cleaned_data["unit_price"], done=_("Line saved."))
+    return redirect("dashboard:order_detail", number=number)
+
+
+@staff_required
+@require_POST
+def order_update_lines(request, number: int):
+    """One « Enregistrer » for every line of the order."""
+    order = get_object_or_404(Order.objects.prefetch_related("lines"), number=number)
+    form = LinesForm(request.POST, lines=order.lines.all())
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            changed = update_order_lines(order, changes=form.changes(), actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Lines saved.") if changed else _("Lines saved: no change."))
     return redirect("dashboard:order_detail", number=number)
 
 
