@@ -65,8 +65,14 @@ def _order_rows(orders: QuerySet[Order], decimal: str) -> Iterator[str]:
         *[_("Tax %(code)s") % {"code": _tax_name(code)} for code in TAX_CODES], _("Total"),
         _("Payment method"), _("Paid on"), _("Order status"), _("Fulfilment"), _("Tracking"),
     ])
+    address = ["first_name", "last_name", "province"]
     orders = (
-        orders.select_related("invoice", "billing_address", "shipping_address")
+        orders.select_related(None).select_related("invoice", "billing_address", "shipping_address")
+        .only(  # replaces the list's own selection of columns
+            "number", "placed_at", "email", "tax_province", "subtotal_amount", "shipping_amount",
+            "insurance_amount", "total_amount", "payment_method", "status", "fulfilment_state",
+            "invoice__paid_at", *[f"{kind}_address__{name}" for kind in ("billing", "shipping") for name in address],
+        )
         .prefetch_related(
             Prefetch("taxes", queryset=OrderTax.objects.only("order_id", "code", "amount")),
             Prefetch("shipments", queryset=Shipment.objects.filter(status=Shipment.Status.ACTIVE)
