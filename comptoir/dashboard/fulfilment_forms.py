@@ -14,18 +14,27 @@ class OrderFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.CharField(required=False, max_length=20)
-    date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("To"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     payment = forms.ChoiceField(label=_("Payment method"), required=False)
-    delivery = forms.ModelChoiceField(label=_("Delivery method"), required=False,
-                                      queryset=DeliveryMethod.objects.order_by("position", "pk"),
-                                      empty_label=_("All"))
-    paid = forms.ChoiceField(label=_("Payment"), required=False,
-                             choices=[("", _("All")), ("paid", _("Paid")), ("unpaid", _("Unpaid"))])
-    fulfilment = forms.ChoiceField(label=_("Fulfilment"), required=False,
-                                   choices=[("", _("All")), *Order.Fulfilment.choices])
+    delivery = forms.ModelChoiceField(
+        label=_("Delivery method"),
+        required=False,
+        queryset=DeliveryMethod.objects.order_by("position", "pk"),
+        empty_label=_("All"),
+    )
+    paid = forms.ChoiceField(
+        label=_("Payment"),
+        required=False,
+        choices=[("", _("All")), ("paid", _("Paid")), ("unpaid", _("Unpaid"))],
+    )
+    fulfilment = forms.ChoiceField(
+        label=_("Fulfilment"), required=False, choices=[("", _("All")), *Order.Fulfilment.choices]
+    )
 
     FILTER_FIELDS = ["date_from", "date_to", "payment", "delivery", "paid", "fulfilment"]
 
@@ -40,9 +49,11 @@ class OrderFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         payment = data.get("payment") or None
         return {
-            "date_from": data.get("date_from"), "date_to": data.get("date_to"),
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
             "payment_method": "" if payment == "none" else payment,
-            "delivery_method": data.get("delivery"), "paid": data.get("paid", ""),
+            "delivery_method": data.get("delivery"),
+            "paid": data.get("paid", ""),
             "fulfilment": data.get("fulfilment", ""),
         }
 
@@ -58,8 +69,12 @@ class ParcelForm(forms.Form):
 
 
 class ShipmentForm(ParcelForm):
-    note = forms.CharField(label=_("Note for the customer"), required=False, max_length=500,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note for the customer"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     do_not_notify = forms.BooleanField(label=_("Do not notify the customer"), required=False)
 
     def __init__(self, *args, lines=(), **kwargs):
@@ -82,8 +97,10 @@ class ShipmentForm(ParcelForm):
 
 class BatchForm(forms.Form):
     ACTIONS = [
-        ("invoices", _("Print invoices")), ("packing_slips", _("Print packing slips")),
-        ("ship", _("Mark as shipped")), ("status", _("Change status")),
+        ("invoices", _("Print invoices")),
+        ("packing_slips", _("Print packing slips")),
+        ("ship", _("Mark as shipped")),
+        ("status", _("Change status")),
     ]
     action = forms.ChoiceField(choices=ACTIONS)
     orders = forms.TypedMultipleChoiceField(coerce=int, required=False)

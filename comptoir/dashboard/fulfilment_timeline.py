@@ -16,7 +16,9 @@ def _parcel(data: dict, prefix: str = "") -> str:
 
 def _created(data: dict) -> str:
     text = _("Parcel %(number)s shipped (%(parcel)s), %(quantity)s item(s)") % {
-        "number": data["shipment"], "parcel": _parcel(data), "quantity": data["quantity"],
+        "number": data["shipment"],
+        "parcel": _parcel(data),
+        "quantity": data["quantity"],
     }
     if data.get("notified") is False:
         text += " — " + _("customer not notified")
@@ -25,11 +27,17 @@ def _created(data: dict) -> str:
 
 FULFILMENT_DESCRIBERS = {
     Kind.SHIPMENT_CREATED: _created,
-    Kind.SHIPMENT_CORRECTED: lambda data: _("Parcel %(number)s corrected: %(old)s → %(new)s") % {
-        "number": data["shipment"], "old": _parcel(data, "old_"), "new": _parcel(data),
-    },
+    Kind.SHIPMENT_CORRECTED: lambda data: (
+        _("Parcel %(number)s corrected: %(old)s → %(new)s")
+        % {
+            "number": data["shipment"],
+            "old": _parcel(data, "old_"),
+            "new": _parcel(data),
+        }
+    ),
     Kind.SHIPMENT_CANCELLED: lambda data: _("Parcel %(number)s cancelled") % {"number": data["shipment"]},
-    Kind.READY_FOR_PICKUP: lambda data: _("Ready for pickup") + (
-        "" if data.get("notified", True) else " — " + _("customer not notified")),
+    Kind.READY_FOR_PICKUP: lambda data: (
+        _("Ready for pickup") + ("" if data.get("notified", True) else " — " + _("customer not notified"))
+    ),
     Kind.PICKED_UP: lambda data: _("Handed over to the customer"),
 }

@@ -40,8 +40,14 @@ class BatchResult:
     refused: list[tuple[int, str]] = field(default_factory=list)  # (order number, reason)
 
 
-def ship_orders(tracking_numbers: dict[int, str], *, carrier: str, carrier_name: str = "",
-                notify_customer: bool = True, actor) -> BatchResult:
+def ship_orders(
+    tracking_numbers: dict[int, str],
+    *,
+    carrier: str,
+    carrier_name: str = "",
+    notify_customer: bool = True,
+    actor,
+) -> BatchResult:
     """Mark each order shipped (everything not shipped yet) with its own tracking number."""
     result = BatchResult()
     orders = Order.objects.in_bulk(list(tracking_numbers)[:MAX_BATCH], field_name="number")
@@ -70,8 +76,9 @@ def change_orders_status(numbers: list[int], *, to: str, actor) -> BatchResult:
             result.refused.append((number, _("No order with this number.")))
             continue
         if order.status == to:
-            result.refused.append((number, _("The order is already « %(status)s ».")
-                                   % {"status": Order.Status(to).label}))
+            result.refused.append(
+                (number, _("The order is already « %(status)s ».") % {"status": Order.Status(to).label})
+            )
             continue
         try:
             change_order_status(order, to=to, actor=actor)
@@ -92,8 +99,9 @@ def start_batch_print(numbers: list[int], *, kind: str, actor, language: str) ->
     if not numbers:
         raise DomainError(_("Select at least one order."), code="empty")
     with transaction.atomic():
-        job = BatchJob.objects.create(kind=kind, order_numbers=list(numbers)[:MAX_BATCH],
-                                      created_by=actor, language=language)
+        job = BatchJob.objects.create(
+            kind=kind, order_numbers=list(numbers)[:MAX_BATCH], created_by=actor, language=language
+        )
         _schedule(job.pk)
     return job
 
@@ -127,7 +135,10 @@ def render_batch_job(job_id: int) -> str:
         )
         return "failed"
     BatchJob.objects.filter(pk=job_id).update(
-        status=BatchJob.Status.DONE, file=name, skipped=skipped, done_count=job.total,
+        status=BatchJob.Status.DONE,
+        file=name,
+        skipped=skipped,
+        done_count=job.total,
         finished_at=timezone.now(),
     )
     return "done"

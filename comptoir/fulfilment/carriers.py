@@ -34,8 +34,10 @@ TRACKING_URLS = {
 
 FORMATS = {
     # 16 digits (domestic) or the 13-character international format « AB123456789CA ».
-    Carrier.CANADA_POST: (re.compile(r"\d{16}|[A-Z]{2}\d{9}[A-Z]{2}"),
-                          _("16 digits, or 2 letters, 9 digits and 2 letters (AB123456789CA)")),
+    Carrier.CANADA_POST: (
+        re.compile(r"\d{16}|[A-Z]{2}\d{9}[A-Z]{2}"),
+        _("16 digits, or 2 letters, 9 digits and 2 letters (AB123456789CA)"),
+    ),
     Carrier.PUROLATOR: (re.compile(r"\d{12}"), _("12 digits")),
     Carrier.UPS: (re.compile(r"1Z[0-9A-Z]{16}"), _("« 1Z » followed by 16 letters or digits")),
 }
@@ -57,11 +59,18 @@ def tracking_number_error(carrier: str, number: str) -> str:
     if pattern.fullmatch(number):
         return ""
     if description is None:
-        return str(_("« %(number)s » is not a tracking number: letters, digits and dashes only.")
-                   % {"number": number})
-    return str(_("« %(number)s » is not a %(carrier)s tracking number: expected %(format)s.") % {
-        "number": number, "carrier": Carrier(carrier).label, "format": description,
-    })
+        return str(
+            _("« %(number)s » is not a tracking number: letters, digits and dashes only.")
+            % {"number": number}
+        )
+    return str(
+        _("« %(number)s » is not a %(carrier)s tracking number: expected %(format)s.")
+        % {
+            "number": number,
+            "carrier": Carrier(carrier).label,
+            "format": description,
+        }
+    )
 
 
 def tracking_url(carrier: str, number: str) -> str:

@@ -60,24 +60,52 @@ def _in_language(language: str, rows: Iterator[str]) -> Iterator[str]:
 def _order_rows(orders: QuerySet[Order], decimal: str) -> Iterator[str]:
     separator, delimiter = csv_dialect(decimal)
     writer = csv.writer(_Echo(), delimiter=delimiter)
-    yield BOM + writer.writerow([
-        _("Number"), _("Date"), _("Customer"), _("Email"), _("Province"), _("Subtotal"), _("Delivery"),
-        *[_("Tax %(code)s") % {"code": _tax_name(code)} for code in TAX_CODES], _("Total"),
-        _("Payment method"), _("Paid on"), _("Order status"), _("Fulfilment"), _("Tracking"),
-    ])
+    yield BOM + writer.writerow(
+        [
+            _("Number"),
+            _("Date"),
+            _("Customer"),
+            _("Email"),
+            _("Province"),
+            _("Subtotal"),
+            _("Delivery"),
+            *[_("Tax %(code)s") % {"code": _tax_name(code)} for code in TAX_CODES],
+            _("Total"),
+            _("Payment method"),
+            _("Paid on"),
+            _("Order status"),
+            _("Fulfilment"),
+            _("Tracking"),
+        ]
+    )
     address = ["first_name", "last_name", "province"]
     orders = (
-        orders.select_related(None).select_related("invoice", "billing_address", "shipping_address")
+        orders.select_related(None)
+        .select_related("invoice", "billing_address", "shipping_address")
         .only(  # replaces the list's own selection of columns
-            "number", "placed_at", "email", "tax_province", "subtotal_amount", "shipping_amount",
-            "insurance_amount", "total_amount", "payment_method", "status", "fulfilment_state",
-            "invoice__paid_at", *[f"{kind}_address__{name}" for kind in ("billing", "shipping") for name in address],
+            "number",
+            "placed_at",
+            "email",
+            "tax_province",
+            "subtotal_amount",
+            "shipping_amount",
+            "insurance_amount",
+            "total_amount",
+            "payment_method",
+            "status",
+            "fulfilment_state",
+            "invoice__paid_at",
+            *[f"{kind}_address__{name}" for kind in ("billing", "shipping") for name in address],
         )
         .prefetch_related(
             Prefetch("taxes", queryset=OrderTax.objects.only("order_id", "code", "amount")),
-            Prefetch("shipments", queryset=Shipment.objects.filter(status=Shipment.Status.ACTIVE)
-                     .only("order_id", "number", "carrier", "carrier_name", "tracking_number")
-                     .order_by("number"), to_attr="active_shipments"),
+            Prefetch(
+                "shipments",
+                queryset=Shipment.objects.filter(status=Shipment.Status.ACTIVE)
+                .only("order_id", "number", "carrier", "carrier_name", "tracking_number")
+                .order_by("number"),
+                to_attr="active_shipments",
+            ),
         )
         .order_by("-number")
     )
@@ -87,41 +115,74 @@ def _order_rows(orders: QuerySet[Order], decimal: str) -> Iterator[str]:
         taxes = {tax.code: tax.amount for tax in order.taxes.all()}
         invoice = getattr(order, "invoice", None)
         address = order.shipping_address or order.billing_address
-        yield writer.writerow([
-            order.number, _date(order.placed_at), address.full_name, order.email,
-            order.tax_province or address.province, _money(order.subtotal_amount, separator),
-            _money(order.shipping_amount + order.insurance_amount, separator),
-            *[_money(taxes.get(code), separator) for code in TAX_CODES],
-            _money(order.total_amount, separator), payment_methods.get(order.payment_method, ""),
-            _date(invoice.paid_at) if invoice is not None and invoice.paid_at else "",
-            statuses.get(order.status, order.status), fulfilments.get(order.fulfilment_state, ""),
-            " ".join(f"{carrier_label(s.carrier, s.carrier_name)} {s.tracking_number}".strip()
-                     for s in order.active_shipments),
-        ])
+        yield writer.writerow(
+            [
+                order.number,
+                _date(order.placed_at),
+                address.full_name,
+                order.email,
+                order.tax_province or address.province,
+                _money(order.subtotal_amount, separator),
+                _money(order.shipping_amount + order.insurance_amount, separator),
+                *[_money(taxes.get(code), separator) for code in TAX_CODES],
+                _money(order.total_amount, separator),
+                payment_methods.get(order.payment_method, ""),
+                _date(invoice.paid_at) if invoice is not None and invoice.paid_at else "",
+                statuses.get(order.status, order.status),
+                fulfilments.get(order.fulfilment_state, ""),
+                " ".join(
+                    f"{carrier_label(s.carrier, s.carrier_name)} {s.tracking_number}".strip()
+                    for s in order.active_shipments
+                ),
+            ]
+        )
 
 
 def _line_rows(orders: QuerySet[Order], decimal: str) -> Iterator[str]:
     separator, delimiter = csv_dialect(decimal)
     writer = csv.writer(_Echo(), delimiter=delimiter)
-    yield BOM + writer.writerow([
-        _("Order number"), _("Date"), _("SKU"), _("Product"), _("Quantity"), _("Unit price"),
-        _("Amount"), _("Taxable"),
-    ])
+    yield BOM + writer.writerow(
+        [
+            _("Order number"),
+            _("Date"),
+            _("SKU"),
+            _("Product"),
+            _("Quantity"),
+            _("Unit price"),
+            _("Amount"),
+            _("Taxable"),
+        ]
+    )
     lines = (
         OrderLine.objects.filter(order__in=orders.order_by().values("pk"))
-        .select_related("order").only(
-            "sku", "name_fr", "name_en", "quantity", "unit_price_amount", "line_total_amount",
-            "is_taxable", "order__number", "order__placed_at",
+        .select_related("order")
+        .only(
+            "sku",
+            "name_fr",
+            "name_en",
+            "quantity",
+            "unit_price_amount",
+            "line_total_amount",
+            "is_taxable",
+            "order__number",
+            "order__placed_at",
         )
         .order_by("-order__number", "position", "id")
     )
     yes, no = _("yes"), _("no")
     for line in lines.iterator(chunk_size=CHUNK_SIZE):
-        yield writer.writerow([
-            line.order.number, _date(line.order.placed_at), line.sku, localized(line, "name"), line.quantity,
-            _money(line.unit_price_amount, separator), _money(line.line_total_amount, separator),
-            yes if line.is_taxable else no,
-        ])
+        yield writer.writerow(
+            [
+                line.order.number,
+                _date(line.order.placed_at),
+                line.sku,
+                localized(line, "name"),
+                line.quantity,
+                _money(line.unit_price_amount, separator),
+                _money(line.line_total_amount, separator),
+                yes if line.is_taxable else no,
+            ]
+        )
 
 
 def _tax_name(code: str) -> str:

@@ -22,14 +22,19 @@ def queue_shipment_messages(order: Order, shipment) -> list[Notification]:
     lines = {line.pk: line for line in order.lines.all()}
     with translation.override(language):
         parcel = {
-            "number": shipment.number, "carrier": shipment.carrier_display(language),
+            "number": shipment.number,
+            "carrier": shipment.carrier_display(language),
             "tracking_number": shipment.tracking_number,
             "tracking_url": tracking_url(shipment.carrier, shipment.tracking_number),
             "note": shipment.note,
             "lines": [
-                {"sku": lines[item.order_line_id].sku, "name": localized(lines[item.order_line_id], "name", language),
-                 "quantity": item.quantity}
-                for item in shipment.lines.all() if item.order_line_id in lines
+                {
+                    "sku": lines[item.order_line_id].sku,
+                    "name": localized(lines[item.order_line_id], "name", language),
+                    "quantity": item.quantity,
+                }
+                for item in shipment.lines.all()
+                if item.order_line_id in lines
             ],
         }
     context = {**_base_context(order, shop), "shipment": parcel}
@@ -59,15 +64,32 @@ def _base_context(order: Order, shop: ShopSettings) -> dict:
     }
 
 
-def _messages(order: Order, shop: ShopSettings, template: str, context: dict, key: str) -> list[OutgoingMessage]:
-    common = {"template": template, "language": order.language, "context": context,
-              "reference": f"order:{order.pk}"}
-    messages = [OutgoingMessage(
-        channel=Notification.Channel.EMAIL, recipient=order.email, dedupe_key=f"{key}:email",
-        sender_name=shop.display_name, reply_to=shop.email, **common,
-    )]
+def _messages(
+    order: Order, shop: ShopSettings, template: str, context: dict, key: str
+) -> list[OutgoingMessage]:
+    common = {
+        "template": template,
+        "language": order.language,
+        "context": context,
+        "reference": f"order:{order.pk}",
+    }
+    messages = [
+        OutgoingMessage(
+            channel=Notification.Channel.EMAIL,
+            recipient=order.email,
+            dedupe_key=f"{key}:email",
+            sender_name=shop.display_name,
+            reply_to=shop.email,
+            **common,
+        )
+    ]
     if order.sms_consent and order.phone:
-        messages.append(OutgoingMessage(
-            channel=Notification.Channel.SMS, recipient=order.phone, dedupe_key=f"{key}:sms", **common,
-        ))
+        messages.append(
+            OutgoingMessage(
+                channel=Notification.Channel.SMS,
+                recipient=order.phone,
+                dedupe_key=f"{key}:sms",
+                **common,
+            )
+        )
     return messages

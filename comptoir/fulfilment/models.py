@@ -61,7 +61,9 @@ class ShipmentLine(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="shipment_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="shipment_line_quantity_positive"
+            ),
         ]
 
 

@@ -31,8 +31,9 @@ def packing_slip_orders(numbers) -> list[Order]:
     return sorted(orders, key=lambda order: list(numbers).index(order.number))
 
 
-def render_packing_slip(order: Order, *, shipment: Shipment | None = None,
-                        shop: ShopSettings | None = None) -> bytes:
+def render_packing_slip(
+    order: Order, *, shipment: Shipment | None = None, shop: ShopSettings | None = None
+) -> bytes:
     """The packing slip of ``order`` (all its lines) or of one of its shipments."""
     return write_pdf(packing_slip_html(order, shipment=shipment, shop=shop or ShopSettings.load()))
 
@@ -44,22 +45,36 @@ def packing_slip_html(order: Order, *, shipment: Shipment | None, shop: ShopSett
         lines = [(line, line.quantity) for line in order.lines.all()]
     else:
         by_id = {line.pk: line for line in order.lines.all()}
-        lines = [(by_id[item.order_line_id], item.quantity) for item in shipment.lines.all()
-                 if item.order_line_id in by_id]
+        lines = [
+            (by_id[item.order_line_id], item.quantity)
+            for item in shipment.lines.all()
+            if item.order_line_id in by_id
+        ]
     logo = invoice_pdf._logo(merchant.get("logo", ""))
     with translation.override(language):
         reference = f"{order.number}" + (f"-{shipment.number}" if shipment else "")
-        html = render_to_string("fulfilment/pdf/packing_slip.html", {
-            "order": order, "shipment": shipment, "language": language, "merchant": merchant,
-            "merchant_address": invoice_pdf.merchant_address_lines(merchant), "logo": logo,
-            "lines": [{"name": localized(line, "name", language), "sku": line.sku, "quantity": quantity}
-                      for line, quantity in lines],
-            "address": (order.shipping_address or order.billing_address).lines(),
-            "delivery_name": localized(order, "delivery_name", language),
-            "page_size": invoice_pdf.PAGE_SIZES.get(getattr(settings, "INVOICE_PAGE_SIZE", "letter"), "letter"),
-            "page_counter": invoice_pdf._page_counter_css(),
-            "document_reference": invoice_pdf._css_string(reference),
-        })
+        html = render_to_string(
+            "fulfilment/pdf/packing_slip.html",
+            {
+                "order": order,
+                "shipment": shipment,
+                "language": language,
+                "merchant": merchant,
+                "merchant_address": invoice_pdf.merchant_address_lines(merchant),
+                "logo": logo,
+                "lines": [
+                    {"name": localized(line, "name", language), "sku": line.sku, "quantity": quantity}
+                    for line, quantity in lines
+                ],
+                "address": (order.shipping_address or order.billing_address).lines(),
+                "delivery_name": localized(order, "delivery_name", language),
+                "page_size": invoice_pdf.PAGE_SIZES.get(
+                    getattr(settings, "INVOICE_PAGE_SIZE", "letter"), "letter"
+                ),
+                "page_counter": invoice_pdf._page_counter_css(),
+                "document_reference": invoice_pdf._css_string(reference),
+            },
+        )
     return html, logo
 
 

@@ -43,7 +43,8 @@ def lines_to_ship(order: Order, shipments: list[Shipment]) -> list[LineToShip]:
 def active_tracking(orders) -> Prefetch:
     """Prefetch of each order's active shipments (for lists and exports)."""
     return Prefetch(
-        "shipments", queryset=Shipment.objects.filter(status=Shipment.Status.ACTIVE).order_by("number"),
+        "shipments",
+        queryset=Shipment.objects.filter(status=Shipment.Status.ACTIVE).order_by("number"),
         to_attr="active_shipments",
     )
 

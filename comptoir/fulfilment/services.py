@@ -38,8 +38,15 @@ class Parcel:
     carrier_name: str = ""
 
 
-def ship_order(order: Order, *, parcel: Parcel, quantities: dict[int, int] | None = None, note: str = "",
-               notify_customer: bool = True, actor) -> Shipment:
+def ship_order(
+    order: Order,
+    *,
+    parcel: Parcel,
+    quantities: dict[int, int] | None = None,
+    note: str = "",
+    notify_customer: bool = True,
+    actor,
+) -> Shipment:
     """« Expédier »: record a parcel of ``quantities`` (order line id -> quantity; ``None``:
     everything not shipped yet) and tell the customer unless ``notify_customer`` is off."""
     parcel = _check(parcel)
@@ -55,9 +62,14 @@ def ship_order(order: Order, *, parcel: Parcel, quantities: dict[int, int] | Non
         remaining = _remaining(locked, lines)
         wanted = dict(remaining) if quantities is None else _wanted(quantities, lines, remaining)
         shipment = Shipment.objects.create(
-            order=locked, number=_next_number(locked), carrier=parcel.carrier,
-            carrier_name=parcel.carrier_name, tracking_number=parcel.tracking_number,
-            note=note.strip()[:500], notify_customer=notify_customer, created_by=actor,
+            order=locked,
+            number=_next_number(locked),
+            carrier=parcel.carrier,
+            carrier_name=parcel.carrier_name,
+            tracking_number=parcel.tracking_number,
+            note=note.strip()[:500],
+            notify_customer=notify_customer,
+            created_by=actor,
         )
         ShipmentLine.objects.bulk_create(
             ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=quantity)
@@ -65,9 +77,15 @@ def ship_order(order: Order, *, parcel: Parcel, quantities: dict[int, int] | Non
         )
         _set_state(locked, _shipped_state(remaining, wanted))
         record_event(
-            locked, Kind.SHIPMENT_CREATED, actor=actor, shipment=shipment.number, carrier=parcel.carrier,
-            carrier_name=parcel.carrier_name, tracking_number=parcel.tracking_number,
-            quantity=sum(wanted.values()), notified=notify_customer,
+            locked,
+            Kind.SHIPMENT_CREATED,
+            actor=actor,
+            shipment=shipment.number,
+            carrier=parcel.carrier,
+            carrier_name=parcel.carrier_name,
+            tracking_number=parcel.tracking_number,
+            quantity=sum(wanted.values()),
+            notified=notify_customer,
         )
         if notify_customer:
             queue_shipment_messages(locked, shipment)
@@ -89,9 +107,16 @@ def correct_shipment(shipment: Shipment, *, parcel: Parcel, actor) -> Shipment:
         locked.tracking_number = parcel.tracking_number
         locked.save(update_fields=["carrier", "carrier_name", "tracking_number"])
         record_event(
-            locked.order, Kind.SHIPMENT_CORRECTED, actor=actor, shipment=locked.number,
-            old_carrier=old[0], old_carrier_name=old[1], old_tracking_number=old[2],
-            carrier=parcel.carrier, carrier_name=parcel.carrier_name, tracking_number=parcel.tracking_number,
+            locked.order,
+            Kind.SHIPMENT_CORRECTED,
+            actor=actor,
+            shipment=locked.number,
+            old_carrier=old[0],
+            old_carrier_name=old[1],
+            old_tracking_number=old[2],
+            carrier=parcel.carrier,
+            carrier_name=parcel.carrier_name,
+            tracking_number=parcel.tracking_number,
         )
         if locked.notify_customer:
             queue_shipment_messages(locked.order, locked)
@@ -109,10 +134,23 @@ def cancel_shipment(shipment: Shipment, *, actor) -> Shipment:
         lines = {line.pk: line for line in order.lines.all()}
         remaining = _remaining(order, lines)
         shipped_any = any(remaining.get(pk, 0) < line.quantity for pk, line in lines.items())
-        _set_state(order, (Fulfilment.PARTIAL if shipped_any and any(remaining.values())
-                           else Fulfilment.SHIPPED if shipped_any else Fulfilment.UNFULFILLED))
-        record_event(order, Kind.SHIPMENT_CANCELLED, actor=actor, shipment=locked.number,
-                     tracking_number=locked.tracking_number)
+        _set_state(
+            order,
+            (
+                Fulfilment.PARTIAL
+                if shipped_any and any(remaining.values())
+                else Fulfilment.SHIPPED
+                if shipped_any
+                else Fulfilment.UNFULFILLED
+            ),
+        )
+        record_event(
+            order,
+            Kind.SHIPMENT_CANCELLED,
+            actor=actor,
+            shipment=locked.number,
+            tracking_number=locked.tracking_number,
+        )
     _copy_state(shipment.order, order)
     return locked
 
@@ -123,7 +161,8 @@ def mark_ready_for_pickup(order: Order, *, notify_customer: bool = True, actor) 
         locked = _lock_pickup(order)
         if locked.fulfilment_state != Fulfilment.UNFULFILLED:
             raise FulfilmentError(
-                _("The order is already « %(state)s ».") % {"state": Fulfilment(locked.fulfilment_state).label},
+                _("The order is already « %(state)s ».")
+                % {"state": Fulfilment(locked.fulfilment_state).label},
                 code="state",
             )
         _set_state(locked, Fulfilment.READY_FOR_PICKUP)
@@ -178,8 +217,11 @@ def _check(parcel: Parcel) -> Parcel:
     error = tracking_number_error(parcel.carrier, number)
     if error:
         raise FulfilmentError(error, code="tracking_number")
-    return Parcel(carrier=parcel.carrier, tracking_number=number,
-                  carrier_name=name if parcel.carrier == Carrier.OTHER else "")
+    return Parcel(
+        carrier=parcel.carrier,
+        tracking_number=number,
+        carrier_name=name if parcel.carrier == Carrier.OTHER else "",
+    )
 
 
 def _remaining(order: Order, lines: dict) -> dict[int, int]:
@@ -203,9 +245,16 @@ def _wanted(quantities: dict[int, int], lines: dict, remaining: dict[int, int]) 
             raise FulfilmentError(_("A quantity cannot be negative."), code="quantity")
         if quantity > remaining.get(line_id, 0):
             raise FulfilmentError(
-                _("« %(name)s »: %(quantity)s to ship, but only %(remaining)s left to ship of %(ordered)s "
-                  "ordered.") % {"name": lines[line_id].name, "quantity": quantity,
-                                 "remaining": remaining.get(line_id, 0), "ordered": lines[line_id].quantity},
+                _(
+                    "« %(name)s »: %(quantity)s to ship, but only %(remaining)s left to ship of %(ordered)s "
+                    "ordered."
+                )
+                % {
+                    "name": lines[line_id].name,
+                    "quantity": quantity,
+                    "remaining": remaining.get(line_id, 0),
+                    "ordered": lines[line_id].quantity,
+                },
                 code="too_many",
             )
         if quantity:

@@ -29,11 +29,17 @@ def paid_orders(db):
     make_delivery_methods()
     make_shop()
     make_staff_user(username="marchand", password=PASSWORD, first_name="Julie", last_name="Gagnon")
-    coffee = make_product(sku="CAF-001", name_fr="Café du matin", name_en="Morning coffee",
-                          price_amount=Decimal("12.50"), stock=50)
+    coffee = make_product(
+        sku="CAF-001",
+        name_fr="Café du matin",
+        name_en="Morning coffee",
+        price_amount=Decimal("12.50"),
+        stock=50,
+    )
     orders = []
-    for index, (email, language) in enumerate([("marie@example.test", "fr"), ("john@example.test", "en"),
-                                               ("luc@example.test", "fr")]):
+    for index, (email, language) in enumerate(
+        [("marie@example.test", "fr"), ("john@example.test", "en"), ("luc@example.test", "fr")]
+    ):
         order = make_order([(coffee, index + 1)], email=email, language=language)
         record_payment(issue_invoice(order), method="cheque")
         orders.append(order)
@@ -74,21 +80,23 @@ def test_batch_print_ship_and_notify(page, live_server, paid_orders, smtp_server
     assert len(slips.pages) == 3
     texts = [" ".join(p.extract_text().split()) for p in slips.pages]
     # Newest first, as in the list; each in its customer's language.
-    assert [str(o.number) in t for o, t in zip(reversed(paid_orders), texts)] == [True] * 3
+    assert [str(o.number) in t for o, t in zip(reversed(paid_orders), texts, strict=False)] == [True] * 3
     assert "BORDEREAU D'EXPÉDITION" in texts[0] and "PACKING SLIP" in texts[1]
 
     page.get_by_role("link", name="Retour aux commandes").click()
     select(page, paid_orders)
     invoices = PdfReader(io.BytesIO(print_batch(page, "Imprimer les factures")))
     assert len(invoices.pages) == 3
-    assert [str(o.number) in p.extract_text() for o, p in zip(reversed(paid_orders), invoices.pages)] == [True] * 3
+    assert [
+        str(o.number) in p.extract_text() for o, p in zip(reversed(paid_orders), invoices.pages, strict=False)
+    ] == [True] * 3
 
     page.get_by_role("link", name="Retour aux commandes").click()
     select(page, paid_orders)
     page.get_by_role("button", name="Marquer comme expédiées").click()
     expect(page.get_by_role("heading", name="Marquer comme expédiées")).to_be_visible()
     expect(page.get_by_label("Transporteur", exact=True)).to_have_value("canada_post")
-    for order, number in zip(paid_orders, TRACKING):
+    for order, number in zip(paid_orders, TRACKING, strict=False):
         page.get_by_label(f"Numéro de suivi de la commande {order.number}").fill(number)
     page.get_by_role("button", name="Marquer comme expédiées").click()
     expect(page.get_by_text("3 commande(s) marquée(s) comme expédiée(s)")).to_be_visible()
@@ -98,7 +106,7 @@ def test_batch_print_ship_and_notify(page, live_server, paid_orders, smtp_server
 
     # The outbox delivers the messages (the worker's job).
     assert deliver_pending() == 3
-    for order, number in zip(paid_orders, TRACKING):
+    for order, number in zip(paid_orders, TRACKING, strict=False):
         [message] = smtp_server.to(order.email)
         subject = str(message["Subject"]).strip()
         body = message.get_body(("plain",)).get_content()
@@ -116,7 +124,8 @@ def test_batch_print_ship_and_notify(page, live_server, paid_orders, smtp_server
     expect(page.locator(".order-fulfilment")).to_contain_text("Expédiée")
     link = page.get_by_role("link", name=TRACKING[0])
     expect(link).to_have_attribute(
-        "href", f"https://www.canadapost-postescanada.ca/track-reperage/fr#/details/{TRACKING[0]}")
+        "href", f"https://www.canadapost-postescanada.ca/track-reperage/fr#/details/{TRACKING[0]}"
+    )
     assert Shipment.objects.count() == 3
 
 
@@ -130,14 +139,25 @@ def test_batch_with_a_cancelled_order_and_a_bad_number(page, live_server, paid_o
     page.get_by_label(f"Numéro de suivi de la commande {paid_orders[1].number}").fill("12345")
     page.get_by_label(f"Numéro de suivi de la commande {cancelled.number}").fill(TRACKING[2])
     page.get_by_role("button", name="Marquer comme expédiées").click()
-    expect(page.get_by_text(f"Commande {paid_orders[1].number} inchangée : « 12345 » n'est pas un numéro "
-                            "de suivi Postes Canada")).to_be_visible()
-    expect(page.get_by_text(f"Commande {cancelled.number} inchangée : Une commande annulée ne peut pas "
-                            "être expédiée.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            f"Commande {paid_orders[1].number} inchangée : « 12345 » n'est pas un numéro "
+            "de suivi Postes Canada"
+        )
+    ).to_be_visible()
+    expect(
+        page.get_by_text(
+            f"Commande {cancelled.number} inchangée : Une commande annulée ne peut pas être expédiée."
+        )
+    ).to_be_visible()
     assert list(Shipment.objects.values_list("order__number", flat=True)) == [paid_orders[0].number]
-    assert list(Order.objects.filter(fulfilment_state="unfulfilled").order_by("number").values_list(
-        "number", flat=True)) == sorted([paid_orders[1].number, cancelled.number,
-                                         Order.objects.get(email="impaye@example.test").number])
+    assert list(
+        Order.objects.filter(fulfilment_state="unfulfilled")
+        .order_by("number")
+        .values_list("number", flat=True)
+    ) == sorted(
+        [paid_orders[1].number, cancelled.number, Order.objects.get(email="impaye@example.test").number]
+    )
 
 
 def test_order_list_at_phone_width(page, live_server, paid_orders):

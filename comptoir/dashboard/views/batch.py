@@ -27,8 +27,9 @@ def filtered_orders(data) -> tuple[OrderFilterForm, object]:
     """The order list's form and its orders (search, status tab and filters of ``data``)."""
     form = OrderFilterForm(data)
     form.is_valid()
-    orders = selectors.order_list(status=form.cleaned_data.get("status", ""),
-                                  search=form.cleaned_data.get("q", ""))
+    orders = selectors.order_list(
+        status=form.cleaned_data.get("status", ""), search=form.cleaned_data.get("q", "")
+    )
     return form, selectors.filter_orders(orders, **form.filters())
 
 
@@ -51,17 +52,37 @@ def order_batch(request):
         return redirect(_list_url(request))
     action = form.cleaned_data["action"]
     if action in BATCH_KINDS:
-        job = start_batch_print(numbers, kind=BATCH_KINDS[action], actor=request.user, language=get_language())
+        job = start_batch_print(
+            numbers, kind=BATCH_KINDS[action], actor=request.user, language=get_language()
+        )
         return redirect("dashboard:batch_job", token=job.token)
     if action == "status":
         return _change_status(request, numbers, form.cleaned_data["to"])
-    orders = list(Order.objects.filter(number__in=numbers).select_related("customer").only(
-        "number", "email", "status", "fulfilment_state", "delivery_kind", "customer__first_name",
-        "customer__last_name").order_by("-number"))
-    return render(request, "dashboard/orders/batch_ship.html", {
-        "nav": "orders", "orders": orders, "form": BatchShipForm(initial={"carrier": Carrier.CANADA_POST}),
-        "filter_query": request.POST.get("filter_query", ""), "tracking": {},
-    })
+    orders = list(
+        Order.objects.filter(number__in=numbers)
+        .select_related("customer")
+        .only(
+            "number",
+            "email",
+            "status",
+            "fulfilment_state",
+            "delivery_kind",
+            "customer__first_name",
+            "customer__last_name",
+        )
+        .order_by("-number")
+    )
+    return render(
+        request,
+        "dashboard/orders/batch_ship.html",
+        {
+            "nav": "orders",
+            "orders": orders,
+            "form": BatchShipForm(initial={"carrier": Carrier.CANADA_POST}),
+            "filter_query": request.POST.get("filter_query", ""),
+            "tracking": {},
+        },
+    )
 
 
 def _selection(request, form) -> list[int]:
@@ -76,9 +97,16 @@ def _change_status(request, numbers: list[int], to: str):
         messages.error(request, _("Choose the new status."))
         return redirect(_list_url(request))
     result = change_orders_status(numbers, to=to, actor=request.user)
-    _report(request, result, done=_("%(count)s order(s) now « %(status)s »: %(numbers)s.") % {
-        "count": len(result.done), "status": Order.Status(to).label,
-        "numbers": ", ".join(map(str, result.done))})
+    _report(
+        request,
+        result,
+        done=_("%(count)s order(s) now « %(status)s »: %(numbers)s.")
+        % {
+            "count": len(result.done),
+            "status": Order.Status(to).label,
+            "numbers": ", ".join(map(str, result.done)),
+        },
+    )
     return redirect(_list_url(request))
 
 
@@ -86,7 +114,9 @@ def _report(request, result, *, done: str) -> None:
     if result.done:
         messages.success(request, done)
     for number, reason in result.refused:
-        messages.error(request, _("Order %(number)s unchanged: %(reason)s") % {"number": number, "reason": reason})
+        messages.error(
+            request, _("Order %(number)s unchanged: %(reason)s") % {"number": number, "reason": reason}
+        )
 
 
 @staff_required
@@ -104,12 +134,18 @@ def order_batch_ship(request):
             messages.error(request, _("Select at least one order."))
         return redirect(_list_url(request))
     result = ship_orders(
-        dict(list(tracking.items())[:MAX_BATCH]), carrier=form.cleaned_data["carrier"],
+        dict(list(tracking.items())[:MAX_BATCH]),
+        carrier=form.cleaned_data["carrier"],
         carrier_name=form.cleaned_data["carrier_name"],
-        notify_customer=not form.cleaned_data["do_not_notify"], actor=request.user,
+        notify_customer=not form.cleaned_data["do_not_notify"],
+        actor=request.user,
     )
-    _report(request, result, done=_("%(count)s order(s) marked as shipped: %(numbers)s.") % {
-        "count": len(result.done), "numbers": ", ".join(map(str, result.done))})
+    _report(
+        request,
+        result,
+        done=_("%(count)s order(s) marked as shipped: %(numbers)s.")
+        % {"count": len(result.done), "numbers": ", ".join(map(str, result.done))},
+    )
     return redirect(_list_url(request))
 
 
@@ -117,10 +153,15 @@ def order_batch_ship(request):
 def batch_job(request, token):
     """The progress of a batch PDF; the page reloads itself until the file is ready."""
     job = get_object_or_404(BatchJob, token=token)
-    return render(request, "dashboard/orders/batch_job.html", {
-        "nav": "orders", "job": job,
-        "running": job.status in (BatchJob.Status.PENDING, BatchJob.Status.RUNNING),
-    })
+    return render(
+        request,
+        "dashboard/orders/batch_job.html",
+        {
+            "nav": "orders",
+            "job": job,
+            "running": job.status in (BatchJob.Status.PENDING, BatchJob.Status.RUNNING),
+        },
+    )
 
 
 @staff_required

@@ -29,8 +29,11 @@ def fulfilment_context(order: Order) -> dict:
     """What the order page's « Expédition » card shows (2 queries, whatever the shipments)."""
     shipments = selectors.order_shipments(order)
     lines = selectors.lines_to_ship(order, shipments)
-    can_ship = (not order.is_pickup and order.status != Order.Status.CANCELLED
-                and any(item.remaining for item in lines))
+    can_ship = (
+        not order.is_pickup
+        and order.status != Order.Status.CANCELLED
+        and any(item.remaining for item in lines)
+    )
     return {
         "shipments": shipments,
         "shipment_form": ShipmentForm(lines=lines) if can_ship else None,
@@ -39,8 +42,11 @@ def fulfilment_context(order: Order) -> dict:
 
 
 def _parcel(form) -> Parcel:
-    return Parcel(carrier=form.cleaned_data["carrier"], tracking_number=form.cleaned_data["tracking_number"],
-                  carrier_name=form.cleaned_data["carrier_name"])
+    return Parcel(
+        carrier=form.cleaned_data["carrier"],
+        tracking_number=form.cleaned_data["tracking_number"],
+        carrier_name=form.cleaned_data["carrier_name"],
+    )
 
 
 @staff_required
@@ -54,34 +60,50 @@ def order_ship(request, number: int):
     else:
         try:
             shipment = ship_order(
-                order, parcel=_parcel(form), quantities=form.quantities(), note=form.cleaned_data["note"],
-                notify_customer=not form.cleaned_data["do_not_notify"], actor=request.user,
+                order,
+                parcel=_parcel(form),
+                quantities=form.quantities(),
+                note=form.cleaned_data["note"],
+                notify_customer=not form.cleaned_data["do_not_notify"],
+                actor=request.user,
             )
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Parcel %(parcel)s of order %(number)s recorded.") % {
-                "parcel": shipment.number, "number": number})
+            messages.success(
+                request,
+                _("Parcel %(parcel)s of order %(number)s recorded.")
+                % {"parcel": shipment.number, "number": number},
+            )
     return redirect("dashboard:order_detail", number=number)
 
 
 @staff_required
 @require_POST
 def shipment_correct(request, number: int, shipment: int):
-    target = get_object_or_404(Shipment.objects.select_related("order"), order__number=number, number=shipment)
+    target = get_object_or_404(
+        Shipment.objects.select_related("order"), order__number=number, number=shipment
+    )
     form = ParcelForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
     else:
-        _apply(request, correct_shipment, target, parcel=_parcel(form),
-               done=_("Parcel %(parcel)s corrected.") % {"parcel": shipment})
+        _apply(
+            request,
+            correct_shipment,
+            target,
+            parcel=_parcel(form),
+            done=_("Parcel %(parcel)s corrected.") % {"parcel": shipment},
+        )
     return redirect("dashboard:order_detail", number=number)
 
 
 @staff_required
 @require_POST
 def shipment_cancel(request, number: int, shipment: int):
-    target = get_object_or_404(Shipment.objects.select_related("order"), order__number=number, number=shipment)
+    target = get_object_or_404(
+        Shipment.objects.select_related("order"), order__number=number, number=shipment
+    )
     _apply(request, cancel_shipment, target, done=_("Parcel %(parcel)s cancelled.") % {"parcel": shipment})
     return redirect("dashboard:order_detail", number=number)
 
@@ -90,8 +112,13 @@ def shipment_cancel(request, number: int, shipment: int):
 @require_POST
 def order_ready_for_pickup(request, number: int):
     order = get_object_or_404(Order, number=number)
-    _apply(request, mark_ready_for_pickup, order, notify_customer=not request.POST.get("do_not_notify"),
-           done=_("Order %(number)s is ready for pickup.") % {"number": number})
+    _apply(
+        request,
+        mark_ready_for_pickup,
+        order,
+        notify_customer=not request.POST.get("do_not_notify"),
+        done=_("Order %(number)s is ready for pickup.") % {"number": number},
+    )
     return redirect("dashboard:order_detail", number=number)
 
 
@@ -99,8 +126,12 @@ def order_ready_for_pickup(request, number: int):
 @require_POST
 def order_picked_up(request, number: int):
     order = get_object_or_404(Order, number=number)
-    _apply(request, mark_picked_up, order,
-           done=_("Order %(number)s was handed over to the customer.") % {"number": number})
+    _apply(
+        request,
+        mark_picked_up,
+        order,
+        done=_("Order %(number)s was handed over to the customer.") % {"number": number},
+    )
     return redirect("dashboard:order_detail", number=number)
 
 

@@ -36,18 +36,32 @@ def quantities(order, coffee, tea):
     return {lines[0].pk: coffee, lines[1].pk: tea}
 
 
-@pytest.mark.parametrize("carrier,number", [
-    ("canada_post", "1234567890123456"), ("canada_post", "AB123456789CA"), ("purolator", "123456789012"),
-    ("ups", "1Z999AA10123456784"), ("fedex", "123456789012"), ("other", ""),
-])
+@pytest.mark.parametrize(
+    "carrier,number",
+    [
+        ("canada_post", "1234567890123456"),
+        ("canada_post", "AB123456789CA"),
+        ("purolator", "123456789012"),
+        ("ups", "1Z999AA10123456784"),
+        ("fedex", "123456789012"),
+        ("other", ""),
+    ],
+)
 def test_valid_tracking_numbers(carrier, number):
     assert tracking_number_error(carrier, number) == ""
 
 
-@pytest.mark.parametrize("carrier,number", [
-    ("canada_post", "123456789012345"), ("canada_post", "AB12345678CA"), ("purolator", "12345678901"),
-    ("ups", "2Z999AA10123456784"), ("ups", "1Z999AA1012345678"), ("fedex", "12;34"),
-])
+@pytest.mark.parametrize(
+    "carrier,number",
+    [
+        ("canada_post", "123456789012345"),
+        ("canada_post", "AB12345678CA"),
+        ("purolator", "12345678901"),
+        ("ups", "2Z999AA10123456784"),
+        ("ups", "1Z999AA1012345678"),
+        ("fedex", "12;34"),
+    ],
+)
 def test_bad_tracking_numbers(carrier, number):
     assert tracking_number_error(carrier, number)
 
@@ -57,9 +71,11 @@ def test_tracking_links_follow_the_language():
 
     with translation.override("en"):
         assert tracking_url("canada_post", "AB123456789CA") == (
-            "https://www.canadapost-postescanada.ca/track-reperage/en#/details/AB123456789CA")
+            "https://www.canadapost-postescanada.ca/track-reperage/en#/details/AB123456789CA"
+        )
     assert tracking_url("ups", "1Z999AA10123456784") == (
-        "https://www.ups.com/track?loc=fr_CA&tracknum=1Z999AA10123456784")
+        "https://www.ups.com/track?loc=fr_CA&tracknum=1Z999AA10123456784"
+    )
     assert tracking_url("other", "X123") == ""
 
 
@@ -106,8 +122,9 @@ def test_cancelled_order_cannot_be_shipped(order, merchant):
 
 def test_correct_and_cancel_a_shipment(order, merchant, smtp_server):
     shipment = ship_order(order, parcel=POSTE, actor=merchant)
-    correct_shipment(shipment, parcel=Parcel(carrier="purolator", tracking_number="123456789012"),
-                     actor=merchant)
+    correct_shipment(
+        shipment, parcel=Parcel(carrier="purolator", tracking_number="123456789012"), actor=merchant
+    )
     shipment.refresh_from_db()
     assert (shipment.carrier, shipment.tracking_number) == ("purolator", "123456789012")
     corrected = order.events.get(kind=OrderEvent.Kind.SHIPMENT_CORRECTED)
@@ -116,7 +133,8 @@ def test_correct_and_cancel_a_shipment(order, merchant, smtp_server):
     # The customer receives the corrected number.
     deliver_pending()
     assert [str(m["Subject"]).strip() for m in smtp_server.messages].count(
-        f"Votre commande a été expédiée – commande nº {order.number} – Délices du Comptoir") == 2
+        f"Votre commande a été expédiée – commande nº {order.number} – Délices du Comptoir"
+    ) == 2
     assert "123456789012" in smtp_server.messages[-1].get_body(("plain",)).get_content()
     cancel_shipment(shipment, actor=merchant)
     order.refresh_from_db()
@@ -129,11 +147,17 @@ def test_correct_and_cancel_a_shipment(order, merchant, smtp_server):
 def test_shipped_message_in_the_customers_language(shop, merchant, smtp_server):
     coffee = make_product(sku="CAF-001", name_fr="Café", name_en="Coffee")
     order = make_order([(coffee, 2)], language="en", email="john@example.test")
-    ship_order(order, parcel=Parcel(carrier="ups", tracking_number="1z999aa10123456784"), note="Fragile",
-               actor=merchant)
+    ship_order(
+        order,
+        parcel=Parcel(carrier="ups", tracking_number="1z999aa10123456784"),
+        note="Fragile",
+        actor=merchant,
+    )
     assert deliver_pending() == 1
     [message] = smtp_server.to("john@example.test")
-    assert str(message["Subject"]).strip().startswith(f"Your order has been shipped – order no. {order.number}")
+    assert (
+        str(message["Subject"]).strip().startswith(f"Your order has been shipped – order no. {order.number}")
+    )
     text = message.get_body(("plain",)).get_content()
     assert "https://www.ups.com/track?loc=en_CA&tracknum=1Z999AA10123456784" in text
     assert "2 × Coffee (CAF-001)" in text
@@ -154,7 +178,11 @@ def test_pickup_ready_by_email_and_sms_then_handed_over(shop, merchant, smtp_ser
     assert order.fulfilment_state == Order.Fulfilment.READY_FOR_PICKUP
     assert deliver_pending() == 2
     [email] = smtp_server.to(order.email)
-    assert str(email["Subject"]).strip().startswith(f"Votre commande est prête pour la cueillette – commande nº {order.number}")
+    assert (
+        str(email["Subject"])
+        .strip()
+        .startswith(f"Votre commande est prête pour la cueillette – commande nº {order.number}")
+    )
     assert "pièce d'identité" in email.get_body(("plain",)).get_content()
     [sms] = fake_sms.to("+15145550199")
     assert f"commande no {order.number} est prête" in sms["body"]
