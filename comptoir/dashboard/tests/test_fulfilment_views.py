@@ -436,3 +436,14 @@ def test_export_queries_do_not_grow_with_the_orders(staff_client, shop):
     small = export_queries()
     add_orders(template, 150, start=20_000)
     assert export_queries() == small
+
+
+def test_packing_slip_queries_do_not_grow_with_the_lines(staff_client, shop, merchant):
+    products = [make_product(stock=100) for _ in range(15)]
+    few, many = make_order([(products[0], 1)]), make_order([(product, 2) for product in products])
+    for order in (few, many):
+        ship_order(order, parcel=Parcel(carrier="fedex", tracking_number="1234"), actor=merchant)
+    for name, args in [("dashboard:packing_slip_pdf", []), ("dashboard:shipment_packing_slip_pdf", [1])]:
+        assert count_queries(staff_client, reverse(name, args=[many.number, *args])) == count_queries(
+            staff_client, reverse(name, args=[few.number, *args])
+        )
