@@ -13,6 +13,7 @@ from comptoir.core.testing import make_delivery_methods, make_order, make_produc
 from comptoir.fulfilment.batch import render_batch_job
 from comptoir.fulfilment.models import BatchJob, Shipment
 from comptoir.invoicing.services import issue_invoice
+from comptoir.notifications.testing import fake_sms  # noqa: F401
 from comptoir.notifications.services import deliver_pending
 from comptoir.orders.models import Order
 from comptoir.payments.services import record_payment
@@ -170,3 +171,29 @@ def test_order_list_at_phone_width(page, live_server, paid_orders):
     box = page.locator(f"tr#order-{paid_orders[0].number}").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert re.fullmatch(r"\d+", page.locator(".order-number").first.inner_text())
+
+
+def test_pickup_ready_and_handed_over(page, live_server, smtp_server, fake_sms):
+    make_delivery_methods()
+    make_shop()
+    make_staff_user(username="marchand", password=PASSWORD, first_name="Julie", last_name="Gagnon")
+    order = make_order(delivery_kind="pickup", email="marie@example.test")
+    Order.objects.filter(pk=order.pk).update(sms_consent=True)
+    page.on("dialog", lambda dialog: dialog.accept())  # « Confirmer que le client a pris sa commande ? »
+    sign_in(page, live_server)
+    page.locator(f"tr#order-{order.number}").get_by_role("link", name=str(order.number), exact=True).click()
+    card = page.locator("section.fulfilment")
+    expect(card).to_contain_text("Non expédiée")
+    card.get_by_role("button", name="Prête pour la cueillette").click()
+    expect(page.get_by_text(f"La commande {order.number} est prête pour la cueillette.")).to_be_visible()
+    assert deliver_pending() == 2  # the worker's job: one email, one SMS
+    [email] = smtp_server.to("marie@example.test")
+    assert str(email["Subject"]).strip().startswith("Votre commande est prête pour la cueillette")
+    [sms] = fake_sms.to("+15145550199")
+    assert f"commande no {order.number} est prête pour la cueillette" in sms["body"]
+
+    page.locator("section.fulfilment").get_by_role("button", name="Remise au client").click()
+    expect(page.get_by_text(f"La commande {order.number} a été remise au client.")).to_be_visible()
+    expect(page.locator("section.fulfilment .badge")).to_have_text("Remise au client")
+    expect(page.locator(".timeline")).to_contain_text("Remise au client")
+    assert Order.objects.get(pk=order.pk).fulfilment_state == "picked_up"
