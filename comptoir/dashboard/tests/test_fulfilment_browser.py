@@ -13,8 +13,8 @@ from comptoir.core.testing import make_delivery_methods, make_order, make_produc
 from comptoir.fulfilment.batch import render_batch_job
 from comptoir.fulfilment.models import BatchJob, Shipment
 from comptoir.invoicing.services import issue_invoice
-from comptoir.notifications.testing import fake_sms  # noqa: F401
 from comptoir.notifications.services import deliver_pending
+from comptoir.notifications.testing import fake_sms  # noqa: F401
 from comptoir.orders.models import Order
 from comptoir.payments.services import record_payment
 
@@ -173,7 +173,7 @@ def test_order_list_at_phone_width(page, live_server, paid_orders):
     assert re.fullmatch(r"\d+", page.locator(".order-number").first.inner_text())
 
 
-def test_pickup_ready_and_handed_over(page, live_server, smtp_server, fake_sms):
+def test_pickup_ready_and_handed_over(page, live_server, smtp_server, fake_sms):  # noqa: F811
     make_delivery_methods()
     make_shop()
     make_staff_user(username="marchand", password=PASSWORD, first_name="Julie", last_name="Gagnon")
