@@ -6,7 +6,8 @@ Uses its own PostgreSQL database (emptied and created again at each run unless `
 loads the demo shop, seeds the orders with bulk inserts (``bench/seed.py``), starts gunicorn with
 one sync worker on a free port of 127.0.0.1 and downloads the export of every order, then of
 every order line, as a signed-in merchant. Prints the time, the size, the number of rows and
-the worker's peak resident memory (VmHWM) before and after each export.
+the CPU time of the web worker and of PostgreSQL (which depends far less on the load of the
+machine than the elapsed time) and the worker's peak resident memory (VmHWM).
 """
 
 import argparse
@@ -54,11 +55,19 @@ def main() -> None:
         download(server, cookie, "/fr/gestion/commandes/")  # warm up: imports, templates, connection
         print(f"Worker after warm-up: peak RSS {server.worker_peak_rss_mb():.1f} MB")
         for label, query in [("orders", "what=orders&decimal=comma"), ("lines", "what=lines&decimal=point")]:
+            worker = server.worker_pids()
+            database = common.database_backend_pids()
+            cpu_before = {**common.cpu_seconds(worker), **common.cpu_seconds(database)}
             started = time.perf_counter()
             size, rows = download(server, cookie, f"/fr/gestion/commandes/export.csv?{query}")
             elapsed = time.perf_counter() - started
+            cpu_after = common.cpu_seconds(worker)
+            database_after = common.cpu_seconds(database)
+            worker_cpu = sum(cpu_after[pid] - cpu_before.get(pid, 0) for pid in cpu_after)
+            database_cpu = sum(database_after[pid] - cpu_before.get(pid, 0) for pid in database_after)
             print(
-                f"Export of the {label}: {rows - 1:,} rows, {size / 1e6:.1f} MB in {elapsed:.1f} s; "
+                f"Export of the {label}: {rows - 1:,} rows, {size / 1e6:.1f} MB in {elapsed:.1f} s "
+                f"(CPU: web worker {worker_cpu:.1f} s, PostgreSQL {database_cpu:.1f} s); "
                 f"worker peak RSS {server.worker_peak_rss_mb():.1f} MB"
             )
     print(f"Load average at the end: {common.load_average()}")

@@ -22,13 +22,15 @@ from .models import Shipment
 
 
 def packing_slip_orders(numbers) -> list[Order]:
-    """The orders of ``numbers`` with what their packing slips print, in 4 queries."""
+    """The orders of ``numbers`` (in that order) with what their packing slips print, in 2 queries."""
+    numbers = list(numbers)
+    position = {number: index for index, number in enumerate(numbers)}
     orders = (
-        Order.objects.filter(number__in=list(numbers))
+        Order.objects.filter(number__in=numbers)
         .select_related("billing_address", "shipping_address")
         .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")))
     )
-    return sorted(orders, key=lambda order: list(numbers).index(order.number))
+    return sorted(orders, key=lambda order: position[order.number])
 
 
 def render_packing_slip(
