@@ -1,7 +1,7 @@
 """CSV exports of the order list: one row per order, or one row per order line.
 
-Rows are produced lazily: the orders are read in chunks (``iterator(chunk_size=…)``, with their
-taxes, invoice and shipments prefetched per chunk) and written out a few hundred rows at a time,
+Rows are produced lazily: the orders are read as plain values in chunks (``iterator(chunk_size=…)``,
+with their taxes and shipments read per chunk) and written out a few hundred rows at a time,
 so an export of 100,000 orders streams in bounded memory (docs/BENCHMARKS.md). UTF-8 with a
 byte-order mark so that Excel opens accents correctly; decimal comma (with « ; » between the
 fields, as Excel in French expects) or decimal point (with « , »).
@@ -11,14 +11,16 @@ response streams.
 """
 
 import csv
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import islice
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comptoir.core.i18n import current_language, localized
+from comptoir.core.i18n import current_language
 from comptoir.invoicing.pdf import TAX_LABELS
 from comptoir.orders.models import Order, OrderLine, OrderTax
 
@@ -68,7 +70,9 @@ def order_rows(orders: QuerySet[Order], *, decimal: str = "comma") -> Iterator[s
         "carrier": {value: str(label) for value, label in Carrier.choices},
     }
     writer = csv.writer(_Echo(), delimiter=delimiter)
-    rows = (_order_row(order, separator, labels) for order in _orders(orders).iterator(chunk_size=CHUNK_SIZE))
+    rows = (
+        _order_row(order, taxes, shipments, separator, labels) for order, taxes, shipments in _orders(orders)
+    )
     return _chunks(writer, [str(label) for label in header], rows)
 
 
@@ -87,8 +91,10 @@ def line_rows(orders: QuerySet[Order], *, decimal: str = "comma") -> Iterator[st
     yes, no, language = _("yes"), _("no"), current_language()
     lines = (
         OrderLine.objects.filter(order__in=orders.order_by().values("pk"))
-        .select_related("order")
-        .only(
+        .order_by("-order__number", "position", "id")
+        .values_list(
+            "order__number",
+            "order__placed_at",
             "sku",
             "name_fr",
             "name_en",
@@ -96,84 +102,92 @@ def line_rows(orders: QuerySet[Order], *, decimal: str = "comma") -> Iterator[st
             "unit_price_amount",
             "line_total_amount",
             "is_taxable",
-            "order__number",
-            "order__placed_at",
         )
-        .order_by("-order__number", "position", "id")
+        .iterator(chunk_size=CHUNK_SIZE)
     )
+    english = language == "en"
     rows = (
         [
-            line.order.number,
-            _date(line.order.placed_at),
-            line.sku,
-            localized(line, "name", language),
-            line.quantity,
-            _money(line.unit_price_amount, separator),
-            _money(line.line_total_amount, separator),
-            yes if line.is_taxable else no,
+            number,
+            _date(placed_at),
+            sku,
+            (name_en if english and name_en else name_fr),
+            quantity,
+            _money(unit_price, separator),
+            _money(amount, separator),
+            yes if is_taxable else no,
         ]
-        for line in lines.iterator(chunk_size=CHUNK_SIZE)
+        for number, placed_at, sku, name_fr, name_en, quantity, unit_price, amount, is_taxable in lines
     )
     return _chunks(writer=csv.writer(_Echo(), delimiter=delimiter), header=header, rows=rows)
 
 
-def _orders(orders: QuerySet[Order]) -> QuerySet[Order]:
-    address = ["first_name", "last_name", "province"]
-    return (
-        orders.select_related(None)
-        .select_related("invoice", "billing_address", "shipping_address")
-        .only(  # replaces the list's own selection of columns
-            "number",
-            "placed_at",
-            "email",
-            "tax_province",
-            "subtotal_amount",
-            "shipping_amount",
-            "insurance_amount",
-            "total_amount",
-            "payment_method",
-            "status",
-            "fulfilment_state",
-            "invoice__paid_at",
-            *[f"{kind}_address__{name}" for kind in ("billing", "shipping") for name in address],
-        )
-        .prefetch_related(
-            Prefetch("taxes", queryset=OrderTax.objects.only("order_id", "code", "amount")),
-            Prefetch(
-                "shipments",
-                queryset=Shipment.objects.filter(status=Shipment.Status.ACTIVE)
-                .only("order_id", "number", "carrier", "carrier_name", "tracking_number")
-                .order_by("number"),
-                to_attr="active_shipments",
-            ),
-        )
-        .order_by("-number")
-    )
+ORDER_FIELDS = [
+    "pk",
+    "number",
+    "placed_at",
+    "email",
+    "tax_province",
+    "subtotal_amount",
+    "shipping_amount",
+    "insurance_amount",
+    "total_amount",
+    "payment_method",
+    "status",
+    "fulfilment_state",
+    "invoice__paid_at",
+    "shipping_address__first_name",
+    "shipping_address__last_name",
+    "shipping_address__province",
+    "billing_address__first_name",
+    "billing_address__last_name",
+    "billing_address__province",
+]
 
 
-def _order_row(order: Order, separator: str, labels: dict) -> list:
-    taxes = {tax.code: tax.amount for tax in order.taxes.all()}
-    invoice = getattr(order, "invoice", None)
-    address = order.shipping_address or order.billing_address
+def _orders(orders: QuerySet[Order]) -> Iterator[tuple[dict, dict, list]]:
+    """(order, its taxes by code, its active shipments) newest first. The orders are read as
+    plain values through a cursor, ``CHUNK_SIZE`` at a time; the taxes and shipments of each
+    chunk in one query each."""
+    rows = orders.select_related(None).order_by("-number").values(*ORDER_FIELDS)
+    rows = rows.iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        ids = [row["pk"] for row in chunk]
+        taxes: dict[int, dict] = defaultdict(dict)
+        for order_id, code, amount in OrderTax.objects.filter(order_id__in=ids).values_list(
+            "order_id", "code", "amount"
+        ):
+            taxes[order_id][code] = amount
+        shipments: dict[int, list] = defaultdict(list)
+        active = Shipment.objects.filter(order_id__in=ids, status=Shipment.Status.ACTIVE).order_by("number")
+        for order_id, *parcel in active.values_list("order_id", "carrier", "carrier_name", "tracking_number"):
+            shipments[order_id].append(parcel)
+        for row in chunk:
+            yield row, taxes[row["pk"]], shipments[row["pk"]]
+
+
+def _order_row(order: dict, taxes: dict, shipments: list, separator: str, labels: dict) -> list:
+    prefix = "shipping_address__" if order["shipping_address__province"] else "billing_address__"
+    name = f"{order[prefix + 'first_name']} {order[prefix + 'last_name']}".strip()
     carriers = labels["carrier"]
     tracking = " ".join(
-        f"{s.carrier_name or carriers.get(s.carrier, '')} {s.tracking_number}".strip()
-        for s in order.active_shipments
+        f"{carrier_name or carriers.get(carrier, '')} {number}".strip()
+        for carrier, carrier_name, number in shipments
     )
     return [
-        order.number,
-        _date(order.placed_at),
-        address.full_name,
-        order.email,
-        order.tax_province or address.province,
-        _money(order.subtotal_amount, separator),
-        _money(order.shipping_amount + order.insurance_amount, separator),
+        order["number"],
+        _date(order["placed_at"]),
+        name,
+        order["email"],
+        order["tax_province"] or order[prefix + "province"],
+        _money(order["subtotal_amount"], separator),
+        _money(order["shipping_amount"] + order["insurance_amount"], separator),
         *[_money(taxes.get(code), separator) for code in TAX_CODES],
-        _money(order.total_amount, separator),
-        labels["payment"].get(order.payment_method, ""),
-        _date(invoice.paid_at) if invoice is not None and invoice.paid_at else "",
-        labels["status"].get(order.status, order.status),
-        labels["fulfilment"].get(order.fulfilment_state, ""),
+        _money(order["total_amount"], separator),
+        labels["payment"].get(order["payment_method"], ""),
+        _date(order["invoice__paid_at"]),
+        labels["status"].get(order["status"], order["status"]),
+        labels["fulfilment"].get(order["fulfilment_state"], ""),
         tracking,
     ]
 
