@@ -55,6 +55,8 @@ def main() -> None:
     # The worker keeps its database connection from one export to the next: the CPU time of
     # that one PostgreSQL process is the database's share.
     os.environ["CONN_MAX_AGE"] = "3600"
+    # A sync worker is busy for a whole export: gunicorn's default 30 s timeout would cut it.
+    os.environ.setdefault("GUNICORN_CMD_ARGS", "--timeout 900")
     with common.Gunicorn(workers=1) as server:
         download(server, cookie, "/fr/gestion/commandes/")  # warm up: imports, templates, connection
         print(f"Worker after warm-up: peak RSS {server.worker_peak_rss_mb():.1f} MB")
