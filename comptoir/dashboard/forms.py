@@ -37,26 +37,6 @@ class LineForm(forms.Form):
     )
 
 
-class LinesForm(forms.Form):
-    """Every line of an order in one form: ``quantity_<id>`` and ``unit_price_<id>``."""
-
-    def __init__(self, *args, lines=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.line_ids = []
-        for line in lines:
-            self.fields[f"quantity_{line.pk}"] = forms.IntegerField(
-                label=_("Quantity of « %(name)s »") % {"name": line.name}, min_value=1,
-                max_value=MAX_LINE_QUANTITY)
-            self.fields[f"unit_price_{line.pk}"] = forms.DecimalField(
-                label=_("Unit price of « %(name)s »") % {"name": line.name}, min_value=Decimal("0.00"),
-                max_digits=12, decimal_places=2, localize=True)
-            self.line_ids.append(line.pk)
-
-    def changes(self) -> dict:
-        data = self.cleaned_data
-        return {pk: (data[f"quantity_{pk}"], data[f"unit_price_{pk}"]) for pk in self.line_ids}
-
-
 class InvoicePaymentForm(forms.Form):
     """« Information de paiement »: the method (may stay empty: « Aucun », no method) and the
     invoice status buttons « Non payée » / « Payée ». The amount is never taken from the
@@ -75,3 +55,23 @@ class InvoicePaymentForm(forms.Form):
         self.fields["method"].choices = [
             (value, label) for value, label in PAYMENT_METHOD_LABELS.items()
         ]
+
+
+class LinesForm(forms.Form):
+    """Every line of an order in one form: ``quantity_<id>`` and ``unit_price_<id>``."""
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_ids = []
+        for line in lines:
+            self.fields[f"quantity_{line.pk}"] = forms.IntegerField(
+                label=_("Quantity of « %(name)s »") % {"name": line.name}, min_value=1,
+                max_value=MAX_LINE_QUANTITY)
+            self.fields[f"unit_price_{line.pk}"] = forms.DecimalField(
+                label=_("Unit price of « %(name)s »") % {"name": line.name}, min_value=Decimal("0.00"),
+                max_digits=12, decimal_places=2, localize=True)
+            self.line_ids.append(line.pk)
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {pk: (data[f"quantity_{pk}"], data[f"unit_price_{pk}"]) for pk in self.line_ids}
