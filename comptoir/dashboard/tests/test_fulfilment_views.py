@@ -447,3 +447,15 @@ def test_packing_slip_queries_do_not_grow_with_the_lines(staff_client, shop, mer
         assert count_queries(staff_client, reverse(name, args=[many.number, *args])) == count_queries(
             staff_client, reverse(name, args=[few.number, *args])
         )
+
+
+def test_fulfilment_in_english(staff_client, coffee, merchant):
+    order = make_order([(coffee, 2)])
+    ship_order(order, parcel=Parcel(carrier="canada_post", tracking_number="AB123456789CA"), actor=merchant)
+    page = staff_client.get(f"/en/gestion/commandes/{order.number}/").content.decode()
+    assert "Parcel 1 shipped (Canada Post AB123456789CA), 2 item(s)" in page
+    assert "https://www.canadapost-postescanada.ca/track-reperage/en#/details/AB123456789CA" in page
+    assert "Carrier name (“Other”)" in page and 'id="ship-tracking"' not in page  # all shipped: no form
+    listing = staff_client.get("/en/gestion/commandes/").content.decode()
+    assert "Export (CSV)" in listing and "Shipped" in listing
+    assert "«" not in page and "«" not in listing
