@@ -128,6 +128,10 @@ def test_batch_print_ship_and_notify(page, live_server, paid_orders, smtp_server
         "href", f"https://www.canadapost-postescanada.ca/track-reperage/fr#/details/{TRACKING[0]}"
     )
     assert Shipment.objects.count() == 3
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/fr/gestion/commandes/{marie.number}/")
+    expect(page.locator("section.fulfilment")).to_contain_text("Colis 1")
+    page.screenshot_as("commande-expediee")
 
 
 def test_batch_with_a_cancelled_order_and_a_bad_number(page, live_server, paid_orders):
@@ -197,3 +201,4 @@ def test_pickup_ready_and_handed_over(page, live_server, smtp_server, fake_sms):
     expect(page.locator("section.fulfilment .badge")).to_have_text("Remise au client")
     expect(page.locator(".timeline")).to_contain_text("Remise au client")
     assert Order.objects.get(pk=order.pk).fulfilment_state == "picked_up"
+    page.screenshot_as("commande-remise-au-client")
