@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "comptoir.invoicing",
     "comptoir.payments",
     "comptoir.paypal",
+    "comptoir.fulfilment",
     "comptoir.notifications",
     "comptoir.storefront",
     "comptoir.dashboard",

@@ -94,6 +94,7 @@ def place_order(
     create_account_password: str | None = None,
     expected_total_amount: Decimal | None = None,
     shop: ShopSettings | None = None,
+    sms_consent: bool = False,
 ) -> Order:
     """Turn ``cart`` into an order. The same ``checkout_token`` twice returns the first order.
 
@@ -110,6 +111,7 @@ def place_order(
                 checkout_token=checkout_token, user=user,
                 create_account_password=create_account_password,
                 expected_total_amount=expected_total_amount, shop=shop or ShopSettings.load(),
+                sms_consent=bool(sms_consent),
             )
     except IntegrityError:
         # A concurrent submission of the same form won the unique checkout_token: its order is
@@ -121,7 +123,8 @@ def place_order(
 
 
 def _place(cart, *, email, phone, billing_address, shipping_address, delivery_method, payment_method,
-           language, checkout_token, user, create_account_password, expected_total_amount, shop) -> Order:
+           language, checkout_token, user, create_account_password, expected_total_amount, shop,
+           sms_consent=False) -> Order:
     # Lock the cart, its lines and their products; then look for an order made meanwhile by a
     # submission of the same form: it gets its order back even if the settings changed since.
     cart_lines = _locked_lines(cart)
@@ -149,6 +152,7 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
         shop, quote, customer=customer, email=email, phone=phone, language=language,
         billing_address=billing_address, shipping_address=shipping_address,
         delivery_method=delivery_method, payment_method=payment_method, checkout_token=checkout_token,
+        sms_consent=sms_consent,
     )
     lines = _write_lines(order, items, actor=user)
     taxes = OrderTax.objects.bulk_create(
@@ -232,7 +236,8 @@ def check_stock(product: Product, quantity: int) -> None:
 
 
 def _create_order(shop, quote: Quote, *, customer, email, phone, language, billing_address,
-                  shipping_address, delivery_method, payment_method, checkout_token) -> Order:
+                  shipping_address, delivery_method, payment_method, checkout_token,
+                  sms_consent=False) -> Order:
     is_cheque = payment_method == PaymentMethod.CHEQUE
     return Order.objects.create(
         number=Sequence.next_value("order", start=1001), checkout_token=checkout_token,
@@ -245,6 +250,7 @@ def _create_order(shop, quote: Quote, *, customer, email, phone, language, billi
         tax_province=quote.tax_province or "", subtotal_amount=quote.subtotal_amount,
         shipping_amount=quote.shipping_amount, insurance_amount=quote.insurance_amount,
         tax_total=quote.tax_total, total_amount=quote.total_amount, placed_at=timezone.now(),
+        sms_consent=sms_consent and bool(phone),
     )
 
 

@@ -92,3 +92,21 @@ class PaymentReversalForm(forms.Form):
         help_text=_("For example: cheque returned for insufficient funds."),
         error_messages={"required": _("Give the reason of the reversal.")},
     )
+class LinesForm(forms.Form):
+    """Every line of an order in one form: ``quantity_<id>`` and ``unit_price_<id>``."""
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_ids = []
+        for line in lines:
+            self.fields[f"quantity_{line.pk}"] = forms.IntegerField(
+                label=_("Quantity of « %(name)s »") % {"name": line.name}, min_value=1,
+                max_value=MAX_LINE_QUANTITY)
+            self.fields[f"unit_price_{line.pk}"] = forms.DecimalField(
+                label=_("Unit price of « %(name)s »") % {"name": line.name}, min_value=Decimal("0.00"),
+                max_digits=12, decimal_places=2, localize=True)
+            self.line_ids.append(line.pk)
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {pk: (data[f"quantity_{pk}"], data[f"unit_price_{pk}"]) for pk in self.line_ids}

@@ -35,4 +35,6 @@ NOTIFICATION_TEMPLATE_LABELS = {
     "payment_received": _("Payment received alert"),
     "payment_recorded": _("Payment recorded alert"),
     "invoice": _("Invoice"),
+    "order_shipped": _("Order shipped"),
+    "ready_for_pickup": _("Ready for pickup"),
 }

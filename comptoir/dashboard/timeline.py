@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -9,6 +10,7 @@ from comptoir.core.i18n import current_language
 from comptoir.core.money import format_amount
 from comptoir.orders.models import Order, OrderEvent
 
+from .fulfilment_timeline import FULFILMENT_DESCRIBERS
 from .labels import ALL_PAYMENT_METHOD_LABELS, NOTIFICATION_TEMPLATE_LABELS
 
 Kind = OrderEvent.Kind
@@ -95,6 +97,31 @@ def _payment(data: dict) -> str:
     }
 
 
+def _line_changed(data: dict) -> str:
+    """Only what changed: no « prix unitaire 7,50 $ → 7,50 $ » when the price stayed."""
+    values = {
+        "name": _line_name(data), "old_quantity": data["old_quantity"], "quantity": data["quantity"],
+        "old_price": _amount(data["old_unit_price"]), "price": _amount(data["unit_price"]),
+    }
+    quantity_changed = str(data["old_quantity"]) != str(data["quantity"])
+    price_changed = _decimal(data["old_unit_price"]) != _decimal(data["unit_price"])
+    if quantity_changed and not price_changed:
+        return _("Line changed: %(name)s, quantity %(old_quantity)s → %(quantity)s") % values
+    if price_changed and not quantity_changed:
+        return _("Line changed: %(name)s, unit price %(old_price)s → %(price)s") % values
+    return _(
+        "Line changed: %(name)s, quantity %(old_quantity)s → %(quantity)s, "
+        "unit price %(old_price)s → %(price)s"
+    ) % values
+
+
+def _decimal(value):
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+
+
 _DESCRIBERS = {
     Kind.PLACED: lambda data: _("Order placed"),
     Kind.STATUS_CHANGED: lambda data: _("Status changed from « %(old)s » to « %(new)s »") % {
@@ -106,13 +133,7 @@ _DESCRIBERS = {
     Kind.LINE_REMOVED: lambda data: _("Line removed: %(quantity)s × %(name)s") % {
         "quantity": data["quantity"], "name": _line_name(data),
     },
-    Kind.LINE_CHANGED: lambda data: _(
-        "Line changed: %(name)s, quantity %(old_quantity)s → %(quantity)s, "
-        "unit price %(old_price)s → %(price)s"
-    ) % {
-        "name": _line_name(data), "old_quantity": data["old_quantity"], "quantity": data["quantity"],
-        "old_price": _amount(data["old_unit_price"]), "price": _amount(data["unit_price"]),
-    },
+    Kind.LINE_CHANGED: lambda data: _line_changed(data),
     Kind.INVOICE_ISSUED: lambda data: _("Invoice %(reference)s issued") % {
         "reference": _reference(data, "invoice", "F"),
     },
@@ -132,4 +153,5 @@ _DESCRIBERS = {
         "method": ALL_PAYMENT_METHOD_LABELS.get(data.get("method", ""), data.get("method", "")),
         "reason": data.get("reason", ""),
     },
+    **FULFILMENT_DESCRIBERS,
 }

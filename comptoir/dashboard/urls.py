@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, customers, invoices, orders, refunds, two_factor
+from .views import auth, batch, customers, fulfilment, invoices, orders, refunds, two_factor
 
 app_name = "dashboard"
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("commandes/<int:number>/statut/", orders.order_change_status, name="order_change_status"),
     path("commandes/<int:number>/lignes/", orders.order_add_line, name="order_add_line"),
     path("commandes/<int:number>/lignes/<int:line_id>/", orders.order_update_line, name="order_update_line"),
+    path("commandes/<int:number>/lignes/enregistrer/", orders.order_update_lines, name="order_update_lines"),
     path(
         "commandes/<int:number>/lignes/<int:line_id>/supprimer/", orders.order_remove_line,
         name="order_remove_line",
@@ -46,6 +47,24 @@ urlpatterns = [
     path("factures/<int:number>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("factures/<int:number>/envoyer/", invoices.invoice_send, name="invoice_send"),
     path("notes-de-credit/<int:number>/pdf/", invoices.credit_note_pdf, name="credit_note_pdf"),
+    # Shipping, pickup and packing slips of an order
+    path("commandes/<int:number>/expedier/", fulfilment.order_ship, name="order_ship"),
+    path("commandes/<int:number>/colis/<int:shipment>/corriger/", fulfilment.shipment_correct,
+         name="shipment_correct"),
+    path("commandes/<int:number>/colis/<int:shipment>/annuler/", fulfilment.shipment_cancel,
+         name="shipment_cancel"),
+    path("commandes/<int:number>/cueillette/prete/", fulfilment.order_ready_for_pickup,
+         name="order_ready_for_pickup"),
+    path("commandes/<int:number>/cueillette/remise/", fulfilment.order_picked_up, name="order_picked_up"),
+    path("commandes/<int:number>/bordereau/", fulfilment.packing_slip_pdf, name="packing_slip_pdf"),
+    path("commandes/<int:number>/colis/<int:shipment>/bordereau/", fulfilment.packing_slip_pdf,
+         name="shipment_packing_slip_pdf"),
+    # Batch work and exports of « Commandes »
+    path("commandes/lot/", batch.order_batch, name="order_batch"),
+    path("commandes/lot/expedier/", batch.order_batch_ship, name="order_batch_ship"),
+    path("commandes/lot/impression/<uuid:token>/", batch.batch_job, name="batch_job"),
+    path("commandes/lot/impression/<uuid:token>/pdf/", batch.batch_job_download, name="batch_job_download"),
+    path("commandes/export.csv", batch.order_export, name="order_export"),
     # « Clients »
     path("clients/", customers.customer_list, name="customer_list"),
     path("clients/<int:pk>/", customers.customer_detail, name="customer_detail"),

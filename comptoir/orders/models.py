@@ -26,6 +26,16 @@ class Order(models.Model):
         CHEQUE = "cheque", _("Cheque, money order or transfer")
         CASH_ON_DELIVERY = "cod", _("Cash on delivery")
 
+    class Fulfilment(models.TextChoices):
+        """Where the goods are, next to the status: shipped orders go from « Non expédiée » to
+        « Expédiée »; pickup orders from « Non expédiée » to « Remise au client »."""
+
+        UNFULFILLED = "unfulfilled", _("Not shipped")
+        PARTIAL = "partial", _("Partially shipped")
+        SHIPPED = "shipped", _("Shipped")
+        READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+        PICKED_UP = "picked_up", _("Handed over to the customer")
+
     number = models.PositiveBigIntegerField(_("number"), unique=True)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     checkout_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
@@ -70,6 +80,13 @@ class Order(models.Model):
     # True once an invoice is issued (also after a credit note cancels it), set by the invoicing
     # services: the order services decide on the order row alone, without importing invoicing.
     invoice_issued = models.BooleanField(default=False)
+    # Kept by the fulfilment services in the transaction that ships, cancels a shipment or hands
+    # the order over, so that the order list filters on it through an index.
+    fulfilment_state = models.CharField(
+        _("fulfilment"), max_length=20, choices=Fulfilment.choices, default=Fulfilment.UNFULFILLED
+    )
+    # « J'accepte de recevoir des SMS au sujet de ma commande », ticked at checkout.
+    sms_consent = models.BooleanField(_("agreed to SMS"), default=False)
 
     class Meta:
         ordering = ["-number"]
@@ -85,6 +102,11 @@ class Order(models.Model):
                 condition=models.Q(status__in=["new", "awaiting_payment"], invoice_paid=True),
                 name="order_ready",
             ),
+            # The order list's filters, each walked newest first like the list itself.
+            models.Index(fields=["fulfilment_state", "-number"], name="order_fulfilment_number"),
+            models.Index(fields=["payment_method", "-number"], name="order_payment_number"),
+            models.Index(fields=["delivery_method", "-number"], name="order_delivery_number"),
+            models.Index(fields=["invoice_paid", "-number"], name="order_paid_number"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(total_amount__gte=0), name="order_total_not_negative"),
@@ -166,6 +188,11 @@ class OrderEvent(models.Model):
         CREDIT_NOTE_ISSUED = "credit_note_issued", _("Credit note issued")
         NOTE = "note", _("Note")
         PAYMENT_REVERSED = "payment_reversed", _("Payment reversed")
+        SHIPMENT_CREATED = "shipment_created", _("Shipment created")
+        SHIPMENT_CORRECTED = "shipment_corrected", _("Shipment corrected")
+        SHIPMENT_CANCELLED = "shipment_cancelled", _("Shipment cancelled")
+        READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+        PICKED_UP = "picked_up", _("Handed over to the customer")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -398,3 +398,27 @@ def _valid_price(amount) -> Decimal:
     if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
         raise DomainError(_("The unit price must be an amount of 0 or more."), code="price")
     return quantize(amount)
+
+
+# --- Editing all lines at once ----------------------------------------------------------------
+
+
+def update_order_lines(order: Order, *, changes: dict[int, tuple[int, Decimal]], actor,
+                       after_invoice: bool = False) -> list[OrderLine]:
+    """Save the quantity and unit price of several lines at once (line id -> (quantity, unit
+    price)): all of them or, when one is refused, none. Each changed line goes through
+    ``update_order_line`` (its rules, stock and timeline entry); unchanged lines are left alone."""
+    with transaction.atomic():
+        locked = _lock_editable_order(order, after_invoice=after_invoice)
+        lines = {line.pk: line for line in locked.lines.all()}
+        changed = []
+        for line_id, (quantity, unit_price_amount) in changes.items():
+            line = lines.get(line_id)
+            if line is None:
+                raise NotEditable(_("This line is no longer part of the order."), code="no_line")
+            if (line.quantity, line.unit_price_amount) != (quantity, unit_price_amount):
+                line.order = locked
+                changed.append(update_order_line(line, quantity=quantity, unit_price_amount=unit_price_amount,
+                                                 actor=actor, after_invoice=after_invoice))
+    refresh_from_locked(order, locked)
+    return changed

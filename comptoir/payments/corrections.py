@@ -19,7 +19,7 @@ from comptoir.invoicing.credit_notes import everything_remaining, issue_partial_
 from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.services import issue_replacement_invoice, mark_invoice_paid
 from comptoir.orders.models import Order, OrderLine
-from comptoir.orders.services import add_order_line, remove_order_line, update_order_line
+from comptoir.orders.services import add_order_line, remove_order_line, update_order_line, update_order_lines
 
 from .models import Payment, Refund
 from .refunds import lock_for_refund, order_balances
@@ -43,6 +43,16 @@ def correct_update_line(line: OrderLine, *, quantity: int, unit_price_amount, ac
         update_order_line(line, quantity=quantity, unit_price_amount=unit_price_amount, actor=actor,
                           after_invoice=True)
         return _reissue(line.order, actor=actor)
+
+
+def correct_update_lines(order: Order, *, changes: dict, actor) -> Invoice | None:
+    """Several lines of an invoiced order at once: one credit note and one new invoice for all
+    the changes (none when nothing changed)."""
+    with transaction.atomic():
+        lock_for_refund(order)
+        if not update_order_lines(order, changes=changes, actor=actor, after_invoice=True):
+            return None
+        return _reissue(order, actor=actor)
 
 
 def correct_remove_line(line: OrderLine, *, actor) -> Invoice:

@@ -50,6 +50,10 @@ class ContactForm(PlainLabels, forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=30,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
 
+    sms_consent = forms.BooleanField(
+        label=_("I agree to receive text messages (SMS) about my order"), required=False,
+    )
+
     def clean_phone(self):
         return clean_phone_number(self.cleaned_data["phone"])
 

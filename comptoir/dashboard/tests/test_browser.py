@@ -175,8 +175,8 @@ def test_flow_d_store_terminal(page, live_server, shop_data):
     expect(page.get_by_text("Ligne ajoutée.")).to_be_visible()
     coffee_line = order.lines.get(product=shop_data["coffee"])
     page.locator(f"#quantity-{coffee_line.pk}").fill("2")
-    page.locator(f"tr#line-{coffee_line.pk}").get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Ligne enregistrée.")).to_be_visible()
+    page.locator("#lines-form").get_by_role("button", name="Enregistrer").click()  # one save for all lines
+    expect(page.get_by_text("Lignes enregistrées.")).to_be_visible()
     page.locator("form.status-form").get_by_role("button", name="Enregistrer").click()
     order.refresh_from_db()
     assert order.subtotal_amount == D("208.50")

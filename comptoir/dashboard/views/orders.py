@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
 from comptoir.core.search import clean_search_text
+from comptoir.fulfilment.batch import MAX_BATCH
 from comptoir.invoicing.selectors import invoice_of
 from comptoir.invoicing.services import change_order_status
 from comptoir.orders import selectors
@@ -20,15 +21,19 @@ from comptoir.orders.services import (
     remove_order_line,
     send_payment_confirmation,
     update_order_line,
+    update_order_lines,
 )
 from comptoir.payments import corrections
 from comptoir.payments import selectors as payment_selectors
 from comptoir.payments.refunds import order_balances
 
 from ..access import staff_required
-from ..forms import AddLineForm, LineForm, OrderSearchForm, StatusForm
+from ..forms import AddLineForm, LineForm, LinesForm, StatusForm
+from ..fulfilment_forms import ExportForm
 from ..timeline import build_timeline
+from .batch import filtered_orders
 from .common import form_errors, redirect_back, walk_by_number
+from .fulfilment import fulfilment_context
 
 STATUS_TABS = [
     "", Order.Status.NEW, Order.Status.AWAITING_PAYMENT, selectors.READY,
@@ -37,19 +42,27 @@ STATUS_TABS = [
 
 @staff_required
 def order_list(request):
-    form = OrderSearchForm(request.GET)
-    form.is_valid()
+    form, orders = filtered_orders(request.GET)
     status = form.cleaned_data.get("status", "")
     search = form.cleaned_data.get("q", "")
-    page = walk_by_number(request, selectors.order_list(status=status, search=search))
+    page = walk_by_number(request, orders)
     counts = selectors.order_status_counts()
+    # The filters stay in the URL: the tabs, the pages, the batch actions and the export keep them.
+    kept = request.GET.copy()
+    for name in ("status", "avant", "apres"):
+        kept.pop(name, None)
+    filters = kept.urlencode()
     tabs = [
-        {"value": value, "label": _tab_label(value), "count": counts.get(value)}
+        {"value": value, "label": _tab_label(value), "count": counts.get(value),
+         "query": "&".join(part for part in [f"status={value}" if value else "", filters] if part)}
         for value in STATUS_TABS
     ]
     return render(request, "dashboard/orders/list.html", {
         "nav": "orders", "page": page, "orders": page.rows, "tabs": tabs,
         "status": status, "search": search, "status_choices": Order.Status.choices,
+        "filter_form": form, "filtered": form.has_filters(), "filters": filters,
+        "filter_query": "&".join(part for part in [f"status={status}" if status else "", filters] if part),
+        "batch_max": MAX_BATCH, "export_form": ExportForm(),
     })
 
 
@@ -101,6 +114,7 @@ def order_detail(request, number: int):
         confirmation_sent_at=payment_confirmation_sent_at(order),
         product_search=product_search,
         found_products=selectors.products_for_order(product_search),
+        **fulfilment_context(order),
     )
     return render(request, "dashboard/orders/detail.html", context)
 
@@ -158,6 +172,27 @@ def order_update_line(request, number: int, line_id: int):
         service = update_order_line if invoice_of(line.order) is None else corrections.correct_update_line
         _apply(request, service, line, quantity=form.cleaned_data["quantity"],
                unit_price_amount=form.cleaned_data["unit_price"], done=_("Line saved."))
+    return redirect("dashboard:order_detail", number=number)
+
+
+@staff_required
+@require_POST
+def order_update_lines(request, number: int):
+    """One « Enregistrer » for every line of the order."""
+    order = get_object_or_404(Order.objects.prefetch_related("lines"), number=number)
+    form = LinesForm(request.POST, lines=order.lines.all())
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            if invoice_of(order) is None:
+                changed = update_order_lines(order, changes=form.changes(), actor=request.user)
+            else:
+                changed = corrections.correct_update_lines(order, changes=form.changes(), actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Lines saved.") if changed else _("Lines saved: no change."))
     return redirect("dashboard:order_detail", number=number)
 
 

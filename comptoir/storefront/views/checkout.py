@@ -90,6 +90,7 @@ def _confirm(request, form, *, data, method):
             user=request.user if request.user.is_authenticated else None,
             create_account_password=form.cleaned_data.get("password1"),
             expected_total_amount=form.cleaned_data["expected_total"], shop=current_shop(request),
+            sms_consent=bool(data["contact"].get("sms_consent")),
         )
     except TotalChanged as error:
         messages.warning(request, str(error))

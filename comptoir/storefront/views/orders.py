@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from comptoir.fulfilment.selectors import customer_shipments
 from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.payments.links import payment_url
 
@@ -60,6 +61,7 @@ def order_detail(request, token):
     invoice = getattr(order, "invoice", None)
     return render(request, "storefront/orders/detail.html", {
         "order": order, "invoice": invoice, "payment_url": _payment_url(invoice),
+        "shipments": customer_shipments(order),
     })
 
 
