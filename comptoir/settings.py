@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "comptoir.payments",
     "comptoir.paypal",
     "comptoir.notifications",
+    "comptoir.reports",
     "comptoir.storefront",
     "comptoir.dashboard",
     "comptoir.configuration",

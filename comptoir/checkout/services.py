@@ -93,6 +93,7 @@ def place_order(
     create_account_password: str | None = None,
     expected_total_amount: Decimal | None = None,
     shop: ShopSettings | None = None,
+    news_consent_wording: str = "",
 ) -> Order:
     """Turn ``cart`` into an order. The same ``checkout_token`` twice returns the first order.
 
@@ -109,6 +110,7 @@ def place_order(
                 checkout_token=checkout_token, user=user,
                 create_account_password=create_account_password,
                 expected_total_amount=expected_total_amount, shop=shop or ShopSettings.load(),
+                news_consent_wording=news_consent_wording,
             )
     except IntegrityError:
         # A concurrent submission of the same form won the unique checkout_token: its order is
@@ -120,7 +122,8 @@ def place_order(
 
 
 def _place(cart, *, email, phone, billing_address, shipping_address, delivery_method, payment_method,
-           language, checkout_token, user, create_account_password, expected_total_amount, shop) -> Order:
+           language, checkout_token, user, create_account_password, expected_total_amount, shop,
+           news_consent_wording="") -> Order:
     # Lock the cart, its lines and their products; then look for an order made meanwhile by a
     # submission of the same form: it gets its order back even if the settings changed since.
     cart_lines = _locked_lines(cart)
@@ -143,7 +146,7 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
         address.pk = None
     customer = record_customer(email=email, phone=phone, language=language, user=user,
                                billing_address=billing_address, shipping_address=shipping_address,
-                               order_snapshots=snapshots)
+                               order_snapshots=snapshots, news_consent_wording=news_consent_wording)
     order = _create_order(
         shop, quote, customer=customer, email=email, phone=phone, language=language,
         billing_address=billing_address, shipping_address=shipping_address,

@@ -17,6 +17,7 @@ from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
 
 from .models import CreditNote, Invoice, InvoiceLine, InvoiceTax
+from .periods import check_closed_period
 
 
 class InvoiceError(DomainError):
@@ -58,6 +59,7 @@ def issue_checkout_invoice(order: Order, *, lines, taxes, shop: ShopSettings, ac
 
 def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor) -> Invoice:
     issued_at = timezone.now()
+    in_closed_period = check_closed_period(issued_at, policy=shop.closed_period_policy)
     # Nothing to pay (free goods, nothing taxed): the invoice is settled as it is issued,
     # otherwise the order could never be « Complétée ».
     settled = order.total_amount <= 0
@@ -69,6 +71,7 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor) ->
         paid_at=issued_at if settled else None,
         language=order.language,
         issued_by=actor,
+        in_closed_period=in_closed_period,
         **_order_snapshot(order, shop),
     )
     _copy_lines_and_taxes(invoice, lines, taxes)
@@ -148,10 +151,13 @@ def issue_credit_note(invoice: Invoice, *, actor=None, reason: str = "") -> Cred
         Order.objects.select_for_update().only("pk").get(pk=invoice.order_id)
         locked = Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
         _check_can_credit(locked, reason)
+        issued_at = timezone.now()
+        in_closed_period = check_closed_period(issued_at, policy=ShopSettings.load().closed_period_policy)
         credit_note = CreditNote.objects.create(
             invoice=locked,
             number=Sequence.next_value("credit_note"),
-            issued_at=timezone.now(),
+            issued_at=issued_at,
+            in_closed_period=in_closed_period,
             reason=reason,
             subtotal_amount=_negated(locked.subtotal_amount),
             shipping_amount=_negated(locked.shipping_amount),

@@ -90,6 +90,7 @@ def _confirm(request, form, *, data, method):
             user=request.user if request.user.is_authenticated else None,
             create_account_password=form.cleaned_data.get("password1"),
             expected_total_amount=form.cleaned_data["expected_total"], shop=current_shop(request),
+            news_consent_wording=str(form.fields["news_consent"].label) if form.cleaned_data["news_consent"] else "",
         )
     except TotalChanged as error:
         messages.warning(request, str(error))
