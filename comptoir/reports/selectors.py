@@ -134,7 +134,8 @@ def tax_report(period: Period) -> TaxReport:
     for province, amount in pre_tax.items():
         _add_split(report, province, amount, ZERO if not province else exempt[province])
     taxes = InvoiceTax.objects.filter(_between(period, "invoice__")).order_by()
-    for row in taxes.values("code", province=F("invoice__order__tax_province")).annotate(amount=Sum("amount")):
+    taxes = taxes.values("code", province=F("invoice__order__tax_province")).annotate(amount=Sum("amount"))
+    for row in taxes:
         _add_tax(report, row["code"], row["province"], row["amount"])
     for note in _credit_notes(period):
         report.credit_note_count += 1
@@ -264,9 +265,10 @@ def document_rows(period: Period) -> list[DocumentRow]:
         )
         .order_by("issued_at", "number")
     )
-    taxes = defaultdict(dict)
-    for tax in InvoiceTax.objects.filter(_between(period, "invoice__")).values("invoice_id", "code", "amount"):
-        taxes[tax["invoice_id"]][tax["code"]] = taxes[tax["invoice_id"]].get(tax["code"], ZERO) + tax["amount"]
+    taxes = defaultdict(lambda: defaultdict(lambda: ZERO))
+    invoice_taxes = InvoiceTax.objects.filter(_between(period, "invoice__"))
+    for tax in invoice_taxes.values("invoice_id", "code", "amount"):
+        taxes[tax["invoice_id"]][tax["code"]] += tax["amount"]
     rows = [_invoice_row(invoice, taxes[invoice["pk"]]) for invoice in invoices]
     rows += [_credit_note_row(note) for note in _credit_notes(period)]
     rows.sort(key=lambda row: (row.issued_at, row.kind, row.number))
@@ -286,7 +288,7 @@ def _invoice_row(invoice: dict, taxes: dict) -> DocumentRow:
         customer_name=invoice["customer_name"], province=invoice["province"],
         order_number=invoice["order_number"], invoice_reference=reference, status=invoice["status"],
         pre_tax_amount=pre_tax, taxable_amount=taxable, zero_rated_amount=zero_rated, exempt_amount=exempt,
-        taxes=taxes, tax_total=invoice["tax_total"], total_amount=invoice["total_amount"],
+        taxes=dict(taxes), tax_total=invoice["tax_total"], total_amount=invoice["total_amount"],
         in_closed_period=invoice["in_closed_period"],
     )
 

@@ -90,7 +90,7 @@ def _confirm(request, form, *, data, method):
             user=request.user if request.user.is_authenticated else None,
             create_account_password=form.cleaned_data.get("password1"),
             expected_total_amount=form.cleaned_data["expected_total"], shop=current_shop(request),
-            news_consent_wording=str(form.fields["news_consent"].label) if form.cleaned_data["news_consent"] else "",
+            news_consent_wording=_news_consent_wording(form),
         )
     except TotalChanged as error:
         messages.warning(request, str(error))
@@ -101,6 +101,11 @@ def _confirm(request, form, *, data, method):
         return redirect("storefront:cart" if back_to_cart else "storefront:checkout_review")
     _remember_order(request, posted_token, order)
     return redirect(_after_order_url(order))
+
+
+def _news_consent_wording(form) -> str:
+    """The exact words of the news checkbox the customer ticked (kept as proof of consent)."""
+    return str(form.fields["news_consent"].label) if form.cleaned_data.get("news_consent") else ""
 
 
 def _remember_order(request, checkout_token: str, order: Order) -> None:
