@@ -1,10 +1,14 @@
 """Read queries of the invoice and customer pages (constant query count per page)."""
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from comptoir.core.money import ZERO
 
 from comptoir.customers.models import Customer
 from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.orders.models import Order
+from comptoir.payments.models import Payment
 
 
 def invoice_list(*, search: str = "") -> QuerySet[Invoice]:
@@ -39,19 +43,47 @@ def invoice_by_number(number: int) -> Invoice:
     return Invoice.objects.select_related("order").get(number=number)
 
 
-def customer_list(*, search: str = "") -> QuerySet[Customer]:
-    # Correlated subqueries: computed for the rows of the page only, not for every customer.
+# « Clients » sort orders: ?tri=<key> (ascending) or ?tri=-<key> (descending).
+CUSTOMER_SORTS = {
+    "name": ("last_name", "first_name", "id"),
+    "orders": ("order_count",), "spent": ("total_spent",), "last": ("last_order_at",),
+    "balance": ("balance_owed",),
+}
+
+
+def customer_list(*, search: str = "", sort: str = "name") -> QuerySet[Customer]:
+    # Correlated subqueries through the order's customer index: sorted by name, they are
+    # computed for the rows of the page only; sorted by a figure, for every customer found.
     orders = Order.objects.filter(customer=OuterRef("pk")).order_by().values("customer")
+    kept = orders.exclude(status=Order.Status.CANCELLED)
+    unpaid = Invoice.objects.filter(order__customer=OuterRef("pk"), status=Invoice.Status.UNPAID)
+    paid_on_unpaid = Payment.objects.filter(
+        invoice__order__customer=OuterRef("pk"), invoice__status=Invoice.Status.UNPAID
+    )
     customers = Customer.objects.select_related("billing_address", "shipping_address").annotate(
-        order_count=Subquery(orders.annotate(n=Count("pk")).values("n")),
+        order_count=Coalesce(Subquery(kept.annotate(n=Count("pk")).values("n")), 0),
         last_order_at=Subquery(orders.annotate(last=Max("placed_at")).values("last")),
+        total_spent=Coalesce(Subquery(kept.annotate(total=Sum("total_amount")).values("total")), ZERO),
+        balance_owed=Coalesce(_sum(unpaid, "total_amount", "order__customer"), ZERO)
+        - Coalesce(_sum(paid_on_unpaid, "amount", "invoice__order__customer"), ZERO),
     )
     for term in (search or "").split()[:4]:
         customers = customers.filter(
             Q(email__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
             | Q(phone__icontains=term)
         )
+    key = sort.lstrip("-")
+    fields = CUSTOMER_SORTS.get(key, CUSTOMER_SORTS["name"])
+    if key != "name" and key in CUSTOMER_SORTS:
+        descending = sort.startswith("-")
+        figure = F(fields[0]).desc(nulls_last=True) if descending else F(fields[0]).asc(nulls_first=True)
+        return customers.order_by(figure, "last_name", "first_name", "id")
     return customers.order_by("last_name", "first_name", "id")
+
+
+def _sum(queryset, field: str, group: str):
+    return Subquery(queryset.order_by().values(group).annotate(total=Sum(field)).values("total"),
+                    output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 def customer_detail(pk: int) -> Customer:

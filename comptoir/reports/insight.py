@@ -148,7 +148,7 @@ def _assemble(current, previous, rows, products, language) -> Performance:
     result.last_year_sales_amount = sum((day["last_year_sales"] for day in days), ZERO)
     result.top_products = _top_products(products, language)
     result.payment_shares = _shares([(method, count) for method, count in payments.items()])
-    result.delivery_shares = _shares([(name, count) for name, count in deliveries.values()])
+    result.delivery_shares = _shares([(name, count) for count, name in deliveries.values()])
     return result
 
 
