@@ -4,7 +4,6 @@ from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 
 from comptoir.core.money import ZERO
-
 from comptoir.customers.models import Customer
 from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.orders.models import Order
