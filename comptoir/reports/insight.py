@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
 from comptoir.catalog.models import Product
@@ -96,20 +96,21 @@ def performance(today: datetime.date, *, language: str = "fr") -> Performance:
     current = [today - datetime.timedelta(days=offset) for offset in range(DAYS - 1, -1, -1)]
     previous = [year_before(day) for day in current]
     wanted = set(current) | set(previous)
-    built = set(SummaryDay.objects.filter(day__in=wanted).exclude(day=today).values_list("day", flat=True))
+    # Ranges (not lists of days) so the queries run even when nothing is summarised yet: the
+    # page makes the same queries every day.
+    in_ranges = Q(day__gte=current[0], day__lte=today) | Q(day__gte=previous[0], day__lte=previous[-1])
+    built = set(SummaryDay.objects.filter(in_ranges).exclude(day=today).values_list("day", flat=True))
     missing = _ranges(sorted(wanted - built))
-    rows = list(DailySales.objects.filter(day__in=built).values(
+    rows = list(DailySales.objects.filter(in_ranges).exclude(day=today).values(
         "day", "payment_method", "delivery_method_id", "delivery_name_fr", "delivery_name_en",
         "order_count", "sales_amount",
-    )) + (sales_by_day(missing) if missing else [])
+    )) + sales_by_day(missing)
     products = list(
-        ProductDailySales.objects.filter(day__in=built & set(current)).values("sku").annotate(
+        ProductDailySales.objects.filter(day__gte=current[0], day__lt=today).values("sku").annotate(
             quantity=Sum("quantity"), amount=Sum("amount"), name_fr=Max("name_fr"), name_en=Max("name_en"),
         ).order_by()
     )
-    current_missing = _ranges(sorted(set(current) - built))
-    if current_missing:
-        products += product_sales_by_day(current_missing, by_day=False)
+    products += product_sales_by_day(_ranges(sorted(set(current) - built)), by_day=False)
     return _assemble(current, previous, rows, products, language)
 
 

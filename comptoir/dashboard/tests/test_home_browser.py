@@ -105,3 +105,40 @@ def test_the_dashboard_fits_a_phone(page, live_server, today_orders):
     box = page.locator("svg[role=img]").first.bounding_box()
     assert 250 <= box["width"] <= 375
     check_accessibility(page, "« Tableau de bord » on a phone")
+
+
+@pytest.fixture
+def quarter(db, settings, tmp_path):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.MEDIA_ROOT = tmp_path
+    from comptoir.reports.testing import build_quarter
+
+    orders = build_quarter()
+    make_staff_user(username="marchand", password=PASSWORD)
+    return orders
+
+
+def test_the_tax_report_its_documents_and_exports_pages(page, live_server, quarter):
+    from .conftest import sign_in
+
+    sign_in(page, live_server)
+    page.locator("nav.sidebar").get_by_role("link", name="Rapports").click()
+    expect(page.get_by_role("heading", name="Rapport de taxes", level=1)).to_be_visible()
+    page.locator("#id_du").fill("2026-01-01")
+    page.locator("#id_au").fill("2026-03-31")
+    page.get_by_role("button", name="Afficher").click()
+    lines = page.locator("table.return-lines")
+    expect(lines).to_contain_text("676,00")
+    check_accessibility(page, "« Rapport de taxes »")
+    page.get_by_role("link", name=re.compile("TVH perçue — Nouvelle-Écosse")).click()
+    expect(page.get_by_role("heading", name="TVH perçue — Nouvelle-Écosse", level=1)).to_be_visible()
+    documents = page.locator("table.report-documents tbody")
+    expect(documents).to_contain_text(quarter["nova_scotia"].invoice.reference)
+    expect(page.locator("table.report-documents tfoot")).to_contain_text("28,00")
+    check_accessibility(page, "documents of a figure of the tax report")
+    page.get_by_role("link", name="Rapport de taxes").first.click()
+    page.get_by_label("Format").select_option("xlsx")
+    page.get_by_role("button", name="Préparer l’exportation").click()
+    expect(page.get_by_role("heading", name="Exportations", level=1)).to_be_visible()
+    expect(page.locator("table.exports")).to_contain_text("En préparation")
+    check_accessibility(page, "« Exportations » with an export being prepared")

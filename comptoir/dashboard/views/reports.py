@@ -25,9 +25,13 @@ from ..access import staff_required
 from .common import form_errors
 
 
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input reads
+
+
 class PeriodForm(forms.Form):
-    du = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    du = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
+    au = forms.DateField(label=gettext_lazy("To"), widget=_date_input())
 
     def clean(self):
         cleaned = super().clean()
