@@ -6,9 +6,11 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from comptoir.checkout.testing import place_test_order
+from comptoir.configuration.permissions import OWNER_GROUP
 from comptoir.core.testing import (
     check_accessibility,
     make_delivery_methods,
@@ -34,7 +36,8 @@ def today_orders(db):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     make_delivery_methods()
     make_shop(alert_email="marchand@delices.test")
-    make_staff_user(username="marchand", password=PASSWORD)
+    owner = make_staff_user(username="marchand", password=PASSWORD)
+    owner.groups.add(Group.objects.get_or_create(name=OWNER_GROUP)[0])
     coffee = make_product(name_fr="Café du matin", price_amount=D("100.00"), stock=30)
     jam = make_product(name_fr="Confiture de bleuets", price_amount=D("8.50"), stock=30,
                        low_stock_threshold=29)
@@ -91,6 +94,10 @@ def test_the_dashboard_shows_today_and_links_to_the_filtered_lists(page, live_se
     page.locator("#todo-low-stock").click()
     expect(page.locator("main")).to_contain_text("Confiture de bleuets")
     expect(page.locator("main")).not_to_contain_text("Café du matin")
+    page.goto(f"{live_server.url}/fr/gestion/")
+    page.locator("#todo-failed").click()
+    expect(page.locator("main tbody tr")).to_have_count(1)
+    expect(page.locator("main tbody")).to_contain_text("+15145550177")
 
 
 def test_the_dashboard_fits_a_phone(page, live_server, today_orders):

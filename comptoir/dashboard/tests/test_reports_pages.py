@@ -3,15 +3,17 @@
 import csv
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from comptoir.core.money import format_amount
 from comptoir.core.testing import make_staff_user
-from comptoir.invoicing.models import ClosedPeriod
+from comptoir.invoicing.models import ClosedPeriod, Invoice
 from comptoir.reports.models import ReportExport
 from comptoir.reports.tasks import produce_export
 from comptoir.reports.testing import build_quarter
@@ -101,3 +103,43 @@ def test_closing_a_period_refuses_a_later_document_dated_inside_it(staff, quarte
     response = staff.post(reverse("dashboard:close_tax_period"), {"du": "2026-01-01", "au": "2026-03-31"})
     assert response.status_code == 302
     assert ClosedPeriod.objects.filter(start_date=datetime.date(2026, 1, 1)).exists()
+
+
+def test_the_zip_holds_the_pdfs_of_the_period(staff, quarter):
+    staff.post(reverse("dashboard:export_create"), {
+        "du": "2026-03-01", "au": "2026-03-31", "kind": "pdfs", "format": "zip", "language": "fr",
+        "decimal": "comma",
+    })
+    export = ReportExport.objects.get()
+    assert produce_export(export.pk) == "done"
+    export.refresh_from_db()
+    # 4 invoices and 1 credit note in March
+    assert (export.progress, export.progress_total, export.percent) == (5, 5, 100)
+    with zipfile.ZipFile(io.BytesIO(export.file.read())) as archive:
+        names = sorted(archive.namelist())
+        assert all(archive.read(name).startswith(b"%PDF") for name in names)
+    invoices = [quarter[name].invoice.reference
+                for name in ("export", "pickup", "pickup_books", "late_credit")]
+    note = Invoice.objects.get(order=quarter["ontario"]).credit_notes.get().reference
+    assert names == sorted([f"factures/{reference}.pdf" for reference in invoices]
+                           + [f"notes-de-credit/{note}.pdf"])
+
+
+def test_a_bad_export_request_is_refused_and_records_nothing(staff):
+    for data in ({"kind": "pdfs", "format": "csv"}, {"kind": "journal", "format": "pdf"},
+                 {"kind": "journal", "format": "zip"}):
+        response = staff.post(reverse("dashboard:export_create"), {
+            "du": "2026-01-01", "au": "2026-03-31", "language": "fr", "decimal": "comma", **data})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("dashboard:tax_report")
+    assert not ReportExport.objects.exists()
+
+
+def test_the_daily_commands(quarter):
+    out = io.StringIO()
+    call_command("rebuild_daily_sales", "--date", "2026-03-06", "--days", "2", stdout=out)
+    assert out.getvalue().splitlines() == ["2026-03-05: 1 orders", "2026-03-06: 1 orders"]
+    with pytest.raises(CommandError):
+        call_command("rebuild_daily_sales", "--date", "06/03/2026")
+    call_command("send_low_stock_alert", stdout=out)
+    assert "0 message(s)" in out.getvalue()  # no alert set
