@@ -45,6 +45,29 @@ class ProductDailySales(models.Model):
         ]
 
 
+class TaxDailySummary(models.Model):
+    """The tax report's figures of the documents dated on one day, per tax province ("" for
+    exports), written with the day's other summaries once the day is over."""
+
+    day = models.DateField(db_index=True)
+    province = models.CharField(max_length=2, blank=True)
+    taxable_amount = models.DecimalField(**MONEY)
+    zero_rated_amount = models.DecimalField(**MONEY)
+    exempt_amount = models.DecimalField(**MONEY)
+    gst_amount = models.DecimalField(**MONEY)
+    hst_amount = models.DecimalField(**MONEY, null=True)  # None: no HST in that province
+    qst_amount = models.DecimalField(**MONEY)
+    pst_amount = models.DecimalField(**MONEY, null=True)  # None: no PST/RST in that province
+    invoice_count = models.PositiveIntegerField(default=0)
+    credit_note_count = models.PositiveIntegerField(default=0)
+    flagged_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "province"], name="tax_daily_summary_one_row"),
+        ]
+
+
 class SummaryDay(models.Model):
     """The days whose summary rows are built (a day without sales has no DailySales row)."""
 

@@ -24,10 +24,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from comptoir.core.money import ZERO, quantize
 from comptoir.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoiceTax
 
+from .models import SummaryDay, TaxDailySummary
 from .periods import Period
 
 HST, GST, QST = "HST", "GST", "QST"
@@ -92,6 +94,13 @@ def _between(period: Period, prefix: str = "") -> Q:
     return Q(**{f"{prefix}issued_at__gte": start, f"{prefix}issued_at__lt": end})
 
 
+def _issued_in(ranges: list[Period], prefix: str = "") -> Q:
+    condition = _between(ranges[0], prefix)
+    for period in ranges[1:]:
+        condition |= _between(period, prefix)
+    return condition
+
+
 def _pre_tax(prefix: str = ""):
     return F(f"{prefix}subtotal_amount") + F(f"{prefix}shipping_amount") + F(f"{prefix}insurance_amount")
 
@@ -113,38 +122,101 @@ def _exempt_lines(invoice_ref: str = "pk"):
 
 
 def tax_report(period: Period) -> TaxReport:
-    """The figures of the period, in six queries."""
+    """The figures of the period: the days already summarised (``TaxDailySummary``, two
+    queries) plus the others read from the documents (five queries per call, whatever their
+    number of days)."""
     report = TaxReport(period)
-    invoices = Invoice.objects.filter(_between(period)).order_by()
+    built = summarised_days(period)
+    for row in TaxDailySummary.objects.filter(day__gte=period.start, day__lte=period.end, day__in=built):
+        _merge(report, row.province, _from_summary(row))
+    for province, part in live_figures(_missing_ranges(period, built)).items():
+        _merge(report, province, part)
+    return report
+
+
+def _from_summary(row: TaxDailySummary) -> TaxReport:
+    report = TaxReport(
+        period=None, taxable_amount=row.taxable_amount, zero_rated_amount=row.zero_rated_amount,
+        exempt_amount=row.exempt_amount, gst_amount=row.gst_amount, qst_amount=row.qst_amount,
+        invoice_count=row.invoice_count, credit_note_count=row.credit_note_count,
+        flagged_count=row.flagged_count,
+    )
+    if row.hst_amount is not None:
+        report.hst_by_province[row.province] = row.hst_amount
+    if row.pst_amount is not None:
+        report.pst_by_province[row.province] = row.pst_amount
+    return report
+
+
+def summarised_days(period: Period) -> list[datetime.date]:
+    """Days of the period whose summary is built. Documents are dated when they are issued and
+    never change afterwards, so the summary of a day that is over stays right."""
+    return list(
+        SummaryDay.objects.filter(day__gte=period.start, day__lte=period.end, day__lt=timezone.localdate())
+        .values_list("day", flat=True)
+    )
+
+
+def _missing_ranges(period: Period, built) -> list[Period]:
+    built, ranges, day = set(built), [], period.start
+    while day <= period.end:
+        if day not in built:
+            if ranges and ranges[-1].end == day - datetime.timedelta(days=1):
+                ranges[-1] = Period(ranges[-1].start, day)
+            else:
+                ranges.append(Period(day, day))
+        day += datetime.timedelta(days=1)
+    return ranges
+
+
+def _merge(report: TaxReport, province: str, part: TaxReport) -> None:
+    _add_amounts(report, part.taxable_amount, part.zero_rated_amount, part.exempt_amount)
+    report.gst_amount += part.gst_amount
+    report.qst_amount += part.qst_amount
+    for name in ("hst_by_province", "pst_by_province"):
+        if province in getattr(part, name):
+            totals = getattr(report, name)
+            totals[province] = totals.get(province, ZERO) + getattr(part, name)[province]
+    report.invoice_count += part.invoice_count
+    report.credit_note_count += part.credit_note_count
+    report.flagged_count += part.flagged_count
+
+
+def live_figures(ranges: list[Period]) -> dict[str, TaxReport]:
+    """The figures of the documents dated in ``ranges``, per tax province ("" = export)."""
+    if not ranges:
+        return {}
+    parts = defaultdict(lambda: TaxReport(ranges[0]))
+    invoices = Invoice.objects.filter(_issued_in(ranges)).order_by()
     pre_tax = defaultdict(lambda: ZERO)
     for row in invoices.values(province=F("order__tax_province")).annotate(
         count=Count("pk"), amount=Sum(_pre_tax()), flagged=Count("pk", filter=Q(in_closed_period=True)),
     ):
         pre_tax[row["province"]] += row["amount"]
-        report.invoice_count += row["count"]
-        report.flagged_count += row["flagged"]
+        parts[row["province"]].invoice_count += row["count"]
+        parts[row["province"]].flagged_count += row["flagged"]
     exempt = defaultdict(lambda: ZERO)
     for row in invoices.filter(~_has_taxable_line()).values(province=F("order__tax_province")).annotate(
         amount=Sum(_fees())
     ):
         exempt[row["province"]] += row["amount"]
-    lines = InvoiceLine.objects.filter(_between(period, "invoice__"), is_taxable=False).order_by()
+    lines = InvoiceLine.objects.filter(_issued_in(ranges, "invoice__"), is_taxable=False).order_by()
     for row in lines.values(province=F("invoice__order__tax_province")).annotate(amount=Sum("amount")):
         exempt[row["province"]] += row["amount"]
     for province, amount in pre_tax.items():
-        _add_split(report, province, amount, ZERO if not province else exempt[province])
-    taxes = InvoiceTax.objects.filter(_between(period, "invoice__")).order_by()
+        _add_split(parts[province], province, amount, ZERO if not province else exempt[province])
+    taxes = InvoiceTax.objects.filter(_issued_in(ranges, "invoice__")).order_by()
     taxes = taxes.values("code", province=F("invoice__order__tax_province")).annotate(amount=Sum("amount"))
     for row in taxes:
-        _add_tax(report, row["code"], row["province"], row["amount"])
-    for note in _credit_notes(period):
-        report.credit_note_count += 1
-        report.flagged_count += note.in_closed_period
-        split = _credit_note_split(note)
-        _add_amounts(report, *split)
+        _add_tax(parts[row["province"]], row["code"], row["province"], row["amount"])
+    for note in _credit_notes(_issued_in(ranges)):
+        part = parts[note.province]
+        part.credit_note_count += 1
+        part.flagged_count += note.in_closed_period
+        _add_amounts(part, *_credit_note_split(note))
         for tax in note.taxes:
-            _add_tax(report, tax["code"], note.province, Decimal(tax["amount"]))
-    return report
+            _add_tax(part, tax["code"], note.province, Decimal(tax["amount"]))
+    return dict(parts)
 
 
 def _add_split(report: TaxReport, province: str, pre_tax_amount: Decimal, exempt_amount: Decimal) -> None:
@@ -171,9 +243,9 @@ def _add_tax(report: TaxReport, code: str, province: str, amount: Decimal) -> No
         report.pst_by_province[province] = report.pst_by_province.get(province, ZERO) + amount
 
 
-def _credit_notes(period: Period):
+def _credit_notes(condition: Q):
     return (
-        CreditNote.objects.filter(_between(period))
+        CreditNote.objects.filter(condition)
         .select_related("invoice", "invoice__order")
         .only(
             "number", "issued_at", "subtotal_amount", "shipping_amount", "insurance_amount",
@@ -270,7 +342,7 @@ def document_rows(period: Period) -> list[DocumentRow]:
     for tax in invoice_taxes.values("invoice_id", "code", "amount"):
         taxes[tax["invoice_id"]][tax["code"]] += tax["amount"]
     rows = [_invoice_row(invoice, taxes[invoice["pk"]]) for invoice in invoices]
-    rows += [_credit_note_row(note) for note in _credit_notes(period)]
+    rows += [_credit_note_row(note) for note in _credit_notes(_between(period))]
     rows.sort(key=lambda row: (row.issued_at, row.kind, row.number))
     return rows
 

@@ -1,10 +1,12 @@
 """Daily summaries of the sales, so the home page reads 30 small rows per day instead of every
 order of the last 30 days (and of the same days last year).
 
-``rebuild_daily_sales(day)`` replaces the rows of one day (shop time zone) from the orders and
-their lines, cancelled orders left out. The worker runs it each night for the day before
-(management command ``rebuild_daily_sales``); a day without a summary yet — today, or a day the
-job missed — is read from the orders themselves, so the figures are right either way.
+``rebuild_daily_sales(day)`` replaces the rows of one day that is over (shop time zone) from the
+orders and their lines, cancelled orders left out, and the day's tax report figures from its
+invoices and credit notes. The worker runs it each night (management command
+``rebuild_daily_sales``: the last 31 days, so an order cancelled after its day is taken out the
+next night); a day without a summary yet — today, or a day the job missed — is read from the
+orders and documents themselves, so the figures are right either way.
 """
 
 import datetime
@@ -17,7 +19,9 @@ from django.utils import timezone
 
 from comptoir.orders.models import Order, OrderLine
 
-from .models import DailySales, ProductDailySales, SummaryDay
+from .models import DailySales, ProductDailySales, SummaryDay, TaxDailySummary
+from .periods import Period
+from .selectors import live_figures
 
 
 def day_bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -70,7 +74,11 @@ def product_sales_by_day(ranges, *, by_day: bool = True) -> list[dict]:
 
 @transaction.atomic
 def rebuild_daily_sales(day: datetime.date) -> int:
-    """Replace the summary rows of ``day``; returns the number of orders it counts."""
+    """Replace the summary rows of ``day`` (sales, products sold, tax report figures); returns
+    the number of orders it counts. Only a day that is over: its documents are then final."""
+    if day >= timezone.localdate():
+        raise ValueError(f"{day} is not over yet: only a past day can be summarised")
+    _rebuild_tax_summary(day)
     DailySales.objects.filter(day=day).delete()
     ProductDailySales.objects.filter(day=day).delete()
     rows = sales_by_day([(day, day)])
@@ -92,6 +100,21 @@ def rebuild_daily_sales(day: datetime.date) -> int:
     )
     SummaryDay.objects.update_or_create(day=day)
     return sum(row["order_count"] for row in rows)
+
+
+def _rebuild_tax_summary(day: datetime.date) -> None:
+    TaxDailySummary.objects.filter(day=day).delete()
+    TaxDailySummary.objects.bulk_create(
+        TaxDailySummary(
+            day=day, province=province, taxable_amount=part.taxable_amount,
+            zero_rated_amount=part.zero_rated_amount, exempt_amount=part.exempt_amount,
+            gst_amount=part.gst_amount, qst_amount=part.qst_amount,
+            hst_amount=part.hst_by_province.get(province), pst_amount=part.pst_by_province.get(province),
+            invoice_count=part.invoice_count, credit_note_count=part.credit_note_count,
+            flagged_count=part.flagged_count,
+        )
+        for province, part in live_figures([Period(day, day)]).items()
+    )
 
 
 def _merged_by_method(rows: list[dict]) -> list[dict]:

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from comptoir.reports.models import TaxDailySummary
 from comptoir.reports.periods import Period, filing_periods, period_of
 from comptoir.reports.selectors import document_rows, documents_for_figure, figure_keys, tax_report
-from comptoir.reports.testing import build_quarter
+from comptoir.reports.summaries import rebuild_daily_sales
+from comptoir.reports.testing import at, build_quarter
 
 D = Decimal
 Q1 = Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
@@ -90,3 +92,28 @@ def test_periods_follow_the_fiscal_year_and_the_filing_frequency():
     current, previous = filing_periods(datetime.date(2026, 1, 20), frequency="monthly", fiscal_start_month=1)
     assert current == Period(datetime.date(2026, 1, 1), datetime.date(2026, 1, 31))
     assert previous == Period(datetime.date(2025, 12, 1), datetime.date(2025, 12, 31))
+
+
+def test_the_daily_summaries_give_the_same_report(quarter):
+    live = {period: tax_report(period) for period in (Q1, Q2)}
+    with at("2026-07-01 03:00"):
+        # Summarise every other day: the report mixes summaries and documents.
+        day = datetime.date(2025, 12, 1)
+        while day <= datetime.date(2026, 6, 30):
+            rebuild_daily_sales(day)
+            day += datetime.timedelta(days=2)
+        for period in (Q1, Q2):
+            mixed = tax_report(period)
+            assert (mixed.taxable_amount, mixed.zero_rated_amount, mixed.exempt_amount, mixed.gst_amount,
+                    mixed.hst_by_province, mixed.qst_amount, mixed.pst_by_province, mixed.invoice_count,
+                    mixed.credit_note_count) == (
+                live[period].taxable_amount, live[period].zero_rated_amount, live[period].exempt_amount,
+                live[period].gst_amount, live[period].hst_by_province, live[period].qst_amount,
+                live[period].pst_by_province, live[period].invoice_count, live[period].credit_note_count)
+    assert TaxDailySummary.objects.exists()
+
+
+def test_a_day_that_is_not_over_is_not_summarised(quarter):
+    with at("2026-03-05 12:00"), pytest.raises(ValueError):
+        rebuild_daily_sales(datetime.date(2026, 3, 5))
+    assert not TaxDailySummary.objects.exists()

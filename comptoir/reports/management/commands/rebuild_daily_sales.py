@@ -1,4 +1,4 @@
-"""Rebuild the daily sales summaries (run each night by the worker's scheduler, for yesterday)."""
+"""Rebuild the daily summaries (run each night: by default the 31 days ending yesterday)."""
 
 import datetime
 
@@ -9,11 +9,11 @@ from comptoir.reports.summaries import rebuild_daily_sales
 
 
 class Command(BaseCommand):
-    help = "Rebuild the daily sales summaries of a day (default: yesterday) or of the last N days."
+    help = "Rebuild the daily summaries of the N days (default 31) ending on --date (default: yesterday)."
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="the day to rebuild, YYYY-MM-DD (default: yesterday)")
-        parser.add_argument("--days", type=int, default=1, help="how many days, ending on --date")
+        parser.add_argument("--days", type=int, default=31, help="how many days, ending on --date")
 
     def handle(self, *args, **options):
         try:
@@ -23,6 +23,8 @@ class Command(BaseCommand):
             raise CommandError("--date must look like 2026-03-31") from error
         if not 1 <= options["days"] <= 3660:
             raise CommandError("--days must be between 1 and 3660")
+        if last >= timezone.localdate():
+            raise CommandError("--date must be a day that is over (yesterday or before)")
         for offset in range(options["days"] - 1, -1, -1):
             day = last - datetime.timedelta(days=offset)
             count = rebuild_daily_sales(day)
