@@ -81,9 +81,9 @@ def busiest_quarter() -> str:
 
 
 def summarise_every_day() -> None:
+    from backoffice import analyze
     from django.utils import timezone
 
-    from backoffice import analyze
     from comptoir.reports.summaries import rebuild_daily_sales
 
     today = timezone.localdate()
