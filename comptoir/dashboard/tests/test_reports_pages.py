@@ -143,3 +143,12 @@ def test_the_daily_commands(quarter):
         call_command("rebuild_daily_sales", "--date", "06/03/2026")
     call_command("send_low_stock_alert", stdout=out)
     assert "0 message(s)" in out.getvalue()  # no alert set
+
+
+def test_the_pages_read_as_english_in_english(staff, quarter):
+    report = staff.get(f"/en/gestion/rapports/taxes/?{Q1}").content.decode()
+    assert "Tax report" in report and "$676.00" in report and "$43.20" in report
+    assert "«" not in report and "Rapport de taxes" not in report
+    home = staff.get("/en/gestion/").content.decode()
+    assert "Dashboard" in home and "To do today" in home and "Tableau de bord" not in home
+    assert "«" not in home
