@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "comptoir.paypal",
     "comptoir.fulfilment",
     "comptoir.notifications",
+    "comptoir.reports",
     "comptoir.storefront",
     "comptoir.dashboard",
     "comptoir.configuration",

@@ -53,6 +53,10 @@ class Product(LocalizedFieldsMixin, models.Model):
         validators=[MinValueValidator(Decimal("0.00"))],
     )
     stock = models.PositiveIntegerField(_("stock"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low stock threshold"), null=True, blank=True,
+        help_text=_("Empty: the shop's default threshold."),
+    )
     is_taxable = models.BooleanField(_("taxable"), default=True)
     is_visible = models.BooleanField(_("visible"), default=True)
     image = models.ImageField(_("image"), upload_to="products/", blank=True)

@@ -95,6 +95,7 @@ def place_order(
     expected_total_amount: Decimal | None = None,
     shop: ShopSettings | None = None,
     sms_consent: bool = False,
+    news_consent_wording: str = "",
 ) -> Order:
     """Turn ``cart`` into an order. The same ``checkout_token`` twice returns the first order.
 
@@ -112,6 +113,7 @@ def place_order(
                 create_account_password=create_account_password,
                 expected_total_amount=expected_total_amount, shop=shop or ShopSettings.load(),
                 sms_consent=bool(sms_consent),
+                news_consent_wording=news_consent_wording,
             )
     except IntegrityError:
         # A concurrent submission of the same form won the unique checkout_token: its order is
@@ -124,7 +126,7 @@ def place_order(
 
 def _place(cart, *, email, phone, billing_address, shipping_address, delivery_method, payment_method,
            language, checkout_token, user, create_account_password, expected_total_amount, shop,
-           sms_consent=False) -> Order:
+           sms_consent=False, news_consent_wording="") -> Order:
     # Lock the cart, its lines and their products; then look for an order made meanwhile by a
     # submission of the same form: it gets its order back even if the settings changed since.
     cart_lines = _locked_lines(cart)
@@ -147,7 +149,7 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
         address.pk = None
     customer = record_customer(email=email, phone=phone, language=language, user=user,
                                billing_address=billing_address, shipping_address=shipping_address,
-                               order_snapshots=snapshots)
+                               order_snapshots=snapshots, news_consent_wording=news_consent_wording)
     order = _create_order(
         shop, quote, customer=customer, email=email, phone=phone, language=language,
         billing_address=billing_address, shipping_address=shipping_address,

@@ -4,11 +4,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptoir.catalog.models import Category, Product
 from comptoir.core.text import search_terms
+from comptoir.merchant.models import ShopSettings
 from comptoir.notifications.models import Notification
 from comptoir.orders.models import Order
 
@@ -48,6 +50,10 @@ def filtered_products(*, q: str = "", category=None, visibility: str = "", stock
         products = products.filter(is_visible=False)
     if stock == "out":
         products = products.filter(stock=0)
+    elif stock == "low":  # at or below the product's threshold, or the shop's default one
+        products = products.alias(
+            threshold=Coalesce("low_stock_threshold", ShopSettings.load().low_stock_threshold)
+        ).filter(stock__lte=F("threshold"))
     return products
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
          name="notification_detail"),
     path("configuration/notifications/journal/<int:pk>/renvoyer/", notifications.notification_resend,
          name="notification_resend"),
+    path("configuration/rapports/", settings.report_settings, name="report_settings"),
     path("configuration/comptes/", staff.staff_list, name="staff_list"),
     path("configuration/comptes/nouveau/", staff.staff_create, name="staff_create"),
     path("configuration/comptes/double-authentification/", staff.staff_two_factor,

@@ -73,6 +73,10 @@ class Customer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Folded first and last names (``core.text.fold``), written by ``save``: « Gagne » finds « Gagné ».
     search_name = models.CharField(max_length=210, default="", editable=False)
+    # Consent to the shop's news by email (Canada's anti-spam law): when, and the exact wording
+    # of the checkbox the customer ticked. Empty: no consent.
+    news_consent_at = models.DateTimeField(_("agreed to receive news on"), null=True, blank=True)
+    news_consent_wording = models.TextField(_("wording agreed to"), blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -66,6 +66,7 @@ def record_customer(
     shipping_address: Address | None,
     user=None,
     order_snapshots: list[Address] = (),
+    news_consent_wording: str = "",
 ) -> Customer:
     """Create or update the customer who is placing an order, with their latest addresses.
 
@@ -85,6 +86,9 @@ def record_customer(
     }
     if shipping_address is not None:
         fields["shipping_address"] = copies[1]
+    if news_consent_wording:  # CASL: when, and the exact words the customer agreed to
+        fields["news_consent_at"] = timezone.now()
+        fields["news_consent_wording"] = news_consent_wording
     customer = _existing_customer(email=email, user=user)
     if customer is None:
         try:

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from .views import auth, batch, customers, fulfilment, invoices, orders, refunds, two_factor
+from .views import auth, batch, customers, fulfilment, home, invoices, orders, refunds, reports, two_factor
 
 app_name = "dashboard"
 urlpatterns = [
-    path("", auth.home, name="home"),
+    path("", home.home, name="home"),
     path("connexion/", auth.LoginView.as_view(), name="login"),
     path("deconnexion/", auth.LogoutView.as_view(), name="logout"),
     # « Double authentification »
@@ -68,4 +68,12 @@ urlpatterns = [
     # « Clients »
     path("clients/", customers.customer_list, name="customer_list"),
     path("clients/<int:pk>/", customers.customer_detail, name="customer_detail"),
+    # « Rapports »
+    path("rapports/taxes/", reports.tax_report, name="tax_report"),
+    path("rapports/taxes/documents/<str:key>/", reports.tax_report_documents, name="tax_report_documents"),
+    path("rapports/taxes/clore/", reports.close_tax_period, name="close_tax_period"),
+    path("rapports/exports/", reports.export_list, name="export_list"),
+    path("rapports/exports/nouveau/", reports.export_create, name="export_create"),
+    path("rapports/exports/clients-nouvelles/", reports.export_news_customers, name="export_news_customers"),
+    path("rapports/exports/<int:pk>/telecharger/", reports.export_download, name="export_download"),
 ]

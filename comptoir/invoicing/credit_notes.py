@@ -31,6 +31,7 @@ from comptoir.orders.models import Order, OrderEvent
 from comptoir.taxes.services import compute_taxes
 
 from .models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from .periods import check_closed_period
 
 Kind = CreditNoteLine.Kind
 
@@ -125,9 +126,11 @@ def issue_partial_credit_note(invoice: Invoice, selection: CreditSelection, *, a
             % {"reference": invoice.reference, "amount": format_amount(remaining.total_amount)},
             code="above_remaining",
         )
+    issued_at = timezone.now()
+    in_closed_period = check_closed_period(issued_at, policy=ShopSettings.load().closed_period_policy)
     note = CreditNote.objects.create(
-        invoice=invoice, number=Sequence.next_value("credit_note"), issued_at=timezone.now(),
-        reason=reason, subtotal_amount=_negated(goods), shipping_amount=_negated(shipping),
+        invoice=invoice, number=Sequence.next_value("credit_note"), issued_at=issued_at,
+        in_closed_period=in_closed_period, reason=reason, subtotal_amount=_negated(goods), shipping_amount=_negated(shipping),
         insurance_amount=_negated(insurance), tax_total=_negated(sum(taxes.values(), ZERO)),
         total_amount=_negated(total),
         taxes=[{"code": code, "rate": _rate_of(invoice, code), "amount": str(_negated(amount))}

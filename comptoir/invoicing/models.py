@@ -61,6 +61,8 @@ class Invoice(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Issued with a date inside a closed tax period (shop setting « signaler »).
+    in_closed_period = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-number"]
@@ -150,6 +152,8 @@ class CreditNote(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Issued with a date inside a closed tax period (shop setting « signaler »).
+    in_closed_period = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-number"]
@@ -198,3 +202,26 @@ class CreditNoteLine(models.Model):
     @property
     def description(self) -> str:
         return localized(self, "description")
+class ClosedPeriod(models.Model):
+    """A tax period the merchant has filed: invoices and credit notes dated inside it are refused
+    or flagged when issued afterwards (``ShopSettings.closed_period_policy``)."""
+
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    closed_at = models.DateTimeField(_("closed on"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="closed_period_dates_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date} – {self.end_date}"

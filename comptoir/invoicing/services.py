@@ -22,6 +22,7 @@ from comptoir.orders.models import Order, OrderEvent
 
 from .credit_notes import everything_remaining, issue_partial_credit_note
 from .models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, InvoiceTax
+from .periods import check_closed_period
 
 
 class InvoiceError(DomainError):
@@ -71,6 +72,7 @@ def issue_replacement_invoice(order: Order, *, actor, replaces: Invoice) -> Invo
 
 def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, replaces=None) -> Invoice:
     issued_at = timezone.now()
+    in_closed_period = check_closed_period(issued_at, policy=shop.closed_period_policy)
     # Nothing to pay (free goods, nothing taxed): the invoice is settled as it is issued,
     # otherwise the order could never be « Complétée ».
     settled = order.total_amount <= 0
@@ -83,6 +85,7 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, re
         paid_at=issued_at if settled else None,
         language=order.language,
         issued_by=actor,
+        in_closed_period=in_closed_period,
         **_order_snapshot(order, shop),
     )
     _copy_lines_and_taxes(invoice, lines, taxes)

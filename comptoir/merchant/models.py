@@ -23,6 +23,20 @@ class AlertChannel(models.TextChoices):
     NONE = "none", _("None")
 
 
+class FilingFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+
+
+class ClosedPeriodPolicy(models.TextChoices):
+    REFUSE = "refuse", _("Refuse the document")
+    FLAG = "flag", _("Issue it and flag it in the tax report")
+
+
+MONTH_CHOICES = [(month, month) for month in range(1, 13)]
+
+
 class ShopSettings(models.Model):
     """The shop's own profile: business information, payment and notification settings.
 
@@ -103,6 +117,26 @@ class ShopSettings(models.Model):
     )
     alert_payment_recorded = models.CharField(
         _("payment recorded"), max_length=5, choices=AlertChannel.choices, default=AlertChannel.EMAIL
+    )
+    alert_low_stock = models.CharField(
+        _("low stock (once a day)"), max_length=5, choices=AlertChannel.choices, default=AlertChannel.NONE
+    )
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low stock threshold"), default=5,
+        help_text=_("A product is low on stock at or below this quantity, unless it has its own threshold."),
+    )
+
+    # « Rapports et taxes »
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("first month of the fiscal year"), default=1, choices=MONTH_CHOICES
+    )
+    filing_frequency = models.CharField(
+        _("tax filing frequency"), max_length=10, choices=FilingFrequency.choices,
+        default=FilingFrequency.QUARTERLY,
+    )
+    closed_period_policy = models.CharField(
+        _("a document dated in a closed period"), max_length=6, choices=ClosedPeriodPolicy.choices,
+        default=ClosedPeriodPolicy.REFUSE,
     )
 
     # « Comptes » (two-factor sign-in: always required for the owners)

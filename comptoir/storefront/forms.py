@@ -136,6 +136,9 @@ class ReviewForm(PlainLabels, forms.Form):
     checkout_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     expected_total = forms.DecimalField(widget=forms.HiddenInput, max_digits=12, decimal_places=2)
     create_account = forms.BooleanField(label=_("Create an account with this email"), required=False)
+    news_consent = forms.BooleanField(
+        label=_("I agree to receive the shop's news by email"), required=False
+    )
     password1 = forms.CharField(
         label=_("Password"), required=False, strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -73,10 +73,11 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = ["name_fr", "name_en", "sku", "slug", "category", "description_fr",
-                  "description_en", "price_amount", "stock", "is_taxable", "image", "is_visible"]
+                  "description_en", "price_amount", "stock", "is_taxable", "image", "is_visible",
+                  "low_stock_threshold"]
         labels = {**BILINGUAL_LABELS, "sku": _("Product code (SKU)"), "category": _("Category"),
                   "price_amount": _("Price (CAD, before taxes)"), "stock": _("Opening stock"),
-                  "is_taxable": _("Taxable")}
+                  "is_taxable": _("Taxable"), "low_stock_threshold": _("Low stock threshold")}
         widgets = {"description_fr": forms.Textarea(attrs={"rows": 4}),
                    "description_en": forms.Textarea(attrs={"rows": 4})}
         field_classes = {"price_amount": MoneyField}
@@ -139,7 +140,7 @@ class ProductFilterForm(forms.Form):
     visibility = forms.ChoiceField(label=_("Visibility"), required=False, choices=[
         ("", pgettext_lazy("filter", "All")), ("visible", _("Visible")), ("hidden", _("Hidden"))])
     stock = forms.ChoiceField(label=_("Stock"), required=False, choices=[
-        ("", pgettext_lazy("filter", "All")), ("out", _("Out of stock"))])
+        ("", pgettext_lazy("filter", "All")), ("out", _("Out of stock")), ("low", _("Low stock"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

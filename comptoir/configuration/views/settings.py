@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.merchant.models import ShopSettings
 
+from ..forms.reports import ReportSettingsForm
 from ..forms.settings import BusinessInfoForm, NotificationSettingsForm, PaymentSettingsForm
 from ..permissions import owner_required
 from ..selectors import paypal_status
@@ -49,4 +50,12 @@ def notification_settings(request):
         request, form_class=NotificationSettingsForm,
         template="configuration/settings/notifications.html", tab="notifications",
         for_new_orders=False,
+    )
+
+
+@owner_required
+def report_settings(request):
+    return _edit_settings(
+        request, form_class=ReportSettingsForm, template="configuration/settings/reports.html",
+        tab="reports", for_new_orders=False,
     )

@@ -8,7 +8,8 @@ PASSWORD = "motdepasse-solide-42"
 
 def sign_in(page, live_server, *, heading_level=None):
     """In a browser: log in to the back-office as ``marchand`` (with the code of the
-    authenticator app when the account has one); « Commandes » opens."""
+    authenticator app when the account has one; « Tableau de bord » opens), then click
+    « Commandes » in the menu."""
     from playwright.sync_api import expect
 
     page.goto(f"{live_server.url}/fr/gestion/connexion/")
@@ -16,6 +17,8 @@ def sign_in(page, live_server, *, heading_level=None):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     enter_two_factor_code(page, "marchand")
+    expect(page.get_by_role("heading", name="Tableau de bord", level=1)).to_be_visible()
+    page.locator("nav.sidebar").get_by_role("link", name="Commandes", exact=True).click()
     heading = {"level": heading_level} if heading_level else {}
     expect(page.get_by_role("heading", name="Commandes", **heading)).to_be_visible()
 

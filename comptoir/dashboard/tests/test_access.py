@@ -128,8 +128,8 @@ def test_staff_login_and_logout(client, merchant):
     response = client.post(
         "/fr/gestion/connexion/", {"username": "marchand", "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("dashboard:order_list")
-    assert "Commandes" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("dashboard:home")
+    assert "Tableau de bord" in response.content.decode() and "Commandes" in response.content.decode()
     response = client.post(reverse("dashboard:logout"))
     assert response["Location"] == reverse("dashboard:login")
     assert client.get(reverse("dashboard:order_list")).status_code == 302

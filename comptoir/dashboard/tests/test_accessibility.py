@@ -124,7 +124,7 @@ def test_orders_invoices_and_customers(page, live_server, backoffice):
     page.locator("nav.sidebar").get_by_role("link", name="Clients").click()
     expect(page.get_by_role("heading", name="Clients", level=1)).to_be_visible()
     check_accessibility(page, "« Clients »")
-    page.locator("table.customers").get_by_role("link").first.click()
+    page.locator("table.customers tbody").get_by_role("link").first.click()
     expect(page.locator("main h1")).to_be_visible()
     check_accessibility(page, "a customer page")
 

@@ -28,7 +28,10 @@ def login(client):
         "/fr/gestion/connexion/", {"username": "marchand", "password": PASSWORD}, follow=True
     )
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == "/fr/gestion/commandes/"
+    assert response.redirect_chain[-1][0] == "/fr/gestion/"  # « Tableau de bord »
+    assert 'href="/fr/gestion/commandes/"' in response.content.decode()
+    response = client.get("/fr/gestion/commandes/")  # « Commandes »
+    assert response.status_code == 200
     return response.content.decode()
 
 

@@ -1,12 +1,11 @@
 """Back-office sign-in and sign-out (staff only)."""
 
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
 from comptoir.security.views import ThrottledLoginMixin
 
-from ..access import StaffAuthenticationForm, staff_required
+from ..access import StaffAuthenticationForm
 
 
 class LoginView(ThrottledLoginMixin, auth_views.LoginView):
@@ -15,13 +14,8 @@ class LoginView(ThrottledLoginMixin, auth_views.LoginView):
     redirect_authenticated_user = False
 
     def get_default_redirect_url(self):
-        return str(reverse_lazy("dashboard:order_list"))
+        return str(reverse_lazy("dashboard:home"))
 
 
 class LogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("dashboard:login")
-
-
-@staff_required
-def home(request):
-    return redirect("dashboard:order_list")

@@ -91,6 +91,7 @@ def _confirm(request, form, *, data, method):
             create_account_password=form.cleaned_data.get("password1"),
             expected_total_amount=form.cleaned_data["expected_total"], shop=current_shop(request),
             sms_consent=bool(data["contact"].get("sms_consent")),
+            news_consent_wording=_news_consent_wording(form),
         )
     except TotalChanged as error:
         messages.warning(request, str(error))
@@ -101,6 +102,11 @@ def _confirm(request, form, *, data, method):
         return redirect("storefront:cart" if back_to_cart else "storefront:checkout_review")
     _remember_order(request, posted_token, order)
     return redirect(_after_order_url(order))
+
+
+def _news_consent_wording(form) -> str:
+    """The exact words of the news checkbox the customer ticked (kept as proof of consent)."""
+    return str(form.fields["news_consent"].label) if form.cleaned_data.get("news_consent") else ""
 
 
 def _remember_order(request, checkout_token: str, order: Order) -> None:
