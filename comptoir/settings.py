@@ -230,3 +230,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"comptoir": {"level": os.environ.get("LOG_LEVEL", "INFO")}},
 }
+
+# --- Several web nodes: shared cache and sessions, housekeeping, metrics and logs ----------------
+# REDIS_URL (e.g. redis://127.0.0.1:6379/0): the cache and the sessions are shared by every web
+# process through Redis; the shop's settings and navigation are then cached there too (a version
+# key bumped when the merchant changes them). Without it, each process keeps Django's local
+# memory cache and database sessions, and reads the shop's settings at each request.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "comptoir"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Housekeeping (manage.py housekeeping): carts untouched for this many days are deleted, and
+# finished background task rows older than this many days.
+HOUSEKEEPING_CART_DAYS = int(os.environ.get("HOUSEKEEPING_CART_DAYS", "30"))
+HOUSEKEEPING_TASK_DAYS = int(os.environ.get("HOUSEKEEPING_TASK_DAYS", "14"))
