@@ -250,3 +250,20 @@ if REDIS_URL:
 # finished background task rows older than this many days.
 HOUSEKEEPING_CART_DAYS = int(os.environ.get("HOUSEKEEPING_CART_DAYS", "30"))
 HOUSEKEEPING_TASK_DAYS = int(os.environ.get("HOUSEKEEPING_TASK_DAYS", "14"))
+# METRICS_TOKEN: /metrics answers Prometheus with "Authorization: Bearer <token>"; without a
+# token the endpoint does not exist. PROMETHEUS_MULTIPROC_DIR (read by prometheus-client): an
+# empty folder shared by gunicorn's worker processes, so /metrics counts every process.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, message, request_id), plus an
+# access line per request; the request id is the proxy's X-Request-ID when well formed.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+MIDDLEWARE = [
+    "comptoir.core.observability.RequestIdMiddleware",
+    "comptoir.core.observability.MetricsMiddleware",
+    *MIDDLEWARE,
+]
+if LOG_FORMAT == "json":
+    from comptoir.core.logs import json_logging_config
+
+    LOGGING = json_logging_config(os.environ.get("LOG_LEVEL", "INFO"))
+# --- End of the several-web-nodes block ---------------------------------------------------------

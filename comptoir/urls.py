@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django.views.static import serve
 
+from comptoir.core.observability import metrics_view
+
 
 def serve_public_media(request, path):
     return serve(request, path, document_root=settings.MEDIA_ROOT)
@@ -11,6 +13,7 @@ def serve_public_media(request, path):
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("metrics", metrics_view, name="metrics"),  # Prometheus (METRICS_TOKEN)
     path("paiements/", include("comptoir.payments.urls")),  # provider callbacks (webhooks)
     # Only the catalogue pictures and the logo are public; stored invoice PDFs (``invoices/``)
     # are never served by URL: the back-office streams them to staff, emails attach them.
