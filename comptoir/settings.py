@@ -266,4 +266,12 @@ if LOG_FORMAT == "json":
     from comptoir.core.logs import json_logging_config
 
     LOGGING = json_logging_config(os.environ.get("LOG_LEVEL", "INFO"))
+# MEDIA_STORAGE_URL (s3://bucket?endpoint_url=…&region=…): uploads and stored PDFs go to an
+# S3-compatible object store (comptoir.core.storage: public pictures, private PDFs).
+MEDIA_STORAGE_URL = os.environ.get("MEDIA_STORAGE_URL", "")
+if MEDIA_STORAGE_URL:
+    from comptoir.core.storage_url import storage_options
+
+    STORAGES["default"] = {"BACKEND": "comptoir.core.storage.MediaStorage",
+                           "OPTIONS": storage_options(MEDIA_STORAGE_URL)}
 # --- End of the several-web-nodes block ---------------------------------------------------------
