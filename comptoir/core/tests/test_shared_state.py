@@ -62,6 +62,12 @@ def two_processes(request, shop_files):
     yield (*processes, category_pk)
     for process in processes:
         process.stop()
+    if extra:  # leave nothing behind in the shared Redis
+        import redis
+
+        connection = redis.Redis.from_url(REDIS_TEST_URL)
+        for key in connection.scan_iter(f"{extra['CACHE_KEY_PREFIX']}:*"):
+            connection.delete(key)
 
 
 def test_a_setting_changed_on_one_process_is_seen_at_once_by_another(two_processes):
