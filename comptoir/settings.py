@@ -311,3 +311,48 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "WARNING", LOG_LEVELS)},
     "loggers": {"comptoir": {"level": env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)}},
 }
+
+# --- Several web nodes: shared cache and sessions, housekeeping, metrics and logs ----------------
+# REDIS_URL (e.g. redis://127.0.0.1:6379/0): the cache and the sessions are shared by every web
+# process through Redis; the shop's settings and navigation are then cached there too (a version
+# key bumped when the merchant changes them). Without it, each process keeps Django's local
+# memory cache and database sessions, and reads the shop's settings at each request.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "comptoir"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Housekeeping (manage.py housekeeping): carts untouched for this many days are deleted, and
+# finished background task rows older than this many days.
+HOUSEKEEPING_CART_DAYS = int(os.environ.get("HOUSEKEEPING_CART_DAYS", "30"))
+HOUSEKEEPING_TASK_DAYS = int(os.environ.get("HOUSEKEEPING_TASK_DAYS", "14"))
+# METRICS_TOKEN: /metrics answers Prometheus with "Authorization: Bearer <token>"; without a
+# token the endpoint does not exist. PROMETHEUS_MULTIPROC_DIR (read by prometheus-client): an
+# empty folder shared by gunicorn's worker processes, so /metrics counts every process.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, message, request_id), plus an
+# access line per request; the request id is the proxy's X-Request-ID when well formed.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+MIDDLEWARE = [
+    "comptoir.core.observability.RequestIdMiddleware",
+    "comptoir.core.observability.MetricsMiddleware",
+    *MIDDLEWARE,
+]
+if LOG_FORMAT == "json":
+    from comptoir.core.logs import json_logging_config
+
+    LOGGING = json_logging_config(os.environ.get("LOG_LEVEL", "INFO"))
+# MEDIA_STORAGE_URL (s3://bucket?endpoint_url=…&region=…): uploads and stored PDFs go to an
+# S3-compatible object store (comptoir.core.storage: public pictures, private PDFs).
+MEDIA_STORAGE_URL = os.environ.get("MEDIA_STORAGE_URL", "")
+if MEDIA_STORAGE_URL:
+    from comptoir.core.storage_url import storage_options
+
+    STORAGES["default"] = {"BACKEND": "comptoir.core.storage.MediaStorage",
+                           "OPTIONS": storage_options(MEDIA_STORAGE_URL)}
+# --- End of the several-web-nodes block ---------------------------------------------------------

@@ -5,6 +5,7 @@ from django.views.static import serve
 
 from comptoir.core import health
 from comptoir.core.language import set_language
+from comptoir.core.observability import metrics_view
 
 
 def serve_public_media(request, path):
@@ -15,6 +16,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # process and database (monitoring)
     path("readyz", health.readyz, name="readyz"),  # + outbox and task worker
     path("i18n/setlang/", set_language, name="set_language"),
+    path("metrics", metrics_view, name="metrics"),  # Prometheus (METRICS_TOKEN)
     path("paiements/", include("comptoir.paypal.urls")),  # provider callbacks (webhooks)
 ]
 if settings.SERVE_MEDIA:

@@ -114,7 +114,8 @@ class StockMovement(models.Model):
         RECEPTION = "reception", _("Goods received")
         RETURN = "return", _("Returned (refund)")
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock_movements")
+    # PROTECT: stock movements are history; a product that has some cannot be deleted.
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_movements")
     change = models.IntegerField(_("change"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)

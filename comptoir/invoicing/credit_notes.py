@@ -130,7 +130,8 @@ def issue_partial_credit_note(invoice: Invoice, selection: CreditSelection, *, a
     in_closed_period = check_closed_period(issued_at, policy=ShopSettings.load().closed_period_policy)
     note = CreditNote.objects.create(
         invoice=invoice, number=Sequence.next_value("credit_note"), issued_at=issued_at,
-        in_closed_period=in_closed_period, reason=reason, subtotal_amount=_negated(goods), shipping_amount=_negated(shipping),
+        in_closed_period=in_closed_period, reason=reason, subtotal_amount=_negated(goods),
+        shipping_amount=_negated(shipping),
         insurance_amount=_negated(insurance), tax_total=_negated(sum(taxes.values(), ZERO)),
         total_amount=_negated(total),
         taxes=[{"code": code, "rate": _rate_of(invoice, code), "amount": str(_negated(amount))}

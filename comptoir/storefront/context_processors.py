@@ -10,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 
 from comptoir.catalog.selectors import visible_categories
 from comptoir.checkout.cart import cart_quantity
+from comptoir.core.shared_state import cached_configuration
 
 from .cart_session import CART_ITEMS_ATTRIBUTE, session_cart
 from .shop import current_shop
@@ -26,6 +27,7 @@ def storefront(request):
 
     return {
         "shop": SimpleLazyObject(lambda: current_shop(request)),
-        "nav_categories": SimpleLazyObject(lambda: list(visible_categories())),
+        "nav_categories": SimpleLazyObject(lambda: cached_configuration(
+            "navigation", lambda: list(visible_categories()), request=request)),
         "cart_quantity": quantity_in_cart,
     }

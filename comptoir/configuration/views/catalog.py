@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.catalog.models import Category, Product
 from comptoir.core.errors import DomainError
+from comptoir.core.shared_state import configuration_changed
 
 from .. import selectors, services
 from ..forms.catalog import CategoryForm, ProductFilterForm, ProductForm, StockAdjustmentForm
@@ -122,6 +123,7 @@ def category_form(request, pk=None):
             if category is None:
                 saved.position = services.next_position(Category)
             services.save_category(saved)
+            configuration_changed()
             messages.success(request, _("The category %(name)s has been saved.") % {"name": saved.name})
             return redirect("configuration:category_list")
     return render(request, "configuration/categories/form.html",
@@ -135,6 +137,7 @@ def category_toggle(request, pk):
     category = get_object_or_404(Category, pk=pk)
     category.is_visible = not category.is_visible
     category.save(update_fields=["is_visible"])
+    configuration_changed()
     text = _("%(name)s is visible in the shop.") if category.is_visible else _(
         "%(name)s is hidden from the shop.")
     messages.success(request, text % {"name": category.name})
@@ -146,4 +149,5 @@ def category_toggle(request, pk):
 def category_move(request, pk, direction):
     category = get_object_or_404(Category, pk=pk)
     services.move_in_order(category, direction=direction, queryset=Category.objects.all())
+    configuration_changed()
     return redirect("configuration:category_list")

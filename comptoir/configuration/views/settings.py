@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from comptoir.core.shared_state import configuration_changed
 from comptoir.merchant.models import ShopSettings
 
 from ..forms.reports import ReportSettingsForm
@@ -19,6 +20,7 @@ def _edit_settings(request, *, form_class, template: str, tab: str, extra=None, 
         if form.is_valid():
             # Only this tab's fields are written, so two tabs saved at once do not undo each other.
             form.save(commit=False).save(update_fields=[*form.Meta.fields, "updated_at"])
+            configuration_changed()
             messages.success(request, _("The changes have been saved. They apply to new orders.")
                              if for_new_orders else _("The changes have been saved."))
             return redirect(request.path)

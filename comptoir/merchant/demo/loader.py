@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from comptoir.catalog.models import Category, Product
+from comptoir.core.shared_state import configuration_changed
 from comptoir.merchant.models import ShopSettings
 from comptoir.shipping.models import DeliveryMethod
 
@@ -114,6 +115,7 @@ def load_demo_data(*, password: str = STAFF_DEFAULT_PASSWORD, with_orders: bool 
         load_delivery_methods()
         load_catalogue(report)
         report.staff_created = load_staff_user(password=password)
+        configuration_changed()
     if with_orders:
         report.orders_created = load_demo_orders(report)
     return report
