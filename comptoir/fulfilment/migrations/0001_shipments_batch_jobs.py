@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0005_fulfilment_state_sms_consent'),
+        ('orders', '0007_fulfilment_state_sms_consent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0001_initial'),
-        ('orders', '0004_ready_orders_index'),
+        ('orders', '0006_payment_reversed_event'),
         ('shipping', '0001_initial'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('merchant', '0001_initial'),
+        ('merchant', '0002_staff_two_factor_required'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('invoicing', '0003_ready_orders_index'),
+        ('invoicing', '0007_invoice_credited_amount'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
