@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.search import SearchField
 from comptoir.fulfilment.carriers import Carrier
 from comptoir.fulfilment.models import BatchJob
 from comptoir.orders.models import Order
@@ -12,7 +13,7 @@ from comptoir.shipping.models import DeliveryMethod
 class OrderFilterForm(forms.Form):
     """The order list's search, status tab and filters (all in the URL)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = SearchField(label=_("Search"))
     status = forms.CharField(required=False, max_length=20)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -52,7 +52,7 @@ def test_healthz_answers_ok_without_session_or_language_prefix(client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
     assert "Set-Cookie" not in str(response.cookies) and not response.cookies
-    assert "no-cache" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]  # never kept by a cache
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,7 +13,7 @@ from django.utils import translation
 
 import comptoir.settings
 from comptoir.checkout.testing import place_test_order
-from comptoir.core.testing import make_category, make_product, make_shop, make_staff_user
+from comptoir.core.testing import make_category, make_product, make_shop, make_staff_user, sign_in_verified
 from comptoir.invoicing.services import issue_invoice
 
 from .test_deploy_settings import SETTINGS_VARIABLES
@@ -140,7 +140,7 @@ def test_back_office_pages(production, shop_data):
     client = https_client()
     login = get(client, reverse("dashboard:login"))
     assert_security_headers(login, private=True)
-    client.force_login(shop_data["staff"])
+    sign_in_verified(client, shop_data["staff"])
     order, invoice = shop_data["order"], shop_data["invoice"]
     for path in (reverse("dashboard:order_list"),
                  reverse("dashboard:order_detail", kwargs={"number": order.number}),

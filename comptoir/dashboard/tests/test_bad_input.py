@@ -7,16 +7,18 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from comptoir.core.testing import make_order, make_product
+from comptoir.core.testing import make_order, make_product, sign_in_verified
 from comptoir.invoicing.services import issue_invoice
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def owner(merchant):
+def owner(merchant, client):
+    """The merchant as the shop's owner, signed in with the two-factor step done."""
     merchant.is_superuser = True
     merchant.save()
+    sign_in_verified(client, merchant)
     return merchant
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from comptoir.configuration.permissions import OWNER_GROUP
+from comptoir.core.testing import sign_in_verified
 from comptoir.notifications.models import Notification, WorkerHeartbeat
 from comptoir.notifications.tests.helpers import queue_test_email
 
@@ -20,7 +21,7 @@ WAITING = "Des messages attendent d’être envoyés depuis plus de 15 minutes."
 @pytest.fixture
 def owner_client(staff_client, merchant):
     merchant.groups.add(Group.objects.get_or_create(name=OWNER_GROUP)[0])
-    return staff_client
+    return sign_in_verified(staff_client, merchant)
 
 
 def beat(seconds_ago: float = 0) -> None:

@@ -13,8 +13,8 @@ from django.utils import timezone
 from comptoir.checkout.testing import checkout_address, place_test_order
 from comptoir.core.testing import make_product
 from comptoir.customers.models import Customer
+from comptoir.invoicing.services import change_order_status
 from comptoir.notifications.models import Notification
-from comptoir.orders.services import change_order_status
 from comptoir.payments.services import record_payment
 from comptoir.reports.models import ReportExport
 from comptoir.reports.summaries import rebuild_daily_sales
