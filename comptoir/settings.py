@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "comptoir.storefront",
     "comptoir.dashboard",
     "comptoir.configuration",
+    "comptoir.operations",
     # Two-factor sign-in for staff; after Comptoir's apps so that their translations win.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -339,8 +340,8 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # access line per request; the request id is the proxy's X-Request-ID when well formed.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 MIDDLEWARE = [
-    "comptoir.core.observability.RequestIdMiddleware",
-    "comptoir.core.observability.MetricsMiddleware",
+    "comptoir.operations.observability.RequestIdMiddleware",
+    "comptoir.operations.observability.MetricsMiddleware",
     *MIDDLEWARE,
 ]
 if LOG_FORMAT == "json":

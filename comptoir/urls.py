@@ -3,9 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from comptoir.core import health
 from comptoir.core.language import set_language
-from comptoir.core.observability import metrics_view
+from comptoir.operations import health
+from comptoir.operations.observability import metrics_view
 
 
 def serve_public_media(request, path):

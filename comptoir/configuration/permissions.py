@@ -12,15 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 
-OWNER_GROUP = "Propriétaire"
+from comptoir.security.roles import OWNER_GROUP, is_shop_owner
 
-
-def is_shop_owner(user) -> bool:
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name=OWNER_GROUP).exists()
+__all__ = ["OWNER_GROUP", "is_shop_owner", "owner_required", "staff_required"]
 
 
 def _check_staff(request):

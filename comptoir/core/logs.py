@@ -10,7 +10,7 @@ def json_logging_config(level: str = "INFO", stream=None) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "comptoir.core.observability.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "comptoir.operations.observability.RequestIdFilter"}},
         "formatters": {
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",

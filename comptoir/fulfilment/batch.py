@@ -20,9 +20,9 @@ from django_tasks_db import DatabaseBackend
 from comptoir.core.errors import DomainError
 from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.pdf import render_invoice_pdf
+from comptoir.invoicing.services import change_order_status
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.models import Order
-from comptoir.orders.services import change_order_status
 
 from .models import BatchJob
 from .pdf import merge_pdfs, packing_slip_html, packing_slip_orders, write_pdf

@@ -21,12 +21,12 @@ def alert_owners_of_login_failures(username: str, *, account_key: str, failures:
     ``username`` (normalized) has seen ``failures`` failed sign-ins in the last hour. At most one
     alert per account and hour: an alert queued in the last hour for this account stops it, and
     the dedupe key names the hour. Nothing is queued for an unknown or a customer account."""
-    from comptoir.configuration.permissions import OWNER_GROUP
     from comptoir.customers.models import Customer
     from comptoir.merchant.models import ShopSettings
     from comptoir.notifications.models import Notification
     from comptoir.notifications.services import OutgoingMessage, queue_notifications
 
+    from .roles import OWNER_GROUP
     from .services import normalize_username
 
     User = get_user_model()

@@ -41,8 +41,9 @@ def issuer_name(device=None) -> str:
 
 def two_factor_required(user) -> bool:
     """Owners always; every staff account when the owner requires it for all staff."""
-    from comptoir.configuration.permissions import is_shop_owner
     from comptoir.merchant.models import ShopSettings
+
+    from .roles import is_shop_owner
 
     return is_shop_owner(user) or ShopSettings.load().staff_two_factor_required
 

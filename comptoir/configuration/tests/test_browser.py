@@ -46,7 +46,7 @@ def sign_in(page, live_server):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     enter_two_factor_code(page, "proprietaire")
-    page.wait_for_url(re.compile(r"/fr/gestion/commandes/"))
+    page.wait_for_url(re.compile(r"/fr/gestion/$"))  # « Tableau de bord »
 
 
 def open_payments(page):

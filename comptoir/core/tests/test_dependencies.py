@@ -23,10 +23,13 @@ RANKS = {
     "payments": 4,
     "checkout": 4,
     "paypal": 5,
+    "fulfilment": 6,
+    "reports": 6,
 }
 FOUNDATIONS = 1
-# The user interfaces sit above every domain app and may import any of them.
-INTERFACES = {"storefront", "dashboard", "configuration"}
+# The user interfaces, and the operator's tools (health, metrics, housekeeping), sit above every
+# domain app and may import any of them.
+INTERFACES = {"storefront", "dashboard", "configuration", "operations"}
 # Test builders of ``core`` predate the rule (they build orders for every app's tests).
 KNOWN_EXCEPTIONS = {"core/testing.py"}
 

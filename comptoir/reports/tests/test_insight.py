@@ -8,8 +8,8 @@ import pytest
 from comptoir.catalog.models import Product
 from comptoir.checkout.testing import place_test_order
 from comptoir.core.testing import make_delivery_methods, make_product, make_shop
+from comptoir.invoicing.services import change_order_status
 from comptoir.notifications.models import Notification
-from comptoir.orders.services import change_order_status
 from comptoir.reports import insight
 from comptoir.reports.models import DailySales, SummaryDay
 from comptoir.reports.services import send_low_stock_alert

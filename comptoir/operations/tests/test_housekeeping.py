@@ -18,12 +18,12 @@ from django_tasks_db.models import DBTaskResult
 from comptoir.catalog.models import Product, StockMovement
 from comptoir.checkout.models import Cart, CartLine
 from comptoir.configuration.services import adjust_stock
-from comptoir.core.housekeeping import run_housekeeping
 from comptoir.core.testing import make_order, make_product, make_shop, make_staff_user
 from comptoir.invoicing.messages import queue_invoice_email
 from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.invoicing.services import issue_credit_note, issue_invoice
 from comptoir.notifications.models import Notification
+from comptoir.operations.housekeeping import run_housekeeping
 from comptoir.orders.models import Order, OrderEvent
 from comptoir.payments.models import Payment
 from comptoir.payments.services import record_payment

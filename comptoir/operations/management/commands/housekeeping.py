@@ -1,9 +1,9 @@
-"""``manage.py housekeeping``: one clean-up pass (see comptoir.core.housekeeping); run it daily
+"""``manage.py housekeeping``: one clean-up pass (see comptoir.operations.housekeeping); run it daily
 from a timer. It can run again at any time: what is left is kept."""
 
 from django.core.management.base import BaseCommand
 
-from comptoir.core.housekeeping import run_housekeeping
+from comptoir.operations.housekeeping import run_housekeeping
 
 
 class Command(BaseCommand):
