@@ -55,7 +55,7 @@ def test_first_sign_in_sets_up_the_app_then_the_code_is_asked(page, live_server,
     expect(page.locator(".recovery-codes li")).to_have_count(10)
     page.screenshot_as("two-factor-recovery-codes")
     page.get_by_role("button", name="J'ai conservé mes codes").click()
-    expect(page.get_by_role("heading", name="Commandes", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Tableau de bord", level=1)).to_be_visible()
 
     page.locator("nav.sidebar").get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("heading", name="Connexion à l'interface de gestion")).to_be_visible()
@@ -74,7 +74,7 @@ def test_first_sign_in_sets_up_the_app_then_the_code_is_asked(page, live_server,
                                                    throttling_failure_count=0)
     page.get_by_label("Code de vérification").fill(totp_code(device))
     page.get_by_role("button", name="Vérifier").click()
-    expect(page.get_by_role("heading", name="Commandes", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Tableau de bord", level=1)).to_be_visible()
     page.locator("nav.sidebar").get_by_role("link", name="Double authentification").click()
     expect(page.get_by_text("Il reste 10 codes de récupération.")).to_be_visible()
     check_accessibility(page, "two-factor sign-in page of the account")

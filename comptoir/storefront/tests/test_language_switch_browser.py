@@ -10,7 +10,14 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from comptoir.core.testing import make_category, make_product, make_shop, make_staff_user
+from comptoir.core.testing import (
+    enter_two_factor_code,
+    give_two_factor,
+    make_category,
+    make_product,
+    make_shop,
+    make_staff_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +41,7 @@ def catalogue(db):
     for index in range(14):
         make_product(category, name_fr=f"Sirop d'érable {index}", name_en=f"Maple syrup {index}",
                      slug=f"sirop-{index}", price_amount=Decimal("12.50"))
-    make_staff_user(username="marchand", password=PASSWORD, is_superuser=True)
+    give_two_factor(make_staff_user(username="marchand", password=PASSWORD, is_superuser=True))
     return category
 
 
@@ -67,7 +74,8 @@ def test_an_english_browser_switches_a_french_back_office_page(live_server, engl
     page.get_by_label("Nom d'utilisateur").fill("marchand")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Commandes")).to_be_visible()
+    enter_two_factor_code(page, "marchand")
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
     page.goto(f"{live_server.url}/fr/gestion/produits/?q=sirop")
     expect(page.get_by_role("heading", name="Produits", level=1)).to_be_visible()
 
