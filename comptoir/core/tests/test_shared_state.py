@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from .webprocess import WebProcess, environment, form_fields, manage, sign_in
+from .webprocess import TOTP_KEY, WebProcess, environment, form_fields, manage, sign_in
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/5")
 SETUP = """
@@ -17,7 +17,12 @@ make_shop(trade_name="Ancien nom")
 make_category(name_fr="Thés", slug="thes")
 get_user_model().objects.create_superuser("owner", "owner@shop.test", "owner-password-1")
 """
-RESET = """
+RESET = f"""
+from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
+owner = get_user_model().objects.get(username="owner")
+TOTPDevice.objects.filter(user=owner).delete()
+TOTPDevice.objects.create(user=owner, name="app", confirmed=True, key="{TOTP_KEY}")
 from comptoir.catalog.models import Category
 from comptoir.merchant.models import ShopSettings
 ShopSettings.objects.filter(pk=1).update(trade_name="Ancien nom")
@@ -76,6 +81,7 @@ def test_a_setting_changed_on_one_process_is_seen_at_once_by_another(two_process
 
     sign_in(first.client, "owner", "owner-password-1")
     page = first.client.get("/fr/gestion/configuration/entreprise/")
+    assert page.status_code == 200, (page.status_code, page.headers.get("location"))
     fields = form_fields(page.text, containing="trade_name")
     fields["trade_name"] = "Nouveau nom"
     response = first.client.post("/fr/gestion/configuration/entreprise/", data=fields)
