@@ -45,6 +45,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse the database of a previous run")
     options = parser.parse_args()
 
+    from backoffice import drop_and_create
+
     environment = common.prepare_environment("comptoir_bench_search")
     if not options.keep:
         drop_and_create(environment["DATABASE_URL"])
@@ -57,15 +59,6 @@ def main() -> None:
           f"{common.load_average()} at the start")
     seed_products(options.products)
     measure(options.repeat)
-
-
-def drop_and_create(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed_products(total: int) -> None:
