@@ -1,7 +1,7 @@
 """The folded search columns of products, and the storefront's product search.
 
-Each product keeps three folded columns (see ``core.text``): its names and SKU
-(``search_name``), its category's names (``search_category``) and its descriptions
+Each product keeps three folded columns (see ``core.text``): its names and SKU, with its
+variants' SKUs (``search_name``), its category's names (``search_category``) and its descriptions
 (``search_description``). ``Product.save`` writes them; ``reindex_category`` rewrites the
 category column of a renamed category's products; bulk writers call ``product_search_columns``.
 
@@ -12,10 +12,11 @@ category column of a renamed category's products; bulk writers call ``product_se
   it): the search stays fast with 100,000 products.
 - Elsewhere (SQLite) each typed word must start a word of one of the columns.
 
-Either way a product whose SKU is exactly what was typed comes first, then those whose name
-starts a word with the first word typed, then (PostgreSQL) by rank.
+Either way a product whose SKU (or one of its variants' SKU) is exactly what was typed comes
+first, then those whose name starts a word with the first word typed, then (PostgreSQL) by rank.
 """
 
+from django.apps import apps
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -26,13 +27,16 @@ from comptoir.core.text import fold, fold_keeping_punctuation, search_terms
 SEARCH_CONFIG = "french"
 
 
-def product_search_columns(product, category=None) -> dict[str, str]:
-    """The folded search columns of ``product`` (``category``: its category, if already read)."""
+def product_search_columns(product, category=None, variant_skus=()) -> dict[str, str]:
+    """The folded search columns of ``product`` (``category``: its category, if already read;
+    ``variant_skus``: the SKUs of its variants, searched like its own)."""
     category = category if category is not None else product.category
+    skus = [product.sku, *variant_skus]
     return {
         "search_name": " " + " ".join(
             part for part in (fold(product.name_fr), fold(product.name_en),
-                              fold_keeping_punctuation(product.sku), fold(product.sku)) if part
+                              *(text for sku in skus
+                                for text in (fold_keeping_punctuation(sku), fold(sku)))) if part
         ),
         "search_category": category_column(category),
         "search_description": " " + " ".join(
@@ -63,8 +67,11 @@ def matching_products(products: QuerySet, text: str) -> QuerySet:
     terms = search_terms(text)
     if not terms:
         return products.none()
-    exact_sku = Case(When(sku__iexact=text.strip(), then=Value(1)), default=Value(0),
-                     output_field=IntegerField())
+    # Not correlated: the database reads the (few) products of a matching variant SKU once.
+    variant_products = apps.get_model("catalog", "ProductVariant").objects.filter(
+        sku__iexact=text.strip()).values("product_id")
+    exact_sku = Case(When(Q(sku__iexact=text.strip()) | Q(pk__in=variant_products), then=Value(1)),
+                     default=Value(0), output_field=IntegerField())
     name_match = Case(When(search_name__contains=" " + terms[0], then=Value(1)), default=Value(0),
                       output_field=IntegerField())
     if connection.vendor == "postgresql":

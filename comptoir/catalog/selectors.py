@@ -1,8 +1,8 @@
 """Read queries of the storefront. Each returns what a page needs in a fixed number of queries."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
-from .models import Category, Product
+from .models import Category, Product, ProductVariant
 from .search import matching_products
 
 FEATURED_COUNT = 8
@@ -18,9 +18,17 @@ def visible_products() -> QuerySet[Product]:
     return Product.objects.filter(is_visible=True, category__is_visible=True).select_related("category")
 
 
+def with_variants(products) -> list[Product]:
+    """``products`` as a list, the variants of those sold by variant read in one query (none when
+    no product of the list is sold by variant): a listing shows their stock."""
+    products = list(products)
+    prefetch_related_objects([product for product in products if product.has_variants], "variants")
+    return products
+
+
 def featured_products(limit: int = FEATURED_COUNT) -> list[Product]:
     """The merchant orders products by ``position``: the first ones are the featured ones."""
-    return list(visible_products().order_by("position", "-created_at", "id")[:limit])
+    return with_variants(visible_products().order_by("position", "-created_at", "id")[:limit])
 
 
 def get_visible_category(slug: str) -> Category | None:
@@ -36,7 +44,11 @@ def category_products(category: Category) -> QuerySet[Product]:
 
 
 def get_visible_product(slug: str) -> Product | None:
-    return visible_products().filter(slug=slug).first()
+    """The product page's product, with its options, values and variants (a fixed number of
+    queries)."""
+    return visible_products().filter(slug=slug).prefetch_related(
+        "options__values", Prefetch("variants", queryset=ProductVariant.objects.prefetch_related("values")),
+    ).first()
 
 
 def search_products(text: str) -> QuerySet[Product]:

@@ -6,7 +6,8 @@ Stock is checked again, under row locks, when the order is placed: a cart reserv
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import Product, ProductVariant
+from comptoir.catalog.stock import stock_key
 from comptoir.core.errors import DomainError
 from comptoir.core.locks import lock
 
@@ -24,8 +25,13 @@ def cart_items(cart: Cart | None) -> list[CartItem]:
     """The cart's items with their products, in one query."""
     if cart is None:
         return []
-    lines = cart.lines.select_related("product", "product__category").order_by("id")
-    return [CartItem(line.product, line.quantity) for line in lines]
+    lines = cart.lines.select_related("product", "product__category", "variant").order_by("id")
+    items = []
+    for line in lines:
+        if line.variant is not None:
+            line.variant.product = line.product  # one product object: no query for the name
+        items.append(CartItem(line.product, line.quantity, line.variant))
+    return items
 
 
 def cart_quantity(cart: Cart | None) -> int:
@@ -34,19 +40,28 @@ def cart_quantity(cart: Cart | None) -> int:
     return sum(cart.lines.values_list("quantity", flat=True))
 
 
-def add_to_cart(cart: Cart, *, product: Product, quantity: int) -> CartLine:
-    """Add ``quantity`` of ``product``; the line's new quantity may not exceed the stock."""
+def add_to_cart(cart: Cart, *, product: Product, quantity: int,
+                variant: ProductVariant | None = None) -> CartLine:
+    """Add ``quantity`` of ``product`` (of its ``variant``, which a product sold by variant
+    needs); the line's new quantity may not exceed the stock."""
     _check_quantity(quantity, minimum=1)
     if not product.is_visible or not product.category.is_visible:
         raise CartError(_("This product is not sold any more."), code="unavailable")
+    if not product.has_variants:
+        variant = None
+    elif variant is None or variant.product_id != product.pk:
+        raise CartError(_("Choose one of the product's options."), code="variant")
+    elif not variant.is_active:
+        raise CartError(_("This combination is not available."), code="unavailable")
     with transaction.atomic():
         lock(Cart.objects.filter(pk=cart.pk))
-        line = CartLine.objects.filter(cart=cart, product=product).first()
+        line = CartLine.objects.filter(cart=cart, product=product, variant=variant).first()
         new_quantity = quantity + (line.quantity if line else 0)
         _check_quantity(new_quantity, minimum=1)
-        check_stock(product, new_quantity)
+        check_stock(variant or product, new_quantity)
         if line is None:
-            line = CartLine.objects.create(cart=cart, product=product, quantity=new_quantity)
+            line = CartLine.objects.create(cart=cart, product=product, variant=variant,
+                                           quantity=new_quantity)
         else:
             line.quantity = new_quantity
             line.save(update_fields=["quantity"])
@@ -54,23 +69,24 @@ def add_to_cart(cart: Cart, *, product: Product, quantity: int) -> CartLine:
     return line
 
 
-def set_line_quantity(cart: Cart, *, product_id: int, quantity: int) -> None:
-    """Change a line's quantity; 0 removes the line."""
+def set_line_quantity(cart: Cart, *, product_id: int, quantity: int, variant_id: int | None = None) -> None:
+    """Change a line's quantity (the line of ``variant_id`` for a variant); 0 removes the line."""
     _check_quantity(quantity, minimum=0)
     with transaction.atomic():
-        line = CartLine.objects.select_related("product").filter(cart=cart, product_id=product_id).first()
+        line = CartLine.objects.select_related("product", "variant__product").filter(
+            cart=cart, product_id=product_id, variant_id=variant_id).first()
         if line is None:
             raise CartError(_("This product is not in your cart."), code="not_in_cart")
         if quantity == 0:
             line.delete()
             return
-        check_stock(line.product, quantity)
+        check_stock(line.variant or line.product, quantity)
         line.quantity = quantity
         line.save(update_fields=["quantity"])
 
 
-def remove_from_cart(cart: Cart, *, product_id: int) -> None:
-    CartLine.objects.filter(cart=cart, product_id=product_id).delete()
+def remove_from_cart(cart: Cart, *, product_id: int, variant_id: int | None = None) -> None:
+    CartLine.objects.filter(cart=cart, product_id=product_id, variant_id=variant_id).delete()
 
 
 def merge_carts(source: Cart, *, into: Cart) -> None:
@@ -78,15 +94,16 @@ def merge_carts(source: Cart, *, into: Cart) -> None:
     if source.pk == into.pk:
         return
     with transaction.atomic():
-        existing = {line.product_id: line for line in into.lines.all()}
-        for line in source.lines.select_related("product"):
-            target = existing.get(line.product_id)
+        existing = {stock_key(line): line for line in into.lines.all()}
+        for line in source.lines.select_related("product", "variant"):
+            target = existing.get(stock_key(line))
             wanted = line.quantity + (target.quantity if target else 0)
-            quantity = min(wanted, line.product.stock, MAX_QUANTITY)
+            quantity = min(wanted, (line.variant or line.product).stock, MAX_QUANTITY)
             if quantity <= 0:
                 continue
             if target is None:
-                CartLine.objects.create(cart=into, product=line.product, quantity=quantity)
+                CartLine.objects.create(cart=into, product=line.product, variant=line.variant,
+                                        quantity=quantity)
             else:
                 target.quantity = quantity
                 target.save(update_fields=["quantity"])

@@ -17,11 +17,17 @@ class Cart(models.Model):
 class CartLine(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    # The variant chosen, for a product sold by variant.
+    variant = models.ForeignKey("catalog.ProductVariant", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["cart", "product"], name="one_line_per_product"),
+            models.UniqueConstraint(fields=["cart", "product"], condition=models.Q(variant__isnull=True),
+                                    name="one_line_per_product"),
+            models.UniqueConstraint(fields=["cart", "variant"], condition=models.Q(variant__isnull=False),
+                                    name="one_line_per_variant"),
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="cart_quantity_positive"),
         ]

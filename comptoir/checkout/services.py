@@ -1,6 +1,6 @@
 """Checkout: what a shop accepts, how a cart is priced, and placing the order.
 
-``place_order`` is one transaction: it locks the cart and the products (by id, so concurrent
+``place_order`` is one transaction: it locks the cart and the products or variants (by id, so concurrent
 checkouts never deadlock), refuses when stock is short without changing anything, then writes
 the order, its snapshot lines and taxes, the stock movements, the customer, the timeline entry,
 the invoice (when a payment method was chosen) and the outbox messages.
@@ -17,7 +17,8 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comptoir.catalog.models import Product, StockMovement
+from comptoir.catalog.models import Product, ProductVariant, StockMovement
+from comptoir.catalog.stock import lock_stock_rows, stock_key
 from comptoir.core.errors import DomainError, OutOfStock
 from comptoir.core.i18n import LANGUAGE_CODES
 from comptoir.core.locks import lock
@@ -62,16 +63,34 @@ def enabled_payment_methods(shop: ShopSettings) -> list[str]:
 class CartItem:
     product: Product
     quantity: int
+    variant: ProductVariant | None = None
+
+    @property
+    def sellable(self) -> Product | ProductVariant:
+        """What is sold: the variant chosen, or the product itself (its price, stock, SKU, name)."""
+        return self.variant if self.variant is not None else self.product
+
+    @property
+    def unit_price_amount(self) -> Decimal:
+        return self.sellable.price_amount
+
+    @property
+    def name(self) -> str:
+        return self.sellable.name
+
+    @property
+    def stock(self) -> int:
+        return self.sellable.stock
 
     @property
     def line_total_amount(self) -> Decimal:
-        return quantize(self.product.price_amount * self.quantity)
+        return quantize(self.sellable.price_amount * self.quantity)
 
 
 def price_items(items, *, delivery_method, shop, shipping_address: Address | None) -> Quote:
     """Price cart items at their current catalogue price (review step and ``place_order``)."""
     return price_order(
-        [PricedLine(item.product.price_amount, item.quantity, item.product.is_taxable) for item in items],
+        [PricedLine(item.unit_price_amount, item.quantity, item.product.is_taxable) for item in items],
         delivery_method=delivery_method,
         shop=shop,
         destination_province=shipping_address.province if shipping_address else None,
@@ -199,32 +218,38 @@ def _check_request(shop, *, email, delivery_method, payment_method, billing_addr
 
 
 def _locked_lines(cart) -> list[CartLine]:
-    """The cart's lines with their products, locking the cart, then the products by ascending id
-    (``core.locks``), so concurrent checkouts never deadlock; the cart row lock serialises them
-    with cart changes, which take it too."""
+    """The cart's lines with their stock rows, locking the cart, then the products, then the
+    variants, by ascending id (``core.locks``, ``catalog.stock``), so concurrent checkouts never
+    deadlock; the cart row lock serialises them with cart changes, which take it too."""
     lock(Cart.objects.filter(pk=cart.pk))
-    lines = list(CartLine.objects.filter(cart=cart).order_by("product_id"))
-    products = {product.pk: product for product in lock(Product.objects.filter(
-        pk__in=[line.product_id for line in lines]))}
+    lines = list(CartLine.objects.filter(cart=cart).order_by("product_id", "id"))
+    rows = lock_stock_rows(stock_key(line) for line in lines)
     for line in lines:
-        line.product = products[line.product_id]
+        row = rows[stock_key(line)]
+        if line.variant_id is None:
+            line.product = row
+        else:
+            line.variant = row
+            line.product = row.product
     return lines
 
 
 def _available_items(lines: list[CartLine]) -> list[CartItem]:
     """The items at their current price on the locked product rows; refuses short stock."""
-    items = [CartItem(line.product, line.quantity) for line in lines]
+    items = [CartItem(line.product, line.quantity, line.variant) for line in lines]
     if not items:
         raise CheckoutError(_("Your cart is empty."), code="empty_cart")
-    if any(not item.product.is_visible for item in items):
+    if any(not item.sellable.is_visible or item.product.has_variants != (item.variant is not None)
+           for item in items):
         raise CheckoutError(_("A product of your cart is no longer sold."), code="unavailable")
     for item in items:
-        check_stock(item.product, item.quantity)
+        check_stock(item.sellable, item.quantity)
     return items
 
 
-def check_stock(product: Product, quantity: int) -> None:
-    """Raise OutOfStock, naming the product, when ``quantity`` is more than what is left."""
+def check_stock(product: Product | ProductVariant, quantity: int) -> None:
+    """Raise OutOfStock, naming the product (or variant), when ``quantity`` is more than what
+    is left."""
     if product.stock <= 0:
         raise OutOfStock(
             _("Sorry, « %(name)s » is out of stock.") % {"name": product.name}, code="out_of_stock"
@@ -260,19 +285,24 @@ def _write_lines(order: Order, items: list[CartItem], *, actor) -> list[OrderLin
     """Snapshot lines, stock decrements and stock movements: a fixed number of queries."""
     lines = OrderLine.objects.bulk_create(
         OrderLine(
-            order=order, product=item.product, sku=item.product.sku, name_fr=item.product.name_fr,
-            name_en=item.product.name_en, unit_price_amount=item.product.price_amount,
+            order=order, product=item.product, variant=item.variant, sku=item.sellable.sku,
+            name_fr=item.sellable.name_fr, name_en=item.sellable.name_en,
+            unit_price_amount=item.unit_price_amount,
             quantity=item.quantity, is_taxable=item.product.is_taxable,
             line_total_amount=item.line_total_amount, position=position,
         )
         for position, item in enumerate(items)
     )
-    taken = Case(*(When(pk=item.product.pk, then=Value(item.quantity)) for item in items),
-                 output_field=IntegerField())
-    Product.objects.filter(pk__in=[item.product.pk for item in items]).update(stock=F("stock") - taken)
+    # One UPDATE per kind of stock row (products sold as such, variants).
+    for model, sold in ((Product, [item for item in items if item.variant is None]),
+                        (ProductVariant, [item for item in items if item.variant is not None])):
+        if sold:
+            taken = Case(*(When(pk=item.sellable.pk, then=Value(item.quantity)) for item in sold),
+                         output_field=IntegerField())
+            model.objects.filter(pk__in=[item.sellable.pk for item in sold]).update(stock=F("stock") - taken)
     StockMovement.objects.bulk_create(
-        StockMovement(product=item.product, change=-item.quantity, reason=StockMovement.Reason.SALE,
-                      order_number=order.number, actor=actor)
+        StockMovement(product=item.product, variant=item.variant, change=-item.quantity,
+                      reason=StockMovement.Reason.SALE, order_number=order.number, actor=actor)
         for item in items
     )
     return lines

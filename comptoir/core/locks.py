@@ -2,7 +2,7 @@
 
 The order (``LOCK_ORDER``): the row where the work starts when it is not an order (a cart at
 checkout, a provider's payment attempt when the work starts from PayPal), then orders, invoices,
-credit notes, payments, refunds, and stock rows last; rows of one kind by ascending id. Services lock
+credit notes, payments, refunds, and stock rows last (products, then variants); rows of one kind by ascending id. Services lock
 with ``lock``/``lock_one`` and never call ``select_for_update`` themselves.
 
 ``lock`` also checks the order at run time: in one transaction, asking for a row that sorts
@@ -25,6 +25,7 @@ LOCK_ORDER = (
     "payments.payment",
     "payments.refund",
     "catalog.product",
+    "catalog.productvariant",
 )
 
 

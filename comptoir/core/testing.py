@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from comptoir.catalog.models import Category, Product
+from comptoir.catalog.models import Category, Product, ProductVariant
 from comptoir.merchant.models import ShopSettings
 from comptoir.shipping.models import DeliveryMethod
 
@@ -58,6 +58,35 @@ def make_product(category: Category | None = None, **overrides) -> Product:
     }
     values.update(overrides)
     return Product.objects.create(**values)
+
+
+def make_variant_product(category: Category | None = None, *, options=None, variants=None,
+                         **overrides) -> Product:
+    """A product sold by variant. ``options``: [(name_fr, name_en, [(value_fr, value_en), …])];
+    ``variants``: {(value_fr, …): (price, stock)} for the combinations to price and stock (the
+    others keep the product's price and a stock of 0). Default: a coffee in « 250 g » and « 1 kg »."""
+    from comptoir.catalog.variants import OptionSpec, generate_variants, refresh_product, save_options
+
+    options = options or [("Format", "Size", [("250 g", "250 g"), ("1 kg", "1 kg")])]
+    variants = variants or {("250 g",): ("12.95", 10), ("1 kg",): ("39.95", 10)}
+    product = make_product(category, **{"stock": 0, **overrides})
+    save_options(product, [OptionSpec(fr, en, values) for fr, en, values in options])
+    generate_variants(product, actor=None)
+    for variant in product.variants.prefetch_related("values"):
+        key = tuple(value.name_fr for value in variant.values.all())
+        if key in variants:
+            price, stock = variants[key]
+            ProductVariant.objects.filter(pk=variant.pk).update(price_amount=Decimal(price), stock=stock)
+    refresh_product(product)
+    return product
+
+
+def variant_of(product: Product, *values: str) -> ProductVariant:
+    """The variant of ``product`` made of the values named (French names)."""
+    for variant in product.variants.prefetch_related("values"):
+        if {value.name_fr for value in variant.values.all()} == set(values):
+            return variant
+    raise ProductVariant.DoesNotExist(values)
 
 
 def make_delivery_methods() -> dict[str, DeliveryMethod]:

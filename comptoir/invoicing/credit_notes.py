@@ -16,13 +16,13 @@ never both credit the same quantity.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comptoir.catalog.models import Product, StockMovement
+from comptoir.catalog.models import StockMovement
+from comptoir.catalog.stock import change_stock, lock_stock_rows, stock_key
 from comptoir.core.errors import DomainError
-from comptoir.core.locks import lock
 from comptoir.core.models import Sequence
 from comptoir.core.money import ZERO, format_amount, quantize
 from comptoir.merchant.models import ShopSettings
@@ -243,17 +243,15 @@ def _rate_of(invoice: Invoice, code: str) -> str:
 
 
 def _restock(rows: list[CreditNoteLine], *, order_number: int, actor) -> None:
-    """Put the credited quantities back in stock; products locked by ascending id."""
-    quantities: dict[int, int] = {}
+    """Put the credited quantities back in stock (the product's, or its variant's); rows locked
+    in ``core.locks`` order."""
+    quantities: dict = {}
     for row in rows:
-        product_id = row.invoice_line.product_id
-        quantities[product_id] = quantities.get(product_id, 0) + row.quantity
-    for product_id in [product.pk for product in lock(Product.objects.filter(pk__in=quantities))]:
-        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantities[product_id])
-        StockMovement.objects.create(
-            product_id=product_id, change=quantities[product_id], reason=StockMovement.Reason.RETURN,
-            order_number=order_number, actor=actor,
-        )
+        key = stock_key(row.invoice_line)
+        quantities[key] = quantities.get(key, 0) + row.quantity
+    locked = lock_stock_rows(quantities)
+    change_stock({key: quantity for key, quantity in quantities.items() if key in locked},
+                 reason=StockMovement.Reason.RETURN, actor=actor, order_number=order_number)
 
 
 def _checked_reason(reason: str) -> str:

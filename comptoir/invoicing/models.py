@@ -103,6 +103,9 @@ class InvoiceLine(models.Model):
     product = models.ForeignKey(
         "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sku = models.CharField(max_length=64, blank=True)
     description_fr = models.CharField(max_length=200)
     description_en = models.CharField(max_length=200, blank=True)

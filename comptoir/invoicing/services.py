@@ -144,7 +144,8 @@ def _order_snapshot(order: Order, shop: ShopSettings) -> dict:
 def _copy_lines_and_taxes(invoice: Invoice, lines, taxes) -> None:
     InvoiceLine.objects.bulk_create(
         InvoiceLine(
-            invoice=invoice, product_id=line.product_id, sku=line.sku, description_fr=line.name_fr,
+            invoice=invoice, product_id=line.product_id, variant_id=line.variant_id, sku=line.sku,
+            description_fr=line.name_fr,
             description_en=line.name_en, quantity=line.quantity,
             unit_price_amount=line.unit_price_amount, amount=line.line_total_amount,
             is_taxable=line.is_taxable, position=position,
@@ -219,12 +220,14 @@ def change_order_status(order: Order, *, to: str, actor) -> Order:
                 invoice.order = locked
                 issue_credit_note(invoice, actor=actor, reason=document_text(invoice, ORDER_CANCELLED))
         # Quantities a refund already put back in stock are not put back a second time.
-        restocked = dict(
+        restocked = {
+            (product_id, variant_id): total for product_id, variant_id, total in
             CreditNoteLine.objects.filter(credit_note__invoice__order=locked, restocked=True,
                                           invoice_line__product__isnull=False)
-            .values_list("invoice_line__product").annotate(total=Sum("quantity"))
-            .values_list("invoice_line__product", "total")
-        )
+            .values_list("invoice_line__product", "invoice_line__variant")
+            .annotate(total=Sum("quantity"))
+            .values_list("invoice_line__product", "invoice_line__variant", "total")
+        }
         order_services.cancel_locked_order(locked, actor=actor, customer_paid=customer_paid,
                                            already_restocked=restocked)
     order_services.refresh_from_locked(order, locked)

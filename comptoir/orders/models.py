@@ -135,6 +135,10 @@ class OrderLine(models.Model):
     product = models.ForeignKey(
         "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The variant sold, for a product sold by variant (its name is in ``name_fr``/``name_en``).
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sku = models.CharField(_("SKU"), max_length=64)
     name_fr = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200, blank=True)

@@ -10,13 +10,13 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from comptoir.catalog.models import Product, StockMovement
+from comptoir.catalog.models import Product, ProductVariant, StockMovement
+from comptoir.catalog.stock import change_stock, lock_stock_rows, stock_key
 from comptoir.core.errors import DomainError, InvalidTransition, NotEditable, OutOfStock
-from comptoir.core.locks import lock, lock_one
+from comptoir.core.locks import lock_one
 from comptoir.core.money import quantize
 from comptoir.merchant.models import ShopSettings
 from comptoir.notifications.models import Notification
@@ -69,11 +69,11 @@ def change_order_status(order: Order, *, to: str, actor) -> Order:
 
 
 def cancel_locked_order(locked: Order, *, actor, customer_paid: bool = False,
-                        already_restocked: dict[int, int] | None = None) -> None:
+                        already_restocked: dict | None = None) -> None:
     """Cancel an order the caller has locked (after crediting its invoice, if it has one):
     the stock goes back, the status becomes « Annulée » and the customer is told by email
-    (``customer_paid``: their money is to be refunded). ``already_restocked``: product id →
-    quantity a refund already put back in stock."""
+    (``customer_paid``: their money is to be refunded). ``already_restocked``: stock key
+    (``catalog.stock``) or product id → quantity a refund already put back in stock."""
     check_transition(locked, Status.CANCELLED)
     _release_stock(locked, locked.lines.all(), actor=actor, already_restocked=already_restocked or {})
     _move(locked, Status.CANCELLED, actor=actor)
@@ -175,21 +175,27 @@ def send_payment_confirmation(order: Order, *, actor, resend: bool = False) -> N
 
 
 def add_order_line(order: Order, *, product: Product, quantity: int, actor,
-                   after_invoice: bool = False) -> OrderLine:
-    """Add ``quantity`` of ``product`` at its current price (or add to its existing line).
+                   after_invoice: bool = False, variant: ProductVariant | None = None) -> OrderLine:
+    """Add ``quantity`` of ``product`` (of its ``variant`` when it is sold by variant) at its
+    current price (or add to its existing line).
 
     ``after_invoice``: the caller corrects an invoiced order and issues its credit note and new
     invoice in the same transaction (``payments.corrections``)."""
     quantity = _valid_quantity(quantity)
+    if product.has_variants and (variant is None or variant.product_id != product.pk):
+        raise DomainError(_("Choose the variant of « %(product)s ».") % {"product": product.name},
+                          code="variant")
+    if not product.has_variants:
+        variant = None
     with transaction.atomic():
         locked = _lock_editable_order(order, after_invoice=after_invoice)
-        line = locked.lines.filter(product=product).first()
-        _take_stock(locked, product, quantity, actor=actor)
+        line = locked.lines.filter(product=product, variant=variant).first()
+        sold = _take_stock(locked, product, quantity, actor=actor, variant=variant)
         if line is None:
             line = OrderLine(
-                order=locked, product=product, sku=product.sku, name_fr=product.name_fr,
-                name_en=product.name_en, unit_price_amount=product.price_amount, quantity=0,
-                is_taxable=product.is_taxable, position=_next_position(locked),
+                order=locked, product=product, variant=variant, sku=sold.sku, name_fr=sold.name_fr,
+                name_en=sold.name_en, unit_price_amount=sold.price_amount, quantity=0,
+                is_taxable=sold.is_taxable, position=_next_position(locked),
             )
         line.quantity += quantity
         line.line_total_amount = quantize(line.unit_price_amount * line.quantity)
@@ -215,7 +221,8 @@ def update_order_line(line: OrderLine, *, quantity: int, unit_price_amount, acto
         if (old_quantity, old_price) == (quantity, unit_price_amount):
             return locked_line
         if quantity > old_quantity and locked_line.product_id:
-            _take_stock(order, locked_line.product, quantity - old_quantity, actor=actor)
+            _take_stock(order, locked_line.product, quantity - old_quantity, actor=actor,
+                        variant=locked_line.variant)
         elif quantity < old_quantity:
             _release_line_stock(order, locked_line, old_quantity - quantity, actor=actor)
         locked_line.quantity = quantity
@@ -276,7 +283,7 @@ def _lock_editable_order(order: Order, *, after_invoice: bool = False) -> Order:
 
 
 def _get_line(order: Order, line_pk: int) -> OrderLine:
-    line = order.lines.select_related("product").filter(pk=line_pk).first()
+    line = order.lines.select_related("product", "variant__product").filter(pk=line_pk).first()
     if line is None:
         raise NotEditable(_("This line is no longer part of the order."), code="no_line")
     return line
@@ -311,48 +318,47 @@ def _reprice(order: Order) -> None:
 # --- Stock -----------------------------------------------------------------------------------
 
 
-def _take_stock(order: Order, product: Product, quantity: int, *, actor) -> None:
-    locked = lock_one(Product.objects.all(), product.pk)
+def _take_stock(order: Order, product: Product, quantity: int, *, actor,
+                variant: ProductVariant | None = None):
+    """Take ``quantity`` out of the stock of ``product`` (or of its ``variant``), under its row
+    lock; returns the locked row (product or variant)."""
+    key = (product.pk, variant.pk if variant is not None else None)
+    locked = lock_stock_rows([key])[key]
     if locked.stock < quantity:
         raise OutOfStock(
             _("Only %(stock)s left in stock for « %(product)s ».")
             % {"stock": locked.stock, "product": locked.name},
             code="out_of_stock",
         )
-    Product.objects.filter(pk=locked.pk).update(stock=F("stock") - quantity)
-    StockMovement.objects.create(
-        product=locked, change=-quantity, reason=StockMovement.Reason.SALE,
-        order_number=order.number, actor=actor,
-    )
+    change_stock({key: -quantity}, reason=StockMovement.Reason.SALE, actor=actor,
+                 order_number=order.number)
+    return locked
 
 
 def _release_line_stock(order: Order, line: OrderLine, quantity: int, *, actor) -> None:
     if line.product_id is None:  # the product was deleted: nothing to put back
         return
-    lock(Product.objects.filter(pk=line.product_id))
-    _put_back(order, line.product_id, quantity, actor=actor)
+    _put_back(order, {stock_key(line): quantity}, actor=actor)
 
 
-def _release_stock(order: Order, lines, *, actor, already_restocked: dict[int, int] | None = None) -> None:
-    """Put every line's quantity back in stock; products locked in id order (no deadlock)."""
-    quantities: dict[int, int] = {}
+def _release_stock(order: Order, lines, *, actor, already_restocked: dict | None = None) -> None:
+    """Put every line's quantity back in stock; rows locked in ``core.locks`` order (no
+    deadlock). ``already_restocked``: quantities by stock key (``catalog.stock``) or product id."""
+    quantities: dict = {}
     for line in lines:
         if line.product_id is not None:
-            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
-    for product_id, quantity in (already_restocked or {}).items():
-        if product_id in quantities:
-            quantities[product_id] -= quantity
-    quantities = {product_id: quantity for product_id, quantity in quantities.items() if quantity > 0}
-    for product in lock(Product.objects.filter(pk__in=quantities)):
-        _put_back(order, product.pk, quantities[product.pk], actor=actor)
+            quantities[stock_key(line)] = quantities.get(stock_key(line), 0) + line.quantity
+    for key, quantity in (already_restocked or {}).items():
+        key = key if isinstance(key, tuple) else (key, None)
+        if key in quantities:
+            quantities[key] -= quantity
+    _put_back(order, {key: quantity for key, quantity in quantities.items() if quantity > 0}, actor=actor)
 
 
-def _put_back(order: Order, product_id: int, quantity: int, *, actor) -> None:
-    Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-    StockMovement.objects.create(
-        product_id=product_id, change=quantity, reason=StockMovement.Reason.RELEASE,
-        order_number=order.number, actor=actor,
-    )
+def _put_back(order: Order, quantities: dict, *, actor) -> None:
+    rows = lock_stock_rows(quantities)
+    change_stock({key: quantity for key, quantity in quantities.items() if key in rows},
+                 reason=StockMovement.Reason.RELEASE, actor=actor, order_number=order.number)
 
 
 # --- Helpers ---------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.catalog import selectors
+from comptoir.catalog.variants import find_variant
 from comptoir.checkout.cart import add_to_cart, cart_items, remove_from_cart, set_line_quantity
 from comptoir.core.errors import DomainError
 from comptoir.core.money import ZERO
+from comptoir.core.search import is_plain_number
 
 from ..cart_session import CART_ITEMS_ATTRIBUTE, session_cart
 from ..forms import CartLineForm, QuantityForm
@@ -34,7 +36,7 @@ def cart(request):
         "items": items,
         "subtotal_amount": subtotal,
         "insurance_amount": current_shop(request).insurance_fee_amount if items else ZERO,
-        "short_stock": [item for item in items if item.quantity > item.product.stock],
+        "short_stock": [item for item in items if item.quantity > item.stock],
     })
 
 
@@ -49,14 +51,40 @@ def add(request, slug):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["quantity"]))
         return redirect(product)
+    variant = None
+    if product.has_variants:
+        variant, error = _chosen_variant(request, product)
+        if error:
+            messages.error(request, error)
+            return redirect(product)
     try:
-        add_to_cart(session_cart(request, create=True), product=product,
+        add_to_cart(session_cart(request, create=True), product=product, variant=variant,
                     quantity=form.cleaned_data["quantity"])
     except DomainError as error:
         messages.error(request, str(error))
-        return redirect(product)
-    messages.success(request, _("« %(name)s » was added to your cart.") % {"name": product.name})
+        return redirect(variant_url(product, variant))
+    messages.success(request, _("« %(name)s » was added to your cart.") % {"name": (variant or product).name})
     return redirect("storefront:cart")
+
+
+def _chosen_variant(request, product):
+    """The variant of the options ticked on the product page (``option_<id>`` = value id), or
+    the translated reason why there is none."""
+    value_ids = []
+    for option in product.options.all():
+        value = request.POST.get(f"option_{option.pk}", "")
+        if not is_plain_number(value) or int(value) not in {v.pk for v in option.values.all()}:
+            return None, _("Choose « %(option)s ».") % {"option": option.name}
+        value_ids.append(int(value))
+    variant = find_variant(product, value_ids)
+    if variant is None or not variant.is_active:
+        return None, _("This combination is not available.")
+    return variant, ""
+
+
+def variant_url(product, variant) -> str:
+    """The product page showing ``variant`` (the page shows its price and stock)."""
+    return product.get_absolute_url() + (f"?variante={variant.pk}" if variant is not None else "")
 
 
 @require_POST
@@ -66,8 +94,10 @@ def update_line(request, product_id):
     cart = session_cart(request)
     if cart is None:
         return redirect("storefront:cart")
+    variant = request.POST.get("variant", "")
+    variant_id = int(variant) if is_plain_number(variant) else None
     if "remove" in request.POST:
-        remove_from_cart(cart, product_id=product_id)
+        remove_from_cart(cart, product_id=product_id, variant_id=variant_id)
         messages.success(request, _("The product was removed from your cart."))
         return redirect("storefront:cart")
     form = CartLineForm(request.POST)
@@ -75,7 +105,8 @@ def update_line(request, product_id):
         messages.error(request, " ".join(form.errors["quantity"]))
         return redirect("storefront:cart")
     try:
-        set_line_quantity(cart, product_id=product_id, quantity=form.cleaned_data["quantity"])
+        set_line_quantity(cart, product_id=product_id, quantity=form.cleaned_data["quantity"],
+                          variant_id=variant_id)
     except DomainError as error:
         messages.error(request, str(error))
     else:
