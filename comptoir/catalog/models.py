@@ -173,7 +173,7 @@ class ProductVariant(models.Model):
     stock = models.PositiveIntegerField(_("stock"), default=0)
     weight_grams = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
     image = models.ImageField(_("image"), upload_to="products/", blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("for sale"), default=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 import uuid
 
+from comptoir.catalog.models import ProductVariant
 from comptoir.core.testing import make_delivery_methods, make_shop
 from comptoir.customers.models import Address
 from comptoir.merchant.models import ShopSettings
@@ -22,7 +23,7 @@ def checkout_address(**overrides) -> Address:
 
 
 def place_test_order(products_and_quantities, **kwargs) -> Order:
-    """Put ``[(product, quantity), …]`` in a new cart and place it with ``place_order``.
+    """Put ``[(product, quantity), …]`` (a product or a ``ProductVariant``) in a new cart and place it with ``place_order``.
 
     Defaults: home delivery in Québec, cheque, French, a guest. Any ``place_order`` keyword can
     be overridden, plus ``delivery_kind`` ("shipped", "pickup", "local") to pick a default method.
@@ -34,7 +35,10 @@ def place_test_order(products_and_quantities, **kwargs) -> Order:
         kwargs["delivery_method"] = make_delivery_methods()[delivery_kind]
     cart = Cart.objects.create()
     for product, quantity in products_and_quantities:
-        CartLine.objects.create(cart=cart, product=product, quantity=quantity)
+        if isinstance(product, ProductVariant):
+            CartLine.objects.create(cart=cart, product_id=product.product_id, variant=product, quantity=quantity)
+        else:
+            CartLine.objects.create(cart=cart, product=product, quantity=quantity)
     values = {
         "email": "marie.tremblay@example.test",
         "phone": "514 555-0199",

@@ -72,10 +72,11 @@ def make_variant_product(category: Category | None = None, *, options=None, vari
     product = make_product(category, **{"stock": 0, **overrides})
     save_options(product, [OptionSpec(fr, en, values) for fr, en, values in options])
     generate_variants(product, actor=None)
+    wanted = {frozenset(key): price_and_stock for key, price_and_stock in variants.items()}
     for variant in product.variants.prefetch_related("values"):
-        key = tuple(value.name_fr for value in variant.values.all())
-        if key in variants:
-            price, stock = variants[key]
+        key = frozenset(value.name_fr for value in variant.values.all())
+        if key in wanted:
+            price, stock = wanted[key]
             ProductVariant.objects.filter(pk=variant.pk).update(price_amount=Decimal(price), stock=stock)
     refresh_product(product)
     return product

@@ -417,6 +417,10 @@ def update_order_lines(order: Order, *, changes: dict[int, tuple[int, Decimal]],
     with transaction.atomic():
         locked = _lock_editable_order(order, after_invoice=after_invoice)
         lines = {line.pk: line for line in locked.lines.all()}
+        # The stock rows of the lines whose quantity changes, locked at once in ``core.locks``
+        # order: each line's change below then takes a lock already held.
+        lock_stock_rows(stock_key(line) for line_id, line in lines.items()
+                        if line_id in changes and line.product_id and changes[line_id][0] != line.quantity)
         changed = []
         for line_id, (quantity, unit_price_amount) in changes.items():
             line = lines.get(line_id)
