@@ -90,7 +90,7 @@ class Product(LocalizedFieldsMixin, models.Model):
     def save(self, *args, **kwargs):
         """Saves the row with its folded search columns (derived from the row and, for a product
         sold by variant, its variants' SKUs)."""
-        skus = (list(self.variants.values_list("sku", flat=True))
+        skus = (list(ProductVariant.objects.filter(product=self).values_list("sku", flat=True))
                 if self.has_variants and self.pk else ())
         columns = product_search_columns(self, variant_skus=skus)
         for name, value in columns.items():

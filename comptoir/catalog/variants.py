@@ -74,7 +74,7 @@ def save_options(product: Product, specs: list[OptionSpec]) -> None:
             raise VariantError(_("Give the values of « %(option)s ».") % {"option": spec.name_fr},
                                code="no_values")
     with transaction.atomic():
-        existing = list(product.options.prefetch_related("values"))
+        existing = list(ProductOption.objects.filter(product=product).prefetch_related("values"))
         for position, spec in enumerate(specs):
             option = existing[position] if position < len(existing) else ProductOption(product=product)
             option.name_fr, option.name_en = spec.name_fr.strip(), spec.name_en.strip()
@@ -104,7 +104,7 @@ def _delete_unused(row, used: bool, name: str) -> None:
 
 def relabel_variants(product: Product) -> None:
     """Rewrite the variants' labels from their values (after options were renamed)."""
-    for variant in product.variants.prefetch_related("values__option"):
+    for variant in ProductVariant.objects.filter(product=product).prefetch_related("values__option"):
         label_fr, label_en = labels(variant.values.all())
         if (variant.label_fr, variant.label_en) != (label_fr, label_en):
             variant.label_fr, variant.label_en = label_fr, label_en
@@ -116,10 +116,10 @@ def generate_variants(product: Product, *, actor) -> list[ProductVariant]:
     stock of 0; variants missing a value of a (new) option are deactivated. The first time, the
     product's own stock goes to the first variant (two stock movements say so)."""
     with transaction.atomic():
-        options = list(product.options.prefetch_related("values"))
+        options = list(ProductOption.objects.filter(product=product).prefetch_related("values"))
         if not options:
             raise VariantError(_("Add an option and its values first."), code="no_options")
-        variants = list(product.variants.prefetch_related("values"))
+        variants = list(ProductVariant.objects.filter(product=product).prefetch_related("values"))
         made = {frozenset(value.pk for value in variant.values.all()) for variant in variants}
         position = len(variants)
         created = []
@@ -189,12 +189,25 @@ def update_variant(variant: ProductVariant, *, sku: str, price_amount, weight_gr
     return variant
 
 
+def update_variants(product: Product, changes: list[tuple[ProductVariant, dict]]) -> None:
+    """Save several variants of ``product`` at once (``update_variant``'s keywords per variant):
+    all of them or, when one is refused, none."""
+    with transaction.atomic():
+        for variant, values in changes:
+            if variant.product_id != product.pk:
+                raise VariantError(_("This variant is not one of the product's."), code="other_product")
+            variant.product = product
+            update_variant(variant, **values)
+
+
 def adjust_variant_stock(variant: ProductVariant, *, change: int, reason: str, note: str = "",
                          actor) -> ProductVariant:
     """Add ``change`` (negative to remove) to the variant's stock, with a stock movement of that
     reason; never below 0."""
     if change == 0:
         raise VariantError(_("Enter a quantity other than 0."), code="zero")
+    if reason not in (StockMovement.Reason.ADJUSTMENT, StockMovement.Reason.RECEPTION):
+        raise VariantError(_("Choose the reason of the adjustment."), code="reason")
     with transaction.atomic():
         key = (variant.product_id, variant.pk)
         locked = lock_stock_rows([key])[key]
@@ -210,8 +223,10 @@ def adjust_variant_stock(variant: ProductVariant, *, change: int, reason: str, n
 def refresh_product(product: Product) -> None:
     """The product's copies of its variants: sold by variant or not, its « from » price (the
     lowest active variant price) and its searched SKUs."""
-    prices = list(product.variants.filter(is_active=True).values_list("price_amount", flat=True))
-    product.has_variants = product.variants.exists()
+    # Read from the database, not from variants the caller may have prefetched before a change.
+    variants = ProductVariant.objects.filter(product=product)
+    prices = list(variants.filter(is_active=True).values_list("price_amount", flat=True))
+    product.has_variants = variants.exists()
     if prices:
         product.price_amount = min(prices)
     product.save(update_fields=["has_variants", "price_amount", "updated_at", "search_name"])

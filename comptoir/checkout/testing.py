@@ -23,7 +23,8 @@ def checkout_address(**overrides) -> Address:
 
 
 def place_test_order(products_and_quantities, **kwargs) -> Order:
-    """Put ``[(product, quantity), …]`` (a product or a ``ProductVariant``) in a new cart and place it with ``place_order``.
+    """Put ``[(product, quantity), …]`` (a product or a ``ProductVariant``) in a new cart and
+    place it with ``place_order``.
 
     Defaults: home delivery in Québec, cheque, French, a guest. Any ``place_order`` keyword can
     be overridden, plus ``delivery_kind`` ("shipped", "pickup", "local") to pick a default method.
@@ -36,7 +37,8 @@ def place_test_order(products_and_quantities, **kwargs) -> Order:
     cart = Cart.objects.create()
     for product, quantity in products_and_quantities:
         if isinstance(product, ProductVariant):
-            CartLine.objects.create(cart=cart, product_id=product.product_id, variant=product, quantity=quantity)
+            CartLine.objects.create(cart=cart, product_id=product.product_id, variant=product,
+                                    quantity=quantity)
         else:
             CartLine.objects.create(cart=cart, product=product, quantity=quantity)
     values = {

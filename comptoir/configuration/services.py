@@ -62,6 +62,8 @@ def adjust_stock(product: Product, *, change: int, reason: str, note: str = "", 
         raise DomainError(_("Choose the reason of the adjustment."))
     with transaction.atomic():
         locked = lock_one(Product.objects.all(), product.pk)
+        if locked.has_variants:
+            raise DomainError(_("This product is sold by variant: adjust the stock of a variant."))
         if locked.stock + change < 0:
             raise DomainError(
                 _("The stock of %(product)s cannot go below 0 (it is %(stock)s).")

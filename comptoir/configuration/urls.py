@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import catalog, delivery, notifications, settings, staff
+from .views import catalog, delivery, notifications, settings, staff, variants
 
 app_name = "configuration"
 urlpatterns = [
@@ -36,6 +36,7 @@ urlpatterns = [
     path("produits/nouveau/", catalog.product_create, name="product_create"),
     path("produits/<int:pk>/", catalog.product_edit, name="product_edit"),
     path("produits/<int:pk>/stock/", catalog.product_adjust_stock, name="product_adjust_stock"),
+    path("produits/<int:pk>/variantes/", variants.product_variants, name="product_variants"),
     path("produits/<int:pk>/visibilite/", catalog.product_toggle, name="product_toggle"),
     path("categories/", catalog.category_list, name="category_list"),
     path("categories/nouvelle/", catalog.category_form, name="category_create"),

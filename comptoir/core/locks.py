@@ -2,8 +2,9 @@
 
 The order (``LOCK_ORDER``): the row where the work starts when it is not an order (a cart at
 checkout, a provider's payment attempt when the work starts from PayPal), then orders, invoices,
-credit notes, payments, refunds, and stock rows last (products, then variants); rows of one kind by ascending id. Services lock
-with ``lock``/``lock_one`` and never call ``select_for_update`` themselves.
+credit notes, payments, refunds, and stock rows last (products, then variants); rows of one
+kind by ascending id. Services lock with ``lock``/``lock_one`` and never call
+``select_for_update`` themselves.
 
 ``lock`` also checks the order at run time: in one transaction, asking for a row that sorts
 before a row already locked (an order after its invoice, product 7 after product 9) raises

@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('stock', models.PositiveIntegerField(default=0, verbose_name='stock')),
                 ('weight_grams', models.PositiveIntegerField(blank=True, null=True, verbose_name='weight (g)')),
                 ('image', models.ImageField(blank=True, upload_to='products/', verbose_name='image')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('is_active', models.BooleanField(default=True, verbose_name='for sale')),
                 ('position', models.PositiveIntegerField(default=0)),
                 ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='catalog.product')),
                 ('values', models.ManyToManyField(blank=True, related_name='variants', to='catalog.optionvalue')),

@@ -9,7 +9,13 @@ from comptoir.checkout.models import Cart, CartLine
 from comptoir.checkout.services import place_order
 from comptoir.checkout.tests.test_concurrency import checkout_kwargs
 from comptoir.core.errors import OutOfStock
-from comptoir.core.testing import make_delivery_methods, make_shop, make_variant_product, run_together, variant_of
+from comptoir.core.testing import (
+    make_delivery_methods,
+    make_shop,
+    make_variant_product,
+    run_together,
+    variant_of,
+)
 from comptoir.orders.models import Order
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -90,6 +90,9 @@ class ProductForm(forms.ModelForm):
         if self.instance.pk:
             # After creation the stock changes only through « Ajuster le stock » (with a reason).
             del self.fields["stock"]
+        if self.instance.has_variants:
+            # Sold by variant: each variant has its price (« Options et variantes »).
+            del self.fields["price_amount"]
 
     def clean_price_amount(self):
         return check_not_negative(self.cleaned_data.get("price_amount"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.catalog.models import Category, Product
+from comptoir.catalog.selectors import with_variants
 from comptoir.core.errors import DomainError
 from comptoir.core.shared_state import configuration_changed
 
@@ -28,6 +29,7 @@ def product_list(request):
         visibility=criteria.get("visibility") or "", stock=criteria.get("stock") or "",
     )
     page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = with_variants(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "configuration/products/list.html", {

@@ -4,7 +4,13 @@ import re
 
 import pytest
 
-from comptoir.core.testing import make_category, make_delivery_methods, make_shop, make_variant_product, variant_of
+from comptoir.core.testing import (
+    make_category,
+    make_delivery_methods,
+    make_shop,
+    make_variant_product,
+    variant_of,
+)
 from comptoir.invoicing.tests.test_pdf import pdf_text
 from comptoir.orders.models import Order
 

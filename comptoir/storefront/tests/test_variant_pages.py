@@ -65,7 +65,7 @@ def test_the_page_shows_the_variant_of_the_address(client, coffee):
     response = client.get(url("product", slug="cafe-plateau") + f"?variante={big.pk}")
 
     assert response.context["chosen"] == big
-    assert f'<span id="variant-price">41,95\u00a0$</span>' in response.content.decode()
+    assert '<span id="variant-price">41,95\u00a0$</span>' in response.content.decode()
     assert f'<span id="variant-sku">{big.sku}</span>' in response.content.decode()
 
 
@@ -86,9 +86,10 @@ def test_each_variant_has_its_own_line_in_the_cart_changed_and_removed_on_its_ow
     add(client, coffee, 1, **option_fields(coffee, "1 kg", "grains"))
     add(client, coffee, 1, **option_fields(coffee, "250 g", "grains"))
 
-    client.post(url("cart_update", product_id=coffee.pk), {"variant": str(small.pk), "quantity": "3", "update": ""})
+    update = url("cart_update", product_id=coffee.pk)
+    client.post(update, {"variant": str(small.pk), "quantity": "3", "update": ""})
     assert cart_lines() == [("1 kg, grains", 1), ("250 g, grains", 3)]
-    client.post(url("cart_update", product_id=coffee.pk), {"variant": str(big.pk), "quantity": "9", "update": ""})
+    client.post(update, {"variant": str(big.pk), "quantity": "9", "update": ""})
     assert cart_lines() == [("1 kg, grains", 1), ("250 g, grains", 3)]  # only 5 in stock
     client.post(url("cart_update", product_id=coffee.pk), {"variant": str(big.pk), "remove": ""})
     assert cart_lines() == [("250 g, grains", 3)]
