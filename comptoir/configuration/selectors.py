@@ -8,7 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from comptoir.catalog.models import Category, Product
+from comptoir.catalog.models import Category, Product, ProductVariant
 from comptoir.core.text import search_terms
 from comptoir.merchant.models import ShopSettings
 from comptoir.notifications.models import Notification
@@ -48,12 +48,17 @@ def filtered_products(*, q: str = "", category=None, visibility: str = "", stock
         products = products.filter(is_visible=True)
     elif visibility == "hidden":
         products = products.filter(is_visible=False)
+    # A product sold by variant is out of stock when none of its variants for sale has any, low
+    # on stock when one of them is.
+    for_sale = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
     if stock == "out":
-        products = products.filter(stock=0)
+        products = products.filter(Q(has_variants=False, stock=0)
+                                   | Q(has_variants=True) & ~Exists(for_sale.filter(stock__gt=0)))
     elif stock == "low":  # at or below the product's threshold, or the shop's default one
-        products = products.alias(
-            threshold=Coalesce("low_stock_threshold", ShopSettings.load().low_stock_threshold)
-        ).filter(stock__lte=F("threshold"))
+        default = ShopSettings.load().low_stock_threshold
+        low_variants = for_sale.filter(stock__lte=Coalesce(OuterRef("low_stock_threshold"), default))
+        products = products.alias(threshold=Coalesce("low_stock_threshold", default)).filter(
+            Q(has_variants=False, stock__lte=F("threshold")) | Q(has_variants=True) & Exists(low_variants))
     return products
 
 

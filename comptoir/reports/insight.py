@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import Product, ProductVariant
 from comptoir.core.money import ZERO, quantize
 from comptoir.merchant.models import ShopSettings
 from comptoir.notifications.models import Notification
@@ -40,10 +40,28 @@ class ToDo:
 
 
 def low_stock_products(shop: ShopSettings):
-    """Visible products at or below their threshold (or the shop's default threshold)."""
-    return Product.objects.filter(is_visible=True).alias(
+    """Visible products sold without variants at or below their threshold (or the shop's
+    default threshold)."""
+    return Product.objects.filter(is_visible=True, has_variants=False).alias(
         threshold=Coalesce("low_stock_threshold", shop.low_stock_threshold)
     ).filter(stock__lte=F("threshold"))
+
+
+def low_stock_variants(shop: ShopSettings):
+    """Variants for sale of visible products at or below their product's threshold (or the
+    shop's default threshold)."""
+    return ProductVariant.objects.filter(is_active=True, product__is_visible=True).alias(
+        threshold=Coalesce("product__low_stock_threshold", shop.low_stock_threshold)
+    ).filter(stock__lte=F("threshold")).select_related("product")
+
+
+def low_stock_items(shop: ShopSettings, limit: int) -> list:
+    """Products (sold as such) and variants low on stock, lowest stock first, at most ``limit``:
+    each has ``name``, ``name_fr``, ``name_en``, ``sku`` and ``stock``. Two queries."""
+    products = list(low_stock_products(shop).only("pk", "name_fr", "name_en", "stock", "sku")
+                    .order_by("stock", "name_fr")[:limit])
+    variants = list(low_stock_variants(shop).order_by("stock", "product__name_fr", "position")[:limit])
+    return sorted(products + variants, key=lambda item: (item.stock, item.name_fr))[:limit]
 
 
 def todo(shop: ShopSettings) -> ToDo:
@@ -53,8 +71,7 @@ def todo(shop: ShopSettings) -> ToDo:
         .only("number", "placed_at", "total_amount").order_by("number").first()
     )
     failed = Notification.objects.filter(status=Notification.Status.FAILED).order_by()
-    low = list(low_stock_products(shop).only("pk", "name_fr", "name_en", "stock", "sku")
-               .order_by("stock", "name_fr")[:COUNT_CAP + 1])
+    low = low_stock_items(shop, COUNT_CAP + 1)
     return ToDo(
         new_count=counts[Order.Status.NEW], awaiting_count=counts[Order.Status.AWAITING_PAYMENT],
         oldest_awaiting=oldest, ready_count=counts[order_selectors.READY],

@@ -15,7 +15,7 @@ from comptoir.merchant.models import AlertChannel, ShopSettings
 from comptoir.notifications.models import Notification
 from comptoir.notifications.services import OutgoingMessage, queue_notifications
 
-from .insight import low_stock_products
+from .insight import low_stock_items
 from .models import ReportExport
 from .periods import Period
 
@@ -72,7 +72,7 @@ def send_low_stock_alert(now: datetime.datetime) -> list[Notification]:
     channels = shop.alert_low_stock
     if channels == AlertChannel.NONE:
         return []
-    products = list(low_stock_products(shop).order_by("stock", "name_fr")[:50])
+    products = low_stock_items(shop, 50)
     if not products:
         return []
     day = timezone.localdate(now)

@@ -7,7 +7,7 @@ import pytest
 
 from comptoir.catalog.models import Product
 from comptoir.checkout.testing import place_test_order
-from comptoir.core.testing import make_delivery_methods, make_product, make_shop
+from comptoir.core.testing import make_delivery_methods, make_product, make_shop, make_variant_product
 from comptoir.invoicing.services import change_order_status
 from comptoir.notifications.models import Notification
 from comptoir.reports import insight
@@ -94,3 +94,14 @@ def test_no_alert_when_the_setting_is_off_or_nothing_is_low(sales):
     with at("2026-03-02 07:00") as now:
         assert send_low_stock_alert(now) == []
     assert not Notification.objects.filter(template="low_stock").exists()
+
+
+def test_low_stock_counts_variants_not_their_product():
+    shop = make_shop(low_stock_threshold=3)
+    coffee = make_variant_product(name_fr="Café du Plateau",
+                                  variants={("250 g",): ("12.95", 2), ("1 kg",): ("39.95", 9)})
+    Product.objects.filter(pk=coffee.pk).update(stock=0)  # not sold from: never listed
+
+    assert [(item.name_fr, item.stock) for item in insight.low_stock_items(shop, 10)] == [
+        ("Café du Plateau — 250 g", 2)]
+    assert insight.todo(shop).low_stock_count == 1
