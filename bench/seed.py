@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import Product, ProductVariant
 from comptoir.core.models import Sequence
 from comptoir.core.money import ZERO, quantize
 from comptoir.customers.models import Address, Customer, customer_search_name
@@ -58,7 +58,7 @@ def seed_orders(count: int, *, seed: int = 42) -> None:
     rng = random.Random(seed + Order.objects.count())
     context = {
         "customers": ensure_customers(),
-        "products": list(Product.objects.order_by("id")),
+        "products": sellables(),
         "methods": list(DeliveryMethod.objects.order_by("position")),
         "merchant": ShopSettings.load().business_snapshot(),
         "now": timezone.now(),
@@ -69,6 +69,14 @@ def seed_orders(count: int, *, seed: int = 42) -> None:
         with transaction.atomic():
             _seed_batch(size, rng, context)
         done += size
+
+
+def sellables() -> list[tuple]:
+    """What an order line can sell: (product, None) for a product sold as such, (product, variant)
+    for each variant for sale of a product sold by variant."""
+    simple = [(product, None) for product in Product.objects.filter(has_variants=False).order_by("id")]
+    variants = ProductVariant.objects.filter(is_active=True).select_related("product").order_by("id")
+    return simple + [(variant.product, variant) for variant in variants]
 
 
 def _choose(rng, mix):
@@ -100,8 +108,8 @@ def _seed_batch(size: int, rng, context) -> None:
 def _plan_order(rng, context, customer, number: int) -> dict:
     method = context["methods"][rng.randrange(len(context["methods"]))]
     products = rng.sample(context["products"], rng.randint(1, 3))
-    lines = [(product, rng.randint(1, 3)) for product in products]
-    subtotal = sum((quantize(p.price_amount * q) for p, q in lines), ZERO)
+    lines = [(product, variant, rng.randint(1, 3)) for product, variant in products]
+    subtotal = sum((quantize((v or p).price_amount * q) for p, v, q in lines), ZERO)
     shipping = method.fee_for(subtotal)
     taxes = [("GST", GST, quantize((subtotal + shipping) * GST / 100)),
              ("QST", QST, quantize((subtotal + shipping) * QST / 100))]
@@ -130,11 +138,12 @@ def _write_order_children(plans) -> None:
     lines, taxes, events = [], [], []
     for plan in plans:
         order = plan["order"]
-        for position, (product, quantity) in enumerate(plan["lines"]):
+        for position, (product, variant, quantity) in enumerate(plan["lines"]):
+            sold = variant or product
             lines.append(OrderLine(
-                order=order, product=product, sku=product.sku, name_fr=product.name_fr,
-                name_en=product.name_en, unit_price_amount=product.price_amount, quantity=quantity,
-                line_total_amount=quantize(product.price_amount * quantity), position=position,
+                order=order, product=product, variant=variant, sku=sold.sku, name_fr=sold.name_fr,
+                name_en=sold.name_en, unit_price_amount=sold.price_amount, quantity=quantity,
+                line_total_amount=quantize(sold.price_amount * quantity), position=position,
             ))
         for position, (code, rate, amount) in enumerate(plan["taxes"]):
             taxes.append(OrderTax(order=order, code=code, rate=rate, amount=amount, position=position))
@@ -174,11 +183,12 @@ def _write_invoices(plans, number: int, merchant: dict) -> int:
 def _write_invoice_children(invoices, plans) -> None:
     lines, taxes, payments = [], [], []
     for invoice, plan in zip(invoices, plans, strict=True):
-        for position, (product, quantity) in enumerate(plan["lines"]):
-            lines.append(InvoiceLine(invoice=invoice, sku=product.sku, description_fr=product.name_fr,
-                                     description_en=product.name_en, quantity=quantity,
-                                     unit_price_amount=product.price_amount,
-                                     amount=quantize(product.price_amount * quantity), position=position))
+        for position, (product, variant, quantity) in enumerate(plan["lines"]):
+            sold = variant or product
+            lines.append(InvoiceLine(invoice=invoice, sku=sold.sku, description_fr=sold.name_fr,
+                                     description_en=sold.name_en, quantity=quantity,
+                                     unit_price_amount=sold.price_amount, product=product, variant=variant,
+                                     amount=quantize(sold.price_amount * quantity), position=position))
         for position, (code, rate, amount) in enumerate(plan["taxes"]):
             taxes.append(InvoiceTax(invoice=invoice, code=code, rate=rate, amount=amount, position=position))
         if invoice.status == Invoice.Status.PAID:

@@ -146,6 +146,8 @@ def generate_variants(product: Product, *, actor) -> list[ProductVariant]:
 
 
 def _move_product_stock(product: Product, variant: ProductVariant, *, actor) -> None:
+    if not Product.objects.filter(pk=product.pk, stock__gt=0).exists():
+        return  # nothing to move, no row to lock
     product_key, variant_key = (product.pk, None), (product.pk, variant.pk)
     rows = lock_stock_rows([product_key, variant_key])
     stock = rows[product_key].stock

@@ -2,7 +2,8 @@
 
 Each category: slug, French and English names and descriptions, a card colour and a drawing
 ("icon") for the generated images, and its products as
-(SKU, French name, English name, French description, English description, price, stock).
+(SKU, French name, English name, French description, English description, price, stock);
+the products sold by variant are in ``VARIANT_PRODUCTS``.
 """
 
 from dataclasses import dataclass
@@ -207,4 +208,29 @@ CATEGORIES = (
              "Small 15 cm vase, moss green glaze.", "26.00", 20),
         ),
     ),
+    DemoCategory(
+        "tricots", "Tricots", "Knitwear",
+        "Chandails tricotés au Québec, en laine d'ici.",
+        "Sweaters knitted in Québec from local wool.",
+        "#8a6f9e", "soap",
+        (),  # its sweater is sold by size: VARIANT_PRODUCTS
+    ),
 )
+
+
+# Products sold by variant: (category slug, SKU, French name, English name, French description,
+# English description, options, variants). Options: ((French name, English name, ((French value,
+# English value), …)), …); variants: {(French value, …): (price, stock)}.
+VARIANT_PRODUCTS = (
+    ("cafes", "CAF-100", "Café du Plateau en vrac", "Plateau coffee in bulk",
+     "Notre mélange maison en grains, en sac de 250 g ou de 1 kg.",
+     "Our house blend, whole bean, in a 250 g or 1 kg bag.",
+     (("Format", "Size", (("250 g", "250 g"), ("1 kg", "1 kg"))),),
+     {("250 g",): ("12.95", 40), ("1 kg",): ("39.95", 15)}),
+    ("tricots", "TRI-001", "Chandail en laine du Bas-du-Fleuve", "Bas-du-Fleuve wool sweater",
+     "Tricoté au Québec en laine de mouton d'ici, col rond, gris chiné.",
+     "Knitted in Québec from local sheep's wool, crew neck, heather grey.",
+     (("Taille", "Size", (("S", "S"), ("M", "M"), ("L", "L"))),),
+     {("S",): ("89.00", 4), ("M",): ("89.00", 6), ("L",): ("89.00", 3)}),
+)
+

@@ -11,13 +11,14 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.text import slugify
 
-from comptoir.catalog.models import Category, Product
+from comptoir.catalog.models import Category, Product, ProductVariant
+from comptoir.catalog.variants import OptionSpec, generate_variants, refresh_product, save_options
 from comptoir.core.shared_state import configuration_changed
 from comptoir.merchant.models import ShopSettings
 from comptoir.shipping.models import DeliveryMethod
 
 from . import images
-from .catalogue import CATEGORIES
+from .catalogue import CATEGORIES, VARIANT_PRODUCTS
 from .orders import load_demo_orders
 from .shop import DEFAULT_DELIVERY_METHODS, SHOP, STAFF_DEFAULT_PASSWORD, STAFF_USERNAME
 
@@ -73,6 +74,28 @@ def load_catalogue(report: DemoReport) -> None:
         report.categories += 1
         for product_position, spec in enumerate(demo.products):
             _load_product(category, demo, spec, product_position, report)
+        for spec in VARIANT_PRODUCTS:
+            if spec[0] == demo.slug:
+                _load_variant_product(category, demo, spec, len(demo.products), report)
+
+
+def _load_variant_product(category, demo, spec, position: int, report: DemoReport) -> Product:
+    """A product sold by variant: its options, every combination, each priced and stocked. Made
+    once: a product that already has its variants is left as the merchant keeps it."""
+    _category_slug, sku, name_fr, name_en, description_fr, description_en, options, variants = spec
+    lowest = min(Decimal(price) for price, _stock in variants.values())
+    product = _load_product(category, demo, (sku, name_fr, name_en, description_fr, description_en,
+                                             str(lowest), 0), position, report)
+    if product.has_variants:
+        return product
+    save_options(product, [OptionSpec(fr, en, list(values)) for fr, en, values in options])
+    generate_variants(product, actor=None)
+    wanted = {frozenset(key): value for key, value in variants.items()}
+    for variant in ProductVariant.objects.filter(product=product).prefetch_related("values"):
+        price, stock = wanted[frozenset(value.name_fr for value in variant.values.all())]
+        ProductVariant.objects.filter(pk=variant.pk).update(price_amount=Decimal(price), stock=stock)
+    refresh_product(product)
+    return product
 
 
 def _load_product(category, demo, spec, position: int, report: DemoReport) -> Product:

@@ -49,3 +49,18 @@ def test_seeded_orders_are_consistent_and_numbered_like_real_ones(seed):
     assert all(i.order.status == Order.Status.COMPLETED for i in paid)
     assert Payment.objects.count() == paid.count()
     assert OrderLine.objects.count() >= 75 and OrderTax.objects.count() == 150
+
+
+def test_seeded_orders_sell_variants_at_their_price(seed):
+    from comptoir.core.testing import make_variant_product
+
+    coffee = make_variant_product(name_fr="Café du Plateau")
+    seed.seed_orders(60)
+
+    lines = OrderLine.objects.filter(variant__isnull=False).select_related("variant")
+    assert lines.exists()
+    for line in lines:
+        assert (line.product_id, line.sku, line.unit_price_amount) == (
+            coffee.pk, line.variant.sku, line.variant.price_amount)
+        assert line.name_fr.startswith("Café du Plateau — ")
+    assert not OrderLine.objects.filter(product=coffee, variant__isnull=True).exists()

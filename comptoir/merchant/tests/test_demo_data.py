@@ -1,14 +1,15 @@
 """The demo shop: complete, valid, drawn locally, and safe to load twice."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from PIL import Image
 
-from comptoir.catalog.models import Category, Product
-from comptoir.merchant.demo.catalogue import CATEGORIES
+from comptoir.catalog.models import Category, Product, ProductVariant
+from comptoir.merchant.demo.catalogue import CATEGORIES, VARIANT_PRODUCTS
 from comptoir.merchant.demo.loader import load_demo_data
 from comptoir.merchant.demo.shop import STAFF_DEFAULT_PASSWORD
 from comptoir.merchant.models import ShopSettings
@@ -49,7 +50,7 @@ def test_demo_catalogue_is_bilingual_priced_stocked_and_illustrated():
     for product in products:
         assert product.name_fr and product.name_en and product.name_fr != product.name_en
         assert product.description_fr and product.description_en
-        assert product.price_amount > 0 and product.stock > 0 and product.sku
+        assert product.price_amount > 0 and product.sale_stock > 0 and product.sku
         with product.image.open("rb") as image_file:
             image = Image.open(io.BytesIO(image_file.read()))
         assert image.format == "PNG" and image.size == (600, 600)
@@ -81,7 +82,7 @@ def test_loading_twice_changes_nothing_the_merchant_did():
     report = load_demo_data(with_orders=False)
 
     assert report.images_drawn == 0 and not report.staff_created
-    assert Product.objects.count() == sum(len(c.products) for c in CATEGORIES)
+    assert Product.objects.count() == sum(len(c.products) for c in CATEGORIES) + len(VARIANT_PRODUCTS)
     assert Category.objects.count() == len(CATEGORIES)
     assert DeliveryMethod.objects.count() == 3
     product.refresh_from_db()
@@ -97,12 +98,14 @@ def test_demo_orders_go_through_the_real_services_once():
     load_demo_data()
     statuses = sorted(Order.objects.values_list("status", flat=True))
     first_stock = dict(Product.objects.values_list("sku", "stock"))
+    first_variant_stock = dict(ProductVariant.objects.values_list("sku", "stock"))
 
     report = load_demo_data()
 
     assert report.orders_created == 0
     assert sorted(Order.objects.values_list("status", flat=True)) == statuses
     assert dict(Product.objects.values_list("sku", "stock")) == first_stock
+    assert dict(ProductVariant.objects.values_list("sku", "stock")) == first_variant_stock
     assert {Order.Status.NEW, Order.Status.AWAITING_PAYMENT, Order.Status.COMPLETED,
             Order.Status.CANCELLED} <= set(statuses)
     completed = Order.objects.filter(status=Order.Status.COMPLETED).select_related("invoice")
@@ -143,3 +146,21 @@ def test_the_demo_invoice_prints_the_neq_once(settings):
     ShopSettings.objects.filter(pk=1).update(invoice_footer_fr="Merci! NEQ 1171234567")
     load_demo_data(with_orders=False)
     assert ShopSettings.load().invoice_footer_fr == "Merci! NEQ 1171234567"
+
+
+def test_the_demo_sells_a_coffee_by_format_and_a_sweater_by_size():
+    load_demo_data(with_orders=False)
+
+    coffee = Product.objects.get(sku="CAF-100")
+    sweater = Product.objects.get(sku="TRI-001")
+    assert coffee.has_variants and sweater.has_variants
+    assert sorted(coffee.variants.values_list("label_fr", "price_amount", "stock")) == [
+        ("1 kg", Decimal("39.95"), 15), ("250 g", Decimal("12.95"), 40)]
+    assert [v.label_fr for v in sweater.variants.all()] == ["S", "M", "L"]
+    assert coffee.price_amount == Decimal("12.95") and coffee.stock == 0
+    ProductVariant.objects.filter(product=coffee, label_fr="1 kg").update(stock=2)  # sales since
+
+    load_demo_data(with_orders=False)
+
+    assert coffee.variants.count() == 2
+    assert coffee.variants.get(label_fr="1 kg").stock == 2
