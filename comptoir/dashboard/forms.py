@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import Product, ProductVariant
 from comptoir.core.forms import MoneyField
 from comptoir.core.search import SearchField
 from comptoir.orders.models import Order
@@ -26,6 +26,11 @@ class StatusForm(forms.Form):
 class AddLineForm(forms.Form):
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.all(),
+        error_messages={"invalid_choice": _("This product does not exist any more.")},
+    )
+    # The variant, for a product sold by variant (``add_order_line`` checks it is the product's).
+    variant = forms.ModelChoiceField(
+        label=_("Variant"), queryset=ProductVariant.objects.select_related("product"), required=False,
         error_messages={"invalid_choice": _("This product does not exist any more.")},
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY, initial=1)

@@ -1,11 +1,12 @@
 """Read queries of the back-office pages, each with the joins that keep its query count constant."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import Product, ProductVariant
 from comptoir.core.search import is_plain_number
 from comptoir.customers.models import Customer
 from comptoir.notifications.models import Notification
@@ -85,15 +86,34 @@ def order_notifications(order: Order):
     )
 
 
-def products_for_order(search: str, *, limit: int = 15) -> list[Product]:
-    """Products the merchant may add to an order, by SKU or name (a short, bounded list)."""
+@dataclass(frozen=True)
+class Sellable:
+    """A product sold as such, or one variant for sale of a product sold by variant."""
+
+    product: Product
+    variant: ProductVariant | None = None
+
+    def __getattr__(self, name):  # name, sku, price_amount, stock: the variant's or the product's
+        return getattr(self.variant if self.variant is not None else self.product, name)
+
+
+def products_for_order(search: str, *, limit: int = 15) -> list[Sellable]:
+    """What the merchant may add to an order, by SKU (a variant's too) or name: products sold as
+    such and each variant for sale of the others (a short, bounded list, two queries)."""
     search = (search or "").strip()
     if not search:
         return []
     products = Product.objects.filter(
         Q(sku__iexact=search) | Q(name_fr__icontains=search) | Q(name_en__icontains=search)
-    )
-    return list(products.order_by("name_fr")[:limit])
+        | Q(pk__in=ProductVariant.objects.filter(sku__iexact=search).values("product_id"))
+    ).prefetch_related(Prefetch("variants", queryset=ProductVariant.objects.filter(is_active=True)))
+    found = []
+    for product in products.order_by("name_fr")[:limit]:
+        if product.has_variants:
+            found.extend(Sellable(product, variant) for variant in product.variants.all())
+        else:
+            found.append(Sellable(product))
+    return found[:limit]
 
 
 def filter_orders(orders: QuerySet[Order], *, date_from=None, date_to=None, payment_method=None,

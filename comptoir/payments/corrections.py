@@ -30,10 +30,11 @@ class CorrectionError(DomainError):
     pass
 
 
-def correct_add_line(order: Order, *, product, quantity: int, actor) -> Invoice:
+def correct_add_line(order: Order, *, product, quantity: int, actor, variant=None) -> Invoice:
     with transaction.atomic():
         lock_for_refund(order)
-        add_order_line(order, product=product, quantity=quantity, actor=actor, after_invoice=True)
+        add_order_line(order, product=product, quantity=quantity, actor=actor, after_invoice=True,
+                       variant=variant)
         return _reissue(order, actor=actor)
 
 

@@ -157,7 +157,8 @@ def order_add_line(request, number: int):
     else:
         service = add_order_line if invoice_of(order) is None else corrections.correct_add_line
         _apply(request, service, order, product=form.cleaned_data["product"],
-               quantity=form.cleaned_data["quantity"], done=_("Line added."))
+               variant=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"],
+               done=_("Line added."))
     return redirect("dashboard:order_detail", number=number)
 
 
