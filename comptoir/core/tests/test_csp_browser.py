@@ -14,6 +14,7 @@ from comptoir.core.testing import (
     make_product,
     make_shop,
     make_staff_user,
+    make_variant_product,
 )
 from comptoir.invoicing.services import issue_invoice
 
@@ -40,10 +41,12 @@ def shop(db, settings):
     category = make_category(name_fr="Cafés", slug="cafes")
     product = make_product(category=category, price_amount=Decimal("18.50"), stock=9, slug="cafe-maison",
                            name_fr="Café maison", name_en="House coffee")
+    coffee = make_variant_product(category, slug="cafe-en-vrac", name_fr="Café en vrac")
     order = place_test_order([(product, 1)], delivery_kind="pickup")
     invoice = getattr(order, "invoice", None) or issue_invoice(order)
     owner = make_staff_user("proprietaire", PASSWORD, is_superuser=True)
-    return {"category": category, "product": product, "order": order, "invoice": invoice, "owner": owner}
+    return {"category": category, "product": product, "order": order, "invoice": invoice, "owner": owner,
+            "coffee": coffee}
 
 
 class Violations:
@@ -94,6 +97,10 @@ def test_no_csp_violation_on_any_main_page(page, live_server, shop):
     page.wait_for_url(re.compile(r"/fr/panier/$"))
     violations.collect()
     violations.visit(f"{base}/fr/caisse/")
+    # A product sold by variant: its script follows the choice.
+    violations.visit(f"{base}/fr/produit/cafe-en-vrac/")
+    page.get_by_label("1 kg").check()
+    violations.collect()
 
     violations.visit(f"{base}/fr/gestion/connexion/")
     page.fill("#id_username", "proprietaire")
@@ -107,7 +114,8 @@ def test_no_csp_violation_on_any_main_page(page, live_server, shop):
                  "configuration/livraison/", "configuration/livraison/nouveau/",
                  "configuration/notifications/", "configuration/notifications/journal/",
                  "configuration/comptes/", "configuration/comptes/nouveau/", "produits/",
-                 f"produits/{product.pk}/", "produits/nouveau/", "categories/",
+                 f"produits/{product.pk}/", "produits/nouveau/", f"produits/{shop['coffee'].pk}/",
+                 f"produits/{shop['coffee'].pk}/variantes/", "categories/",
                  f"categories/{shop['category'].pk}/", "categories/nouvelle/"):
         violations.visit(f"{base}/fr/gestion/{path}")
     page.screenshot_as("csp-back-office-categorie")
