@@ -44,11 +44,13 @@ def category_products(category: Category) -> QuerySet[Product]:
 
 
 def get_visible_product(slug: str) -> Product | None:
-    """The product page's product, with its options, values and variants (a fixed number of
-    queries)."""
-    return visible_products().filter(slug=slug).prefetch_related(
-        "options__values", Prefetch("variants", queryset=ProductVariant.objects.prefetch_related("values")),
-    ).first()
+    """The product page's product; for a product sold by variant, with its options, values and
+    variants (a fixed number of queries; none more for a product without options)."""
+    product = visible_products().filter(slug=slug).first()
+    if product is not None and product.has_variants:
+        prefetch_related_objects([product], "options__values", Prefetch(
+            "variants", queryset=ProductVariant.objects.prefetch_related("values")))
+    return product
 
 
 def search_products(text: str) -> QuerySet[Product]:
