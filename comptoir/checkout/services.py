@@ -1,7 +1,7 @@
 """Checkout: what a shop accepts, how a cart is priced, and placing the order.
 
-``place_order`` is one transaction: it locks the cart and the products or variants (by id, so concurrent
-checkouts never deadlock), refuses when stock is short without changing anything, then writes
+``place_order`` is one transaction: it locks the cart and the products or variants (by id, so
+concurrent checkouts never deadlock), refuses when stock is short without changing anything, then writes
 the order, its snapshot lines and taxes, the stock movements, the customer, the timeline entry,
 the invoice (when a payment method was chosen) and the outbox messages.
 """
