@@ -24,6 +24,7 @@ class Order(models.Model):
         NONE = "", _("None (order details only)")
         PAYPAL = "paypal", _("Credit card via PayPal")
         CHEQUE = "cheque", _("Cheque, money order or transfer")
+        INTERAC = "interac", _("Interac e-Transfer")
         CASH_ON_DELIVERY = "cod", _("Cash on delivery")
 
     class Fulfilment(models.TextChoices):
@@ -64,6 +65,9 @@ class Order(models.Model):
         _("payment method"), max_length=10, choices=PaymentMethod.choices, blank=True
     )
     payment_instructions = models.TextField(_("payment instructions"), blank=True)
+    # « CPT-7K4QHX »: what the customer writes in a transfer's message (``orders/references.py``),
+    # derived from the number when the order is first saved; unique, so a bank line finds it.
+    payment_reference = models.CharField(_("payment reference"), max_length=16, unique=True)
     tax_province = models.CharField(max_length=2, blank=True)
     subtotal_amount = models.DecimalField(_("subtotal"), **MONEY)
     shipping_amount = models.DecimalField(_("delivery"), **MONEY)
@@ -114,6 +118,13 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self.payment_reference and self.number:
+            from .references import payment_reference
+
+            self.payment_reference = payment_reference(self.number)
+        super().save(*args, **kwargs)
 
     @property
     def delivery_name(self) -> str:
