@@ -19,7 +19,6 @@ from comptoir.customers.models import Address, Customer, customer_search_name
 from comptoir.invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
-from comptoir.orders.references import payment_reference
 from comptoir.payments.models import Payment
 from comptoir.shipping.models import DeliveryMethod
 
@@ -114,8 +113,7 @@ def _plan_order(rng, context, customer, number: int) -> dict:
     # Five minutes apart, starting two years ago: 100,000 orders span about a year.
     placed_at = context["now"] - timedelta(days=730) + timedelta(minutes=5 * (number - 1000))
     order = Order(
-        number=number, payment_reference=payment_reference(number), customer_id=customer.id,
-        email=customer.email, phone="514 555-0100",
+        number=number, customer_id=customer.id, email=customer.email, phone="514 555-0100",
         language=customer.language, status=status, delivery_method=method,
         delivery_name_fr=method.name_fr, delivery_name_en=method.name_en, delivery_kind=method.kind,
         payment_method=payment_method, tax_province="QC", subtotal_amount=subtotal,

@@ -10,6 +10,10 @@ MAX_FILE_SIZE = 10 * 1024 * 1024
 
 
 class StatementImportForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     kind = forms.ChoiceField(label=_("Kind of file"), choices=StatementImport.Kind.choices)
     file = forms.FileField(label=pgettext_lazy("statement", "File"), required=False,
                            help_text=_("OFX or QFX statement, CSV export, or the notification email (.eml)."))
@@ -39,6 +43,10 @@ class StatementImportForm(forms.Form):
 
 
 class CsvMappingForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = CsvMapping
         fields = ["name", "date_column", "description_column", "amount_column", "reference_column",

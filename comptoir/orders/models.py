@@ -11,6 +11,15 @@ from comptoir.core.i18n import localized
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+class OrderQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Orders written in bulk (data loaders) get their payment reference like ``save``."""
+        objs = list(objs)
+        for order in objs:
+            order.fill_payment_reference()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -92,6 +101,8 @@ class Order(models.Model):
     # « J'accepte de recevoir des SMS au sujet de ma commande », ticked at checkout.
     sms_consent = models.BooleanField(_("agreed to SMS"), default=False)
 
+    objects = OrderQuerySet.as_manager()
+
     class Meta:
         ordering = ["-number"]
         verbose_name = _("order")
@@ -120,11 +131,16 @@ class Order(models.Model):
         return f"#{self.number}"
 
     def save(self, *args, **kwargs):
-        if not self.payment_reference and self.number:
+        self.fill_payment_reference()
+        super().save(*args, **kwargs)
+
+    def fill_payment_reference(self) -> None:
+        """The reference follows from the number (``orders/references.py``): set on every save,
+        so that a row copied under a new number gets its own."""
+        if self.number:
             from .references import payment_reference
 
             self.payment_reference = payment_reference(self.number)
-        super().save(*args, **kwargs)
 
     @property
     def delivery_name(self) -> str:
