@@ -98,7 +98,7 @@ def test_interac_order_paid_through_bank_reconciliation(page, live_server, smtp_
     page.get_by_label("Séparateur").select_option(";")
     page.get_by_label("Montants avec une virgule décimale (12,50)").check()
     page.get_by_role("button", name="Enregistrer les colonnes").click()
-    expect(page.locator("main")).to_contain_text("Les colonnes CSV de « Banque Nationale » sont enregistrées.")
+    expect(page.locator("main")).to_contain_text("Les colonnes CSV de « Banque Nationale » sont enregistrées")
 
     import_file(page, "csv", "releve-banque-nationale.csv", csv_data, bank="Banque Nationale")
     expect(page.locator("main")).to_contain_text("2 crédits lus : 2 nouveaux, 0 déjà importés.")
