@@ -67,7 +67,7 @@ def test_a_csv_amount_that_is_not_one_is_named():
     data = b"Date;Description;Montant\n2026-12-01;DEPOT;dix\n"
     layout = CsvLayout(date_column="Date", description_column="Description", amount_column="Montant",
                        delimiter=";", decimal_comma=True)
-    with pytest.raises(StatementError, match="Line 2"):
+    with pytest.raises(StatementError, match="« dix »"):
         parse_csv(data, layout)
 
 
