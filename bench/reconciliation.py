@@ -1,6 +1,7 @@
 """Bank reconciliation benchmark: import and match a 2,000-line statement on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/comptoir_bench_reconciliation python bench/reconciliation.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/comptoir_bench_reconciliation \
+        python bench/reconciliation.py
 
 Uses its own PostgreSQL database (created again at each run unless ``--keep``): loads the demo
 shop and ``--orders`` orders in bulk (``bench/seed.py``: about a third of them with an unpaid
@@ -92,7 +93,8 @@ def statement(count: int) -> tuple[bytes, str]:
     generator.shuffle(rows)
     lines = ["Date;Description;Montant;Référence"]
     for index, (description, amount, reference) in enumerate(rows):
-        lines.append(f"2026-11-{1 + index % 28:02d};{description};{str(amount).replace('.', ',')};{reference}")
+        amount_text = str(amount).replace(".", ",")
+        lines.append(f"2026-11-{1 + index % 28:02d};{description};{amount_text};{reference}")
     summary = (f"{len(referenced)} with a reference, {len(typos)} with a typo, {len(named)} by name, "
                f"{count - len(referenced) - len(typos) - len(named)} unrelated")
     return "\n".join(lines).encode(), summary
@@ -119,7 +121,8 @@ def measure(data: bytes) -> None:
     from comptoir.banking.services import confirm_sure_matches, import_statement
 
     # A staff member who is not the owner: no two-factor step before the page.
-    staff, _created = get_user_model().objects.get_or_create(username="bench-staff", defaults={"is_staff": True})
+    staff, _created = get_user_model().objects.get_or_create(username="bench-staff",
+                                                             defaults={"is_staff": True})
     mapping, _created = CsvMapping.objects.get_or_create(name="Bench", defaults={
         "date_column": "Date", "description_column": "Description", "amount_column": "Montant",
         "reference_column": "Référence", "delimiter": ";", "decimal_comma": True})

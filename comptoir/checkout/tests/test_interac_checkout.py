@@ -24,7 +24,8 @@ def product():
 
 
 def confirmation(order):
-    notification = Notification.objects.get(template="order_confirmation", recipient=order.email, channel="email")
+    notification = Notification.objects.get(template="order_confirmation", recipient=order.email,
+                                            channel="email")
     return render_message(channel="email", template="order_confirmation", language=order.language,
                           context=notification.context)
 
@@ -73,6 +74,7 @@ def test_the_invoice_pdf_names_the_method_and_the_reference(product):
     from comptoir.invoicing.pdf import render_invoice_pdf
 
     order = place_test_order([(product, 1)], payment_method="interac", delivery_kind="pickup")
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_invoice_pdf(order.invoice))).pages)
+    pdf = PdfReader(io.BytesIO(render_invoice_pdf(order.invoice)))
+    text = "".join(page.extract_text() for page in pdf.pages)
     assert "Virement Interac" in text and order.payment_reference in text
 

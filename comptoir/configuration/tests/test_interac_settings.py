@@ -32,7 +32,8 @@ def test_interac_with_autodeposit_needs_the_email_only(owner_client):
         **PAYMENTS, "interac_autodeposit": "on", "interac_email": "paiements@delices.test"})
     assert response.status_code == 302
     shop = ShopSettings.load()
-    assert shop.interac_enabled and shop.interac_autodeposit and shop.interac_email == "paiements@delices.test"
+    assert shop.interac_enabled and shop.interac_autodeposit
+    assert shop.interac_email == "paiements@delices.test"
 
 
 def test_without_autodeposit_the_question_and_answer_are_needed(owner_client):
