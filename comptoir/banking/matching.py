@@ -58,9 +58,14 @@ def _chunks(values):
         yield values[start:start + BATCH]
 
 
+# What a proposal shows and needs: not the invoice's snapshots (addresses, business information).
+_FIELDS = ("number", "status", "total_amount", "credited_amount", "paid_amount", "currency", "customer_name",
+           "order_id", "current_for__number", "current_for__payment_reference")
+
+
 def _open_invoices():
     return (Invoice.objects.filter(status=Invoice.Status.UNPAID, current_for__isnull=False)
-            .select_related("current_for").order_by("number"))
+            .select_related("current_for").only(*_FIELDS).order_by("number"))
 
 
 def candidates_by_reference(references: set[str]) -> dict[str, Invoice]:

@@ -65,3 +65,26 @@ def test_every_order_gets_its_reference_when_placed():
     order = make_order()
     order.refresh_from_db()
     assert order.payment_reference == payment_reference(order.number)
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_existing_orders_their_reference():
+    import importlib
+
+    from django.apps import apps
+    from django.db.models import CharField, F, Value
+    from django.db.models.functions import Concat
+
+    from comptoir.orders.models import Order
+
+    migration = importlib.import_module("comptoir.orders.migrations.0009_interac_payment_reference")
+    for _index in range(3):
+        make_order()
+    Order.objects.update(payment_reference=Concat(Value("OLD-", output_field=CharField()), F("number")))
+    assert not Order.objects.filter(payment_reference__startswith="CPT-").exists()
+
+    migration.fill_references(apps, None)
+
+    rows = list(Order.objects.values_list("number", "payment_reference"))
+    assert len(rows) == 3
+    assert rows == [(number, payment_reference(number)) for number, _reference in rows]
