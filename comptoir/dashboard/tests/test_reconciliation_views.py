@@ -141,3 +141,12 @@ def test_customers_and_anonymous_do_not_reach_it(client, customer_user, order):
     line_count = BankStatementLine.objects.count()
     client.post(reverse("dashboard:reconciliation_import"), {"kind": "ofx"})
     assert BankStatementLine.objects.count() == line_count
+
+
+def test_a_payment_reference_finds_its_order_and_invoice(staff_client, order):
+    other = interac_order("12.00", first_name="Jean", last_name="Roy", email="jean@example.test")
+    typed = order.payment_reference.lower().replace("-", " ")
+    orders = staff_client.get(reverse("dashboard:order_list"), {"q": typed}).content.decode()
+    invoices = staff_client.get(reverse("dashboard:invoice_list"), {"q": typed}).content.decode()
+    assert f"/commandes/{order.number}/" in orders and f"/commandes/{other.number}/" not in orders
+    assert order.invoice.reference in invoices and other.invoice.reference not in invoices
