@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "comptoir.invoicing",
     "comptoir.payments",
     "comptoir.paypal",
+    "comptoir.banking",
     "comptoir.fulfilment",
     "comptoir.notifications",
     "comptoir.reports",

@@ -33,6 +33,7 @@ from comptoir.orders.events import record_event
 from comptoir.orders.messages import OrderParts, queue_order_placed_messages
 from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
 from comptoir.orders.pricing import PricedLine, Quote, price_order
+from comptoir.orders.references import interac_instructions, payment_reference
 
 from .models import Cart, CartLine
 
@@ -54,6 +55,7 @@ def enabled_payment_methods(shop: ShopSettings) -> list[str]:
     offered = [
         (PaymentMethod.PAYPAL, shop.paypal_enabled),
         (PaymentMethod.CHEQUE, shop.cheque_enabled),
+        (PaymentMethod.INTERAC, shop.interac_enabled),
         (PaymentMethod.CASH_ON_DELIVERY, shop.cash_on_delivery_enabled),
     ]
     return [method.value for method, enabled in offered if enabled]
@@ -265,15 +267,22 @@ def check_stock(product: Product | ProductVariant, quantity: int) -> None:
 def _create_order(shop, quote: Quote, *, customer, email, phone, language, billing_address,
                   shipping_address, delivery_method, payment_method, checkout_token,
                   sms_consent=False) -> Order:
-    is_cheque = payment_method == PaymentMethod.CHEQUE
+    number = Sequence.next_value("order", start=1001)
+    reference = payment_reference(number)
+    if payment_method == PaymentMethod.CHEQUE:
+        instructions = shop.cheque_instructions(language)
+    elif payment_method == PaymentMethod.INTERAC:
+        instructions = interac_instructions(shop, reference, language)
+    else:
+        instructions = ""
     return Order.objects.create(
-        number=Sequence.next_value("order", start=1001), checkout_token=checkout_token,
+        number=number, payment_reference=reference, checkout_token=checkout_token,
         customer=customer, email=email, phone=phone, language=language,
         billing_address=billing_address, shipping_address=shipping_address,
         delivery_method=delivery_method, delivery_name_fr=delivery_method.name_fr,
         delivery_name_en=delivery_method.name_en, delivery_kind=delivery_method.kind,
         payment_method=payment_method,
-        payment_instructions=shop.cheque_instructions(language) if is_cheque else "",
+        payment_instructions=instructions,
         tax_province=quote.tax_province or "", subtotal_amount=quote.subtotal_amount,
         shipping_amount=quote.shipping_amount, insurance_amount=quote.insurance_amount,
         tax_total=quote.tax_total, total_amount=quote.total_amount, placed_at=timezone.now(),

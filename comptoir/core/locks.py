@@ -1,10 +1,10 @@
 """Row locks, taken in one order everywhere so that two transactions never wait for each other.
 
 The order (``LOCK_ORDER``): the row where the work starts when it is not an order (a cart at
-checkout, a provider's payment attempt when the work starts from PayPal), then orders, invoices,
-credit notes, payments, refunds, and stock rows last (products, then variants); rows of one
-kind by ascending id. Services lock with ``lock``/``lock_one`` and never call
-``select_for_update`` themselves.
+checkout, a provider's payment attempt when the work starts from PayPal, a bank statement line
+being matched), then orders, invoices, credit notes, payments, refunds, and stock rows last
+(products, then variants); rows of one kind by ascending id. Services lock with
+``lock``/``lock_one`` and never call ``select_for_update`` themselves.
 
 ``lock`` also checks the order at run time: in one transaction, asking for a row that sorts
 before a row already locked (an order after its invoice, product 7 after product 9) raises
@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 LOCK_ORDER = (
     "checkout.cart",
     "paypal.paypalcheckout",
+    "banking.bankstatementline",
     "orders.order",
     "invoicing.invoice",
     "invoicing.creditnote",

@@ -15,6 +15,7 @@ PAYMENT_METHOD_LABELS = {
     "cheque": _("Cheque"),
     "money_order": _("Money order"),
     "transfer": _("Bank transfer"),
+    "interac": _("Interac e-Transfer"),
     "cash": _("Cash"),
     "terminal": _("Store terminal"),
 }

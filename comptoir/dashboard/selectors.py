@@ -9,6 +9,8 @@ from comptoir.core.text import fold
 from comptoir.customers.models import Customer
 from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.orders.models import Order
+from comptoir.orders.references import normalize
+from comptoir.orders.selectors import reference_searched
 from comptoir.payments.models import Payment
 
 
@@ -33,6 +35,8 @@ def invoice_list(*, search: str = "") -> QuerySet[Invoice]:
             invoices = invoices.filter(
                 Q(number=number) | Q(order__number=number) | Q(credit_notes__number=number)
             ).distinct()
+        elif reference_searched(search):
+            invoices = invoices.filter(order__payment_reference=normalize(search))
         else:
             invoices = invoices.filter(
                 Q(customer_name__icontains=search) | Q(customer_email__icontains=search)

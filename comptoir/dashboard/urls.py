@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import auth, batch, customers, fulfilment, home, invoices, orders, refunds, reports, two_factor
+from .views import (
+    auth,
+    batch,
+    customers,
+    fulfilment,
+    home,
+    invoices,
+    orders,
+    reconciliation,
+    refunds,
+    reports,
+    two_factor,
+)
 
 app_name = "dashboard"
 urlpatterns = [
@@ -65,6 +77,16 @@ urlpatterns = [
     path("commandes/lot/impression/<uuid:token>/", batch.batch_job, name="batch_job"),
     path("commandes/lot/impression/<uuid:token>/pdf/", batch.batch_job_download, name="batch_job_download"),
     path("commandes/export.csv", batch.order_export, name="order_export"),
+    # « Rapprochement bancaire »
+    path("rapprochement/", reconciliation.reconciliation, name="reconciliation"),
+    path("rapprochement/importer/", reconciliation.reconciliation_import, name="reconciliation_import"),
+    path("rapprochement/banques/", reconciliation.reconciliation_mapping, name="reconciliation_mapping"),
+    path("rapprochement/lignes/<int:line_id>/confirmer/", reconciliation.reconciliation_confirm,
+         name="reconciliation_confirm"),
+    path("rapprochement/lignes/<int:line_id>/ignorer/", reconciliation.reconciliation_dismiss,
+         name="reconciliation_dismiss"),
+    path("rapprochement/confirmer-sures/", reconciliation.reconciliation_confirm_sure,
+         name="reconciliation_confirm_sure"),
     # « Clients »
     path("clients/", customers.customer_list, name="customer_list"),
     path("clients/<int:pk>/", customers.customer_detail, name="customer_detail"),

@@ -46,6 +46,7 @@ TAX_LABELS = {
 PAYMENT_CHOICES = {
     "paypal": _("Credit card via PayPal"),
     "cheque": _("Cheque, money order or transfer"),
+    "interac": _("Interac e-Transfer"),
     "cod": _("Cash on delivery"),
 }
 

@@ -102,6 +102,14 @@ class ShopSettings(models.Model):
     cash_on_delivery_enabled = models.BooleanField(
         _("Allow cash on delivery payments"), default=False
     )
+    # « Virement Interac »: where the customers send their e-Transfers, and what they need when
+    # the account does not deposit them automatically (the security question and its answer).
+    interac_enabled = models.BooleanField(_("Allow payments by Interac e-Transfer"), default=False)
+    interac_email = models.EmailField(_("email address receiving the transfers"), blank=True)
+    interac_autodeposit = models.BooleanField(_("Autodeposit is on"), default=True)
+    interac_question_fr = models.CharField(_("security question (French)"), max_length=200, blank=True)
+    interac_question_en = models.CharField(_("security question (English)"), max_length=200, blank=True)
+    interac_answer = models.CharField(_("answer to the security question"), max_length=100, blank=True)
 
     # « Notifications »
     alert_email = models.EmailField(_("email for alerts"), blank=True)
@@ -169,6 +177,9 @@ class ShopSettings(models.Model):
 
     def cheque_instructions(self, language: str | None = None) -> str:
         return localized(self, "cheque_instructions", language)
+
+    def interac_question(self, language: str | None = None) -> str:
+        return localized(self, "interac_question", language)
 
     def invoice_footer(self, language: str | None = None) -> str:
         return localized(self, "invoice_footer", language)

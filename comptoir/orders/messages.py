@@ -175,7 +175,12 @@ def order_context(order: Order, shop: ShopSettings, language: str, *,
             "name": localized(order, "delivery_name", language), "is_pickup": order.is_pickup,
             "expected_delay": order.delivery_method.expected_delay(language),
         },
-        "payment": {"method": order.payment_method, "instructions": order.payment_instructions},
+        "payment": {
+            "method": order.payment_method, "instructions": order.payment_instructions,
+            "reference": order.payment_reference,
+            # What is left to pay: the invoice's balance once there is one, else the total.
+            "amount": parts.invoice.balance_amount if parts.invoice else order.total_amount,
+        },
         "lines": [_line_data(line, language) for line in parts.lines],
         "taxes": [
             {"code": tax.code, "rate": f"{tax.rate.normalize():f}", "amount": tax.amount}

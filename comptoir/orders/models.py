@@ -11,6 +11,15 @@ from comptoir.core.i18n import localized
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+class OrderQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Orders written in bulk (data loaders) get their payment reference like ``save``."""
+        objs = list(objs)
+        for order in objs:
+            order.fill_payment_reference()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -24,6 +33,7 @@ class Order(models.Model):
         NONE = "", _("None (order details only)")
         PAYPAL = "paypal", _("Credit card via PayPal")
         CHEQUE = "cheque", _("Cheque, money order or transfer")
+        INTERAC = "interac", _("Interac e-Transfer")
         CASH_ON_DELIVERY = "cod", _("Cash on delivery")
 
     class Fulfilment(models.TextChoices):
@@ -64,6 +74,9 @@ class Order(models.Model):
         _("payment method"), max_length=10, choices=PaymentMethod.choices, blank=True
     )
     payment_instructions = models.TextField(_("payment instructions"), blank=True)
+    # « CPT-7K4QHX »: what the customer writes in a transfer's message (``orders/references.py``),
+    # derived from the number when the order is first saved; unique, so a bank line finds it.
+    payment_reference = models.CharField(_("payment reference"), max_length=16, unique=True)
     tax_province = models.CharField(max_length=2, blank=True)
     subtotal_amount = models.DecimalField(_("subtotal"), **MONEY)
     shipping_amount = models.DecimalField(_("delivery"), **MONEY)
@@ -87,6 +100,8 @@ class Order(models.Model):
     )
     # « J'accepte de recevoir des SMS au sujet de ma commande », ticked at checkout.
     sms_consent = models.BooleanField(_("agreed to SMS"), default=False)
+
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -114,6 +129,18 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number}"
+
+    def save(self, *args, **kwargs):
+        self.fill_payment_reference()
+        super().save(*args, **kwargs)
+
+    def fill_payment_reference(self) -> None:
+        """The reference follows from the number (``orders/references.py``): set on every save,
+        so that a row copied under a new number gets its own."""
+        if self.number:
+            from .references import payment_reference
+
+            self.payment_reference = payment_reference(self.number)
 
     @property
     def delivery_name(self) -> str:

@@ -12,6 +12,7 @@ from comptoir.customers.models import Customer
 from comptoir.notifications.models import Notification
 
 from .models import Order
+from .references import find_references, normalize
 
 Status = Order.Status
 # The tabs of the order list; "ready" = not completed yet but the invoice is paid.
@@ -35,9 +36,15 @@ def order_list(*, status: str = "", search: str = "") -> QuerySet[Order]:
 SEARCH_CUSTOMER_CAP = 500
 
 
+def reference_searched(search: str) -> bool:
+    """Whether a search is a payment reference (« CPT-AQMMF7 », « cpt aqmmf7 »)."""
+    return find_references(search) == [normalize(search)]
+
+
 def _search(orders: QuerySet[Order], search: str) -> QuerySet[Order]:
-    """A number finds that order; words find the orders of the customers whose name or email
-    contains them all, and an exact email finds its orders (indexed on UPPER(email)).
+    """A number finds that order, a payment reference (« CPT-AQMMF7 ») its order; words find the
+    orders of the customers whose name or email contains them all, and an exact email finds its
+    orders (indexed on UPPER(email)).
 
     Matching the words against the customers (far fewer rows than orders) and then taking
     their orders through the customer index keeps the search fast with 100,000+ orders.
@@ -47,6 +54,8 @@ def _search(orders: QuerySet[Order], search: str) -> QuerySet[Order]:
         return orders
     if is_plain_number(search):
         return orders.filter(number=int(search))
+    if reference_searched(search):
+        return orders.filter(payment_reference=normalize(search))
     customers = Customer.objects.all()
     for term in search.split()[:4]:
         customers = customers.filter(

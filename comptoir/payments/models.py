@@ -18,6 +18,7 @@ class Payment(models.Model):
         CHEQUE = "cheque", _("Cheque")
         MONEY_ORDER = "money_order", _("Money order")
         BANK_TRANSFER = "transfer", _("Bank transfer")
+        INTERAC = "interac", _("Interac e-Transfer")
         CASH = "cash", _("Cash")
         TERMINAL = "terminal", _("Store terminal")
         PAYPAL = "paypal", _("PayPal")

@@ -52,6 +52,26 @@ class PaymentSettingsForm(forms.ModelForm):
             "cheque_instructions_fr": forms.Textarea(attrs={"rows": 4}),
             "cheque_instructions_en": forms.Textarea(attrs={"rows": 4}),
         }
+        # « Virement Interac »
+        fields += [
+            "interac_enabled", "interac_email", "interac_autodeposit", "interac_question_fr",
+            "interac_question_en", "interac_answer",
+        ]
+        labels |= {
+            "interac_enabled": _("Allow payments by Interac e-Transfer"),
+            "interac_email": _("Email address receiving the transfers"),
+            "interac_autodeposit": _("Autodeposit is on for this address"),
+            "interac_question_fr": _("Security question (French)"),
+            "interac_question_en": _("Security question (English)"),
+            "interac_answer": _("Answer to the security question"),
+        }
+        help_texts |= {
+            "interac_autodeposit": _(
+                "With autodeposit, transfers go straight into the account: the customer needs no "
+                "security question."
+            ),
+            "interac_answer": _("Given to the customer with the instructions when autodeposit is off."),
+        }
 
     def clean_insurance_fee_amount(self):
         return check_not_negative(
@@ -68,13 +88,29 @@ class PaymentSettingsForm(forms.ModelForm):
             self.add_error("cheque_instructions_fr", _(
                 "Enter the instructions (in French at least) that tell the customer how to pay."
             ))
-        methods = ("paypal_enabled", "cheque_enabled", "cash_on_delivery_enabled")
+        self._clean_interac(data)
+        methods = ("paypal_enabled", "cheque_enabled", "cash_on_delivery_enabled", "interac_enabled")
         if not data.get("order_details_only") and not any(data.get(name) for name in methods):
             raise ValidationError(_(
                 "Allow at least one payment method, or disable payments and only collect the "
                 "order details."
             ))
         return data
+
+    def _clean_interac(self, data) -> None:
+        if not data.get("interac_enabled"):
+            return
+        if not data.get("interac_email"):
+            self.add_error("interac_email", _(
+                "Enter the email address that receives the Interac e-Transfers."
+            ))
+        if not data.get("interac_autodeposit"):
+            if not (data.get("interac_question_fr") or "").strip():
+                self.add_error("interac_question_fr", _(
+                    "Without autodeposit, enter the security question (in French at least)."
+                ))
+            if not (data.get("interac_answer") or "").strip():
+                self.add_error("interac_answer", _("Without autodeposit, enter the answer."))
 
 
 class BusinessInfoForm(forms.ModelForm):

@@ -23,6 +23,7 @@ RANKS = {
     "payments": 4,
     "checkout": 4,
     "paypal": 5,
+    "banking": 5,
     "fulfilment": 6,
     "reports": 6,
 }

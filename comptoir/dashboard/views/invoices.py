@@ -105,13 +105,18 @@ def _save_payment(request, invoice: Invoice, data: dict) -> bool:
     except DomainError as error:
         messages.error(request, str(error))
         return False
+    payment_recorded_message(request, payment, invoice)
+    return True
+
+
+def payment_recorded_message(request, payment, invoice: Invoice) -> None:
+    """What the merchant reads once a payment is recorded (here and in « Rapprochement bancaire »)."""
     if invoice.status == Invoice.Status.PAID:
         messages.success(request, _("Payment of %(amount)s recorded: invoice %(reference)s is paid.") % {
             "amount": format_amount(payment.amount), "reference": invoice.reference})
     else:
         messages.success(request, _("Payment of %(amount)s recorded: the balance due is %(balance)s.") % {
             "amount": format_amount(payment.amount), "balance": format_amount(invoice.balance_amount)})
-    return True
 
 
 @staff_required

@@ -40,6 +40,7 @@ ORDERS = (
     ("demo-5", "luc", [("SAV-002", 3), ("SAV-004", 2)], "pickup", "cod", "new"),
     ("demo-6", "nathalie", [("CHO-001", 4)], "shipped", "cheque", "cancelled"),
     ("demo-7", "david", [("CAF-004", 1), ("CER-001", 2)], "pickup", "cheque", "awaiting"),
+    ("demo-8", "marie", [("THE-001", 1), ("ERA-001", 1)], "shipped", "interac", "awaiting"),
 )
 
 

@@ -42,7 +42,6 @@ SHOP = {
     "cheque_instructions_fr": (
         "Chèque ou mandat-poste à l'ordre d'Épicerie fine du Plateau inc., envoyé au "
         "4321, rue Saint-Denis, Montréal (QC) H2J 2K9.\n"
-        "Virement Interac : paiements@comptoir-du-plateau.example (réponse : plateau).\n"
         "Virement bancaire : Caisse Desjardins du Plateau, institution 815, transit 30012, "
         "compte 0456789.\n"
         "Indiquez votre numéro de commande. La commande est expédiée dès la réception du paiement."
@@ -50,12 +49,14 @@ SHOP = {
     "cheque_instructions_en": (
         "Cheque or money order payable to Épicerie fine du Plateau inc., mailed to "
         "4321 Saint-Denis Street, Montréal, QC H2J 2K9.\n"
-        "Interac e-Transfer: paiements@comptoir-du-plateau.example (answer: plateau).\n"
         "Bank transfer: Caisse Desjardins du Plateau, institution 815, transit 30012, "
         "account 0456789.\n"
         "Quote your order number. The order ships as soon as the payment is received."
     ),
     "cash_on_delivery_enabled": True,
+    "interac_enabled": True,
+    "interac_email": "paiements@comptoir-du-plateau.example",
+    "interac_autodeposit": True,
     "alert_email": "commandes@comptoir-du-plateau.example",
     "alert_mobile": "514 555-0199",
     "alert_language": "fr",
