@@ -16,6 +16,7 @@ from comptoir.catalog.models import Product
 from comptoir.core.models import Sequence
 from comptoir.core.money import ZERO, quantize
 from comptoir.customers.models import Address, Customer, customer_search_name
+from comptoir.invoicing.customer_figures import rebuild_customer_figures
 from comptoir.invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
@@ -53,10 +54,14 @@ def ensure_customers() -> list[Customer]:
     return list(Customer.objects.order_by("id").only("id", "email", "first_name", "last_name", "language"))
 
 
-def seed_orders(count: int, *, seed: int = 42) -> None:
-    """Add ``count`` orders after the existing ones."""
+def seed_orders(count: int, *, seed: int = 42, spacing: timedelta = timedelta(minutes=5),
+                progress=None) -> None:
+    """Add ``count`` orders after the existing ones, ``spacing`` apart from two years ago (the
+    default, 5 minutes, spreads 100,000 orders over about a year); ``progress(done)`` is called
+    after each batch."""
     rng = random.Random(seed + Order.objects.count())
     context = {
+        "spacing": spacing,
         "customers": ensure_customers(),
         "products": list(Product.objects.order_by("id")),
         "methods": list(DeliveryMethod.objects.order_by("position")),
@@ -69,6 +74,9 @@ def seed_orders(count: int, *, seed: int = 42) -> None:
         with transaction.atomic():
             _seed_batch(size, rng, context)
         done += size
+        if progress is not None:
+            progress(done)
+    rebuild_customer_figures()  # what the services keep on each customer row (« Clients »)
 
 
 def _choose(rng, mix):
@@ -110,8 +118,8 @@ def _plan_order(rng, context, customer, number: int) -> dict:
     status = _choose(rng, STATUS_MIX)
     if not payment_method and status == Order.Status.COMPLETED:
         status = Order.Status.NEW
-    # Five minutes apart, starting two years ago: 100,000 orders span about a year.
-    placed_at = context["now"] - timedelta(days=730) + timedelta(minutes=5 * (number - 1000))
+    # ``spacing`` apart (5 minutes by default), starting two years ago.
+    placed_at = context["now"] - timedelta(days=730) + context["spacing"] * (number - 1001)
     order = Order(
         number=number, customer_id=customer.id, email=customer.email, phone="514 555-0100",
         language=customer.language, status=status, delivery_method=method,
