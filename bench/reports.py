@@ -31,6 +31,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse the database of a previous run")
     parser.add_argument("--seed-only", action="store_true", help="seed the orders, measure nothing")
     parser.add_argument("--cold", action="store_true", help="also measure before any day is summarised")
+    parser.add_argument("--python-seed", action="store_true",
+                        help="seed with Django's bulk_create instead of INSERT … SELECT in PostgreSQL")
     options = parser.parse_args()
 
     url_env = common.prepare_environment("comptoir_bench_reports")
@@ -45,7 +47,7 @@ def main() -> None:
     django.setup()
     print(f"Machine: {common.machine_description()}, {common.postgres_version()}, "
           f"{common.load_average()} at the start")
-    from seed import seed_orders
+    from seed import seed_orders, seed_orders_sql
 
     from comptoir.orders.models import Order
 
@@ -54,13 +56,14 @@ def main() -> None:
         started = time.perf_counter()
 
         def progress(done: int) -> None:
-            if done % 50_000 == 0 or done == missing:
+            if done % 100_000 == 0 or done == missing:
                 elapsed = time.perf_counter() - started
                 print(f"  {done:,} orders seeded in {elapsed:.0f} s ({done / elapsed:,.0f} orders/s, "
                       f"{common.load_average()})", flush=True)
 
         # Whatever their number, the orders span the last two years (same days last year).
-        seed_orders(missing, spacing=datetime.timedelta(days=730) / options.orders, progress=progress)
+        seed = seed_orders if options.python_seed else seed_orders_sql
+        seed(missing, spacing=datetime.timedelta(days=730) / options.orders, progress=progress)
         analyze()
         print(f"Seeded {missing:,} orders in {time.perf_counter() - started:.1f} s")
     if options.seed_only:
