@@ -69,7 +69,6 @@ def main() -> None:
     if options.seed_only:
         return
     print(f"\nWith {Order.objects.count():,} orders (logged-in test client, in process)")
-    rebuild_customers()
     quarter = busiest_quarter()
     tax_report = f"/fr/gestion/rapports/taxes/?{quarter}"
     if options.cold:
@@ -89,14 +88,6 @@ def main() -> None:
     ]
     for label, path in pages:
         print_page(label, *measure(path, options.repeat))
-
-
-def rebuild_customers() -> None:
-    from comptoir.invoicing.customer_figures import rebuild_customer_figures
-
-    started = time.perf_counter()
-    count = rebuild_customer_figures()
-    print(f"rebuild_customer_figures ({count:,} customers): {time.perf_counter() - started:.1f} s")
 
 
 def busiest_quarter() -> str:
@@ -175,29 +166,39 @@ def measure(path: str, repeat: int):
     from django.db import connection
     from django.test import Client
 
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="marchand"))
+    from comptoir.core.testing import sign_in_verified
+
+    client = sign_in_verified(Client(), get_user_model().objects.get(username="marchand"))
     response = client.get(path)  # warm up
     if response.status_code != 200:
-        return response.status_code, [], 0, []
-    durations, sql, queries = [], [], 0
+        return response.status_code, [], 0, [], []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    durations, sql, cpu, queries = [], [], [], 0
     for _ in range(repeat):
         timer = SqlTimer()
         with connection.execute_wrapper(timer):
+            cpu_before = time.process_time() + common.cpu_seconds([backend]).get(backend, 0.0)
             started = time.perf_counter()
             client.get(path)
             durations.append(time.perf_counter() - started)
+            cpu.append(time.process_time() + common.cpu_seconds([backend]).get(backend, 0.0) - cpu_before)
         sql.append(timer.seconds)
         queries = timer.count
-    return 200, durations, queries, sql
+    return 200, durations, queries, sql, cpu
 
 
-def print_page(label: str, status: int, durations: list, queries: int, sql: list) -> None:
+def print_page(label: str, status: int, durations: list, queries: int, sql: list, cpu: list) -> None:
+    """Elapsed time (follows the machine's load), time in the queries, and CPU time of this
+    process and of its PostgreSQL server process (what the page costs, much less load-bound)."""
     if status != 200:
         print(f"  {label:<50} HTTP {status}")
         return
+    cpu_p50, cpu_p95 = common.percentile(cpu, 0.5) * 1000, common.percentile(cpu, 0.95) * 1000
     print(f"  {label:<50} {queries:3d} queries, {common.latency_summary(durations)}; "
-          f"SQL p50 {common.percentile(sql, 0.5) * 1000:.1f} ms", flush=True)
+          f"SQL p50 {common.percentile(sql, 0.5) * 1000:.1f} ms; CPU (Python + PostgreSQL) "
+          f"p50 {cpu_p50:.0f} ms, p95 {cpu_p95:.0f} ms", flush=True)
 
 
 if __name__ == "__main__":

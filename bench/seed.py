@@ -36,6 +36,15 @@ PAYMENT_MIX = [("cheque", 0.45), ("paypal", 0.40), ("cod", 0.05), ("", 0.10)]
 GST, QST = Decimal("5"), Decimal("9.975")
 
 
+def _rebuild_customer_figures() -> None:
+    """What the services keep on each customer row (« Clients »), for the orders written here."""
+    import time
+
+    started = time.perf_counter()
+    count = rebuild_customer_figures()
+    print(f"rebuild_customer_figures ({count:,} customers): {time.perf_counter() - started:.1f} s")
+
+
 def customer_email(index: int) -> str:
     return f"client{index}@example.com"
 
@@ -76,7 +85,7 @@ def seed_orders(count: int, *, seed: int = 42, spacing: timedelta = timedelta(mi
         done += size
         if progress is not None:
             progress(done)
-    rebuild_customer_figures()  # what the services keep on each customer row (« Clients »)
+    _rebuild_customer_figures()
 
 
 def _choose(rng, mix):
@@ -227,7 +236,7 @@ def seed_orders_sql(count: int, *, spacing: timedelta = timedelta(minutes=5), pr
         done += size
         if progress is not None:
             progress(done)
-    rebuild_customer_figures()
+    _rebuild_customer_figures()
 
 
 def _insert(cursor, model, explicit: dict, source: str) -> None:

@@ -62,9 +62,12 @@ def customer_list(*, search: str = "", sort: str = "name") -> QuerySet[Customer]
         customers = customers.filter(condition)
     if key == "name" or key not in CUSTOMER_SORTS:
         return customers.order_by("last_name", "first_name", "id")
+    # Ties in the order of the customers' numbers: the sort follows one index either way
+    # (``Customer.Meta.indexes``); customers without any order come last, then first.
     figure = F(CUSTOMER_SORTS[key][0])
-    figure = figure.desc(nulls_last=True) if sort.startswith("-") else figure.asc(nulls_first=True)
-    return customers.order_by(figure, "last_name", "first_name", "id")
+    if sort.startswith("-"):
+        return customers.order_by(figure.desc(nulls_last=key == "last" or None), F("id").desc())
+    return customers.order_by(figure.asc(nulls_first=key == "last" or None), F("id").asc())
 
 
 def customer_detail(pk: int) -> Customer:
