@@ -168,14 +168,16 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
     snapshots = [address for address in (billing_address, shipping_address) if address is not None]
     for address in snapshots:
         address.pk = None
+    placed_at = timezone.now()
     customer = record_customer(email=email, phone=phone, language=language, user=user,
                                billing_address=billing_address, shipping_address=shipping_address,
-                               order_snapshots=snapshots, news_consent_wording=news_consent_wording)
+                               order_snapshots=snapshots, news_consent_wording=news_consent_wording,
+                               order_total=quote.total_amount, placed_at=placed_at)
     order = _create_order(
         shop, quote, customer=customer, email=email, phone=phone, language=language,
         billing_address=billing_address, shipping_address=shipping_address,
         delivery_method=delivery_method, payment_method=payment_method, checkout_token=checkout_token,
-        sms_consent=sms_consent,
+        sms_consent=sms_consent, placed_at=placed_at,
     )
     lines = _write_lines(order, items, actor=user)
     taxes = OrderTax.objects.bulk_create(
@@ -266,7 +268,7 @@ def check_stock(product: Product | ProductVariant, quantity: int) -> None:
 
 def _create_order(shop, quote: Quote, *, customer, email, phone, language, billing_address,
                   shipping_address, delivery_method, payment_method, checkout_token,
-                  sms_consent=False) -> Order:
+                  placed_at, sms_consent=False) -> Order:
     number = Sequence.next_value("order", start=1001)
     reference = payment_reference(number)
     if payment_method == PaymentMethod.CHEQUE:
@@ -285,7 +287,7 @@ def _create_order(shop, quote: Quote, *, customer, email, phone, language, billi
         payment_instructions=instructions,
         tax_province=quote.tax_province or "", subtotal_amount=quote.subtotal_amount,
         shipping_amount=quote.shipping_amount, insurance_amount=quote.insurance_amount,
-        tax_total=quote.tax_total, total_amount=quote.total_amount, placed_at=timezone.now(),
+        tax_total=quote.tax_total, total_amount=quote.total_amount, placed_at=placed_at,
         sms_consent=sms_consent and bool(phone),
     )
 

@@ -146,6 +146,7 @@ def make_order(products_and_quantities=None, *, delivery_kind="shipped", payment
     from comptoir.core.models import Sequence
     from comptoir.core.money import quantize
     from comptoir.customers.models import Customer
+    from comptoir.customers.services import add_to_figures
     from comptoir.orders.models import Order, OrderLine, OrderTax
     from comptoir.orders.pricing import PricedLine, price_order
 
@@ -187,6 +188,9 @@ def make_order(products_and_quantities=None, *, delivery_kind="shipped", payment
         for position, line in enumerate(quote.taxes.lines):
             OrderTax.objects.create(order=order, code=line.code, rate=line.rate, amount=line.amount,
                                     position=position)
+        if status != Order.Status.CANCELLED:  # the customer's figures, as checkout keeps them
+            add_to_figures(Customer.objects.filter(pk=customer.pk), orders=1, spent=order.total_amount)
+        add_to_figures(Customer.objects.filter(pk=customer.pk), placed_at=order.placed_at)
     return order
 
 

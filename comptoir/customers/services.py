@@ -5,7 +5,9 @@ address; an account holder is keyed by their user. Each customer points to its o
 latest addresses, distinct from the orders' snapshots.
 """
 
+import datetime
 import unicodedata
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,6 +15,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -26,7 +30,7 @@ from comptoir.notifications.models import Notification
 from comptoir.notifications.services import OutgoingMessage, queue_notifications
 from comptoir.security.services import record_password_reset_request
 
-from .models import Address, Customer
+from .models import FIGURES, Address, Customer
 
 
 class AccountExists(DomainError):
@@ -67,11 +71,14 @@ def record_customer(
     user=None,
     order_snapshots: list[Address] = (),
     news_consent_wording: str = "",
+    order_total: Decimal | None = None,
+    placed_at: datetime.datetime | None = None,
 ) -> Customer:
     """Create or update the customer who is placing an order, with their latest addresses.
 
     ``order_snapshots`` are the order's own unsaved address rows: they are inserted with the
-    customer's copies, in the same query.
+    customer's copies, in the same query. ``order_total`` and ``placed_at``: the order being
+    placed, added to the customer's figures in the same write.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_customer must run inside the checkout transaction")
@@ -91,17 +98,52 @@ def record_customer(
         fields["news_consent_wording"] = news_consent_wording
     customer = _existing_customer(email=email, user=user)
     if customer is None:
+        first = {} if order_total is None else {
+            "order_count": 1, "total_spent": order_total, "last_order_at": placed_at}
         try:
             with transaction.atomic():  # a savepoint: a concurrent first order may create the row
-                return Customer.objects.create(user=user, **fields)
+                return Customer.objects.create(user=user, **fields, **first)
         except IntegrityError:
             customer = _existing_customer(email=email, user=user)
             if customer is None:
                 raise
     for name, value in fields.items():
         setattr(customer, name, value)
-    customer.save()
+    if order_total is None:
+        customer.save()
+        return customer
+    changes = figure_changes(orders=1, spent=order_total, placed_at=placed_at)
+    for name, value in changes.items():
+        setattr(customer, name, value)
+    saved = [field.name for field in Customer._meta.concrete_fields
+             if not field.primary_key and field.name not in FIGURES]
+    customer.save(update_fields=saved + list(changes))
+    for name in changes:  # the expressions written: read again from the row when asked for
+        del customer.__dict__[name]
     return customer
+
+
+def figure_changes(*, orders: int = 0, spent: Decimal = Decimal(0), balance: Decimal = Decimal(0),
+                   placed_at: datetime.datetime | None = None) -> dict:
+    """The expressions that add to a customer's figures (see ``Customer.order_count``)."""
+    changes = {}
+    if orders:
+        changes["order_count"] = F("order_count") + orders
+    if spent:
+        changes["total_spent"] = F("total_spent") + spent
+    if balance:
+        changes["balance_owed"] = F("balance_owed") + balance
+    if placed_at is not None:
+        changes["last_order_at"] = Greatest(Coalesce(F("last_order_at"), Value(placed_at)), Value(placed_at))
+    return changes
+
+
+def add_to_figures(customers, **amounts) -> None:
+    """Add to the figures of ``customers`` (a queryset: usually one customer, by its order) in one
+    UPDATE, atomic under concurrent ones: ``orders``, ``spent``, ``balance``, ``placed_at``."""
+    changes = figure_changes(**amounts)
+    if changes:
+        customers.update(**changes)
 
 
 def _existing_customer(*, email: str, user) -> Customer | None:

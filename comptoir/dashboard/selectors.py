@@ -1,9 +1,7 @@
 """Read queries of the invoice and customer pages (constant query count per page)."""
 
-from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch, Q, QuerySet
 
-from comptoir.core.money import ZERO
 from comptoir.core.search import is_plain_number
 from comptoir.core.text import fold
 from comptoir.customers.models import Customer
@@ -57,6 +55,8 @@ CUSTOMER_SORTS = {
 
 
 def customer_list(*, search: str = "", sort: str = "name") -> QuerySet[Customer]:
+    """Customers with their figures (columns of the customer row, kept by the services: see
+    ``Customer.order_count``), sorted by name or by one of them."""
     key = sort.lstrip("-")
     customers = Customer.objects.select_related("billing_address", "shipping_address")
     for term in (search or "").split()[:4]:
@@ -66,51 +66,13 @@ def customer_list(*, search: str = "", sort: str = "name") -> QuerySet[Customer]
             condition |= Q(search_name__contains=" " + folded)
         customers = customers.filter(condition)
     if key == "name" or key not in CUSTOMER_SORTS:
-        return _with_figures_of_the_page(customers).order_by("last_name", "first_name", "id")
+        return customers.order_by("last_name", "first_name", "id")
+    # Ties in the order of the customers' numbers: the sort follows one index either way
+    # (``Customer.Meta.indexes``); customers without any order come last, then first.
     figure = F(CUSTOMER_SORTS[key][0])
-    figure = figure.desc(nulls_last=True) if sort.startswith("-") else figure.asc(nulls_first=True)
-    return _with_figures_of_everyone(customers).order_by(figure, "last_name", "first_name", "id")
-
-
-def _with_figures_of_the_page(customers: QuerySet[Customer]) -> QuerySet[Customer]:
-    """Correlated subqueries through the order's customer index: sorted by name, the database
-    computes them for the 50 customers of the page only."""
-    orders = Order.objects.filter(customer=OuterRef("pk")).order_by().values("customer")
-    kept = orders.exclude(status=Order.Status.CANCELLED)
-    unpaid = Invoice.objects.filter(order__customer=OuterRef("pk"), status=Invoice.Status.UNPAID)
-    paid_on_unpaid = Payment.objects.filter(
-        invoice__order__customer=OuterRef("pk"), invoice__status=Invoice.Status.UNPAID
-    )
-    return customers.annotate(
-        order_count=Coalesce(Subquery(kept.annotate(n=Count("pk")).values("n")), 0),
-        last_order_at=Subquery(orders.annotate(last=Max("placed_at")).values("last")),
-        total_spent=Coalesce(Subquery(kept.annotate(total=Sum("total_amount")).values("total")), ZERO),
-        balance_owed=Coalesce(_sum(unpaid, "total_amount", "order__customer"), ZERO)
-        - Coalesce(_sum(paid_on_unpaid, "amount", "invoice__order__customer"), ZERO),
-    )
-
-
-def _with_figures_of_everyone(customers: QuerySet[Customer]) -> QuerySet[Customer]:
-    """Sorted by a figure, every customer's figure is needed: one pass over the orders joined
-    to their invoices (GROUP BY customer) instead of a subquery per customer; payments are read
-    for the unpaid invoices only (partial payments)."""
-    kept = ~Q(orders__status=Order.Status.CANCELLED)
-    unpaid = Q(orders__invoice__status=Invoice.Status.UNPAID)
-    paid = Payment.objects.filter(invoice=OuterRef("orders__invoice")).order_by().values("invoice")
-    paid = Subquery(paid.annotate(total=Sum("amount")).values("total"),
-                    output_field=DecimalField(max_digits=14, decimal_places=2))
-    return customers.annotate(
-        order_count=Count("orders", filter=kept),
-        last_order_at=Max("orders__placed_at"),
-        total_spent=Coalesce(Sum("orders__total_amount", filter=kept), ZERO),
-        balance_owed=Coalesce(Sum(F("orders__invoice__total_amount") - Coalesce(paid, ZERO), filter=unpaid),
-                              ZERO),
-    )
-
-
-def _sum(queryset, field: str, group: str):
-    return Subquery(queryset.order_by().values(group).annotate(total=Sum(field)).values("total"),
-                    output_field=DecimalField(max_digits=14, decimal_places=2))
+    if sort.startswith("-"):
+        return customers.order_by(figure.desc(nulls_last=key == "last" or None), F("id").desc())
+    return customers.order_by(figure.asc(nulls_first=key == "last" or None), F("id").asc())
 
 
 def customer_detail(pk: int) -> Customer:

@@ -30,6 +30,7 @@ from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
 from comptoir.taxes.services import compute_taxes
 
+from .customer_figures import refresh_customer_balance
 from .models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from .periods import check_closed_period
 
@@ -148,6 +149,7 @@ def issue_partial_credit_note(invoice: Invoice, selection: CreditSelection, *, a
         invoice.status = Invoice.Status.CANCELLED
         invoice.save(update_fields=["status"])
         Order.objects.filter(pk=invoice.order_id).update(invoice_paid=False)
+    refresh_customer_balance(invoice.order_id)
     record_event(
         invoice.order, OrderEvent.Kind.CREDIT_NOTE_ISSUED, actor=actor, credit_note=note.reference,
         invoice=invoice.reference, total=str(note.total_amount), reason=reason,

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_noop
 from comptoir.core.errors import DomainError
 from comptoir.core.locks import lock, lock_one
 from comptoir.core.models import Sequence
+from comptoir.customers.models import Customer
+from comptoir.customers.services import add_to_figures
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders import services as order_services
 from comptoir.orders.events import record_event
@@ -89,6 +91,9 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, re
         **_order_snapshot(order, shop),
     )
     _copy_lines_and_taxes(invoice, lines, taxes)
+    # A new invoice adds what it asks for to its customer's balance (an atomic addition: no
+    # read of the other invoices, which other transactions may be changing).
+    add_to_figures(Customer.objects.filter(pk=order.customer_id), balance=invoice.balance_amount)
     Order.objects.filter(pk=order.pk).update(invoice_issued=True)
     order.invoice_issued = True
     if settled:
@@ -239,3 +244,4 @@ def mark_invoice_paid(order: Order, paid: bool) -> None:
     that changes the invoice's status."""
     Order.objects.filter(pk=order.pk).update(invoice_paid=paid)
     order.invoice_paid = paid
+

@@ -18,6 +18,8 @@ from comptoir.catalog.stock import change_stock, lock_stock_rows, stock_key
 from comptoir.core.errors import DomainError, InvalidTransition, NotEditable, OutOfStock
 from comptoir.core.locks import lock_one
 from comptoir.core.money import quantize
+from comptoir.customers.models import Customer
+from comptoir.customers.services import add_to_figures
 from comptoir.merchant.models import ShopSettings
 from comptoir.notifications.models import Notification
 
@@ -86,6 +88,10 @@ def _move(order: Order, to: str, *, actor) -> None:
     old = order.status
     order.status = to
     order.save(update_fields=["status", "updated_at"])
+    if Status.CANCELLED in (old, to) and old != to:  # the customer's figures count kept orders only
+        sign = -1 if to == Status.CANCELLED else 1
+        add_to_figures(Customer.objects.filter(pk=order.customer_id), orders=sign,
+                       spent=sign * order.total_amount)
     record_event(order, OrderEvent.Kind.STATUS_CHANGED, actor=actor, old=old, new=to)
 
 
@@ -301,6 +307,7 @@ def _reprice(order: Order) -> None:
         destination_country=destination.country,
         insurance_amount=order.insurance_amount,
     )
+    previous_total = order.total_amount
     order.subtotal_amount = quote.subtotal_amount
     order.shipping_amount = quote.shipping_amount
     order.insurance_amount = quote.insurance_amount
@@ -308,6 +315,9 @@ def _reprice(order: Order) -> None:
     order.total_amount = quote.total_amount
     order.tax_province = quote.tax_province or ""
     order.save()
+    if order.status != Status.CANCELLED and order.total_amount != previous_total:
+        add_to_figures(Customer.objects.filter(pk=order.customer_id),
+                       spent=order.total_amount - previous_total)
     order.taxes.all().delete()
     OrderTax.objects.bulk_create(
         OrderTax(order=order, code=tax.code, rate=tax.rate, amount=tax.amount, position=position)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.invoicing.credit_notes import everything_remaining, issue_partial_credit_note
+from comptoir.invoicing.customer_figures import refresh_customer_balance
 from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.services import issue_replacement_invoice, mark_invoice_paid
 from comptoir.orders.models import Order, OrderLine
@@ -89,6 +90,7 @@ def _reissue(order: Order, *, actor) -> Invoice:
         paid_at=timezone.now() if paid else None,
     )
     mark_invoice_paid(locked_order, paid)
+    refresh_customer_balance(locked_order.pk)
     new.refresh_from_db()
     order.invoice = new
     return new

@@ -19,6 +19,7 @@ from comptoir.core.errors import DomainError
 from comptoir.core.i18n import current_language
 from comptoir.core.locks import lock_one
 from comptoir.core.money import ZERO, format_amount, quantize, to_decimal
+from comptoir.invoicing.customer_figures import refresh_customer_balance
 from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.services import lock_invoice, mark_invoice_paid
 from comptoir.orders.events import record_event
@@ -64,6 +65,7 @@ def update_paid_amount(locked: Invoice, *, derive_status: bool = True) -> None:
             fields += ["status", "paid_at"]
             mark_invoice_paid(locked.order, paid)
     locked.save(update_fields=fields)
+    refresh_customer_balance(locked.order_id)
 
 
 def record_payment(

@@ -9,8 +9,11 @@ Splitting a document's sales before taxes:
 - otherwise the lines not taxable are « non-taxable products » (zero-rated or exempt goods), and
   so are the fees (delivery, insurance) of a document without any taxable line (fees follow the
   goods, see ``orders.pricing``); the rest is taxable.
-A credit note is split like its invoice, in proportion of its amount before taxes (a complete
-credit note is exactly the opposite of its invoice); its taxes are the ones it records.
+A credit note is split by its own lines: what it credits of non-taxable products is non-taxable,
+the rest taxable (its fees and amounts are taxable when its invoice taxed fees); all of it is
+zero-rated for an export, and non-taxable for an invoice without any taxable line. A credit
+note recorded without lines (before credit notes had lines, when they always credited a whole
+invoice) is split like its invoice, in proportion. Its taxes are the ones it records.
 
 The totals are sums computed by the database (a fixed number of queries, whatever the period);
 ``document_rows`` computes the same figures document by document, for the lists behind each
@@ -27,7 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comptoir.core.money import ZERO, quantize
-from comptoir.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoiceTax
+from comptoir.invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, InvoiceTax
 
 from .models import SummaryDay, TaxDailySummary
 from .periods import Period
@@ -257,9 +260,20 @@ def _credit_notes(condition: Q):
             province=F("invoice__order__tax_province"),
             invoice_exempt_lines=_exempt_lines("invoice_id"),
             invoice_has_taxable=_has_taxable_line("invoice_id"),
+            has_lines=Exists(CreditNoteLine.objects.filter(credit_note=OuterRef("pk"))),
+            exempt_lines=_credited_exempt_lines(),
         )
         .order_by("number")
     )
+
+
+def _credited_exempt_lines():
+    """What a credit note credits of non-taxable products (negative, or zero)."""
+    lines = (
+        CreditNoteLine.objects.filter(credit_note=OuterRef("pk"), is_taxable=False)
+        .order_by().values("credit_note").annotate(total=Sum("amount")).values("total")
+    )
+    return Coalesce(Subquery(lines), Value(ZERO))
 
 
 def _invoice_split(*, province, pre_tax_amount, fees_amount, exempt_lines_amount, has_taxable):
@@ -271,9 +285,14 @@ def _invoice_split(*, province, pre_tax_amount, fees_amount, exempt_lines_amount
 
 
 def _credit_note_split(note: CreditNote):
+    pre_tax = note.subtotal_amount + note.shipping_amount + note.insurance_amount
+    if note.has_lines:
+        if not note.province:
+            return ZERO, pre_tax, ZERO
+        exempt = quantize(note.exempt_lines) if note.invoice_has_taxable else pre_tax
+        return pre_tax - exempt, ZERO, exempt
     invoice = note.invoice
     invoice_pre_tax = invoice.subtotal_amount + invoice.shipping_amount + invoice.insurance_amount
-    pre_tax = note.subtotal_amount + note.shipping_amount + note.insurance_amount
     _taxable, zero_rated, exempt = _invoice_split(
         province=note.province, pre_tax_amount=invoice_pre_tax,
         fees_amount=invoice.shipping_amount + invoice.insurance_amount,

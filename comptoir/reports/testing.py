@@ -8,7 +8,11 @@ from zoneinfo import ZoneInfo
 
 from comptoir.checkout.testing import checkout_address, place_test_order
 from comptoir.core.testing import make_delivery_methods, make_product, make_shop
+from comptoir.invoicing.credit_notes import CreditSelection
 from comptoir.invoicing.services import issue_credit_note
+from comptoir.payments.refunds import ManualReturn
+from comptoir.payments.services import record_payment
+from comptoir.paypal.refunds import refund_order
 
 SHOP_TIME_ZONE = ZoneInfo("America/Toronto")
 
@@ -51,6 +55,11 @@ def build_quarter() -> dict:
                        stock=100)
     orders = {}
 
+    def refund(name, moment, manual=None, **selection):
+        with at(moment):
+            refund_order(orders[name], CreditSelection(**selection), actor=None,
+                         reason="Remboursement partiel", manual=manual, send_email=False)
+
     def place(name, moment, items, destination=QUEBEC, **kwargs):
         with at(moment):
             if kwargs.get("delivery_kind") != "pickup":
@@ -64,12 +73,21 @@ def build_quarter() -> dict:
     place("ontario", "2026-02-03 10:00", [(mug, 1), (book, 1)], ONTARIO)
     place("nova_scotia", "2026-02-10 10:00", [(coffee, 2)], NOVA_SCOTIA)
     place("british_columbia", "2026-02-20 10:00", [(mug, 2)], BRITISH_COLUMBIA)
+    # Partial refunds through « Rembourser »: a credit note for part of an invoice each.
+    refund("british_columbia", "2026-02-25 10:00", shipping=True)  # its delivery fee, 12
     place("export", "2026-03-01 10:00", [(coffee, 1)], EXPORT)
     place("pickup", "2026-03-05 10:00", [(coffee, 1), (book, 1)], delivery_kind="pickup")
+    with at("2026-03-05 10:30"):
+        record_payment(orders["pickup"].invoice, method="cash", amount=orders["pickup"].total_amount)
     place("pickup_books", "2026-03-06 10:00", [(book, 2)], delivery_kind="pickup")
+    book_line = orders["pickup"].invoice.lines.get(sku=book.sku)
+    refund("pickup", "2026-03-10 10:00", lines={book_line.pk: 1}, restock=frozenset({book_line.pk}),
+           manual=ManualReturn(method="cash"))  # the cookbook, paid in cash: money back
+    refund("nova_scotia", "2026-03-12 10:00", amount=Decimal("50.00"))  # a goodwill amount
     with at("2026-03-15 11:00"):
         issue_credit_note(orders["ontario"].invoice, reason="Colis perdu")
     place("late_credit", "2026-03-20 10:00", [(coffee, 1)])
+    refund("export", "2026-03-25 10:00", shipping=True)  # the delivery fee of the export
     with at("2026-04-10 09:00"):
         issue_credit_note(orders["late_credit"].invoice, reason="Retour après la fin du trimestre")
     return orders

@@ -48,7 +48,7 @@ def test_sign_in_opens_the_dashboard(client, quarter):
 
 def test_the_tax_report_shows_the_return_lines_and_links_each_figure(staff, quarter):
     page = staff.get(f"{reverse('dashboard:tax_report')}?{Q1}").content.decode()
-    for amount in ("676.00", "43.20", "21.15"):  # lines 101, 103 and 203
+    for amount in ("582.00", "35.60", "21.15"):  # lines 101, 103 and 203
         assert format_amount(Decimal(amount), "fr") in page
     assert f"{reverse('dashboard:tax_report_documents', args=['HST-NS'])}?{Q1}".replace("&", "&amp;") in page
     documents = staff.get(f"{reverse('dashboard:tax_report_documents', args=['PST-BC'])}?{Q1}")
@@ -78,9 +78,9 @@ def test_the_journal_csv_reads_back_with_accents_and_decimal_commas(staff):
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:6] == ["Document", "Date", "Facture", "Commande", "Client", "Province"]
-    assert len(rows) == 1 + 10 + 1  # header, 8 invoices and 2 credit notes, totals
+    assert len(rows) == 1 + 14 + 1  # header, 8 invoices and 6 credit notes, totals
     assert rows[-1][0] == "Total"
-    assert rows[-1][6:12] == ["676,00", "15,20", "28,00", "21,15", "6,44", "746,79"]
+    assert rows[-1][6:12] == ["582,00", "14,60", "21,00", "21,15", "5,60", "644,35"]
     assert any(row[5] == "Nouvelle-Écosse" for row in rows)
     assert any(row[5] == "Hors Canada" for row in rows)
 
@@ -96,7 +96,7 @@ def test_the_tax_report_workbook_has_the_same_totals(staff):
     sheet = openpyxl.load_workbook(io.BytesIO(export.file.read())).active
     values = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
     assert {line: Decimal(str(amount)) for line, amount in values.items()} == {
-        "101": Decimal("676.00"), "103": Decimal("43.20"), "203": Decimal("21.15")}
+        "101": Decimal("582.00"), "103": Decimal("35.60"), "203": Decimal("21.15")}
 
 
 def test_closing_a_period_refuses_a_later_document_dated_inside_it(staff, quarter):
@@ -113,16 +113,17 @@ def test_the_zip_holds_the_pdfs_of_the_period(staff, quarter):
     export = ReportExport.objects.get()
     assert produce_export(export.pk) == "done"
     export.refresh_from_db()
-    # 4 invoices and 1 credit note in March
-    assert (export.progress, export.progress_total, export.percent) == (5, 5, 100)
+    # 4 invoices and 4 credit notes in March
+    assert (export.progress, export.progress_total, export.percent) == (8, 8, 100)
     with zipfile.ZipFile(io.BytesIO(export.file.read())) as archive:
         names = sorted(archive.namelist())
         assert all(archive.read(name).startswith(b"%PDF") for name in names)
     invoices = [quarter[name].invoice.reference
                 for name in ("export", "pickup", "pickup_books", "late_credit")]
-    note = Invoice.objects.get(order=quarter["ontario"]).credit_notes.get().reference
+    notes = [Invoice.objects.get(order=quarter[name]).credit_notes.get().reference
+             for name in ("pickup", "nova_scotia", "ontario", "export")]
     assert names == sorted([f"factures/{reference}.pdf" for reference in invoices]
-                           + [f"notes-de-credit/{note}.pdf"])
+                           + [f"notes-de-credit/{note}.pdf" for note in notes])
 
 
 def test_a_bad_export_request_is_refused_and_records_nothing(staff):
@@ -147,7 +148,7 @@ def test_the_daily_commands(quarter):
 
 def test_the_pages_read_as_english_in_english(staff, quarter):
     report = staff.get(f"/en/gestion/rapports/taxes/?{Q1}").content.decode()
-    assert "Tax report" in report and "$676.00" in report and "$43.20" in report
+    assert "Tax report" in report and "$582.00" in report and "$35.60" in report
     assert "«" not in report and "Rapport de taxes" not in report
     home = staff.get("/en/gestion/").content.decode()
     assert "Dashboard" in home and "To do today" in home and "Tableau de bord" not in home

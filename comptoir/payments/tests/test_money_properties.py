@@ -6,6 +6,8 @@ For one order, with every invoice it had and their credit notes:
 where « balance due − credit owed » is Σ over the invoices of (balance_amount − credit_amount),
 read from the invoice rows the services keep (paid_amount, credited_amount). A refund never
 exceeds what was paid minus what was already refunded, and a refused action changes nothing.
+The customer's figures kept on their row (« Clients ») equal those computed again from the
+orders and invoices.
 """
 
 from decimal import Decimal
@@ -18,7 +20,9 @@ from hypothesis import strategies as st
 from comptoir.core.errors import DomainError
 from comptoir.core.money import ZERO
 from comptoir.core.testing import make_product
+from comptoir.customers.models import Customer
 from comptoir.invoicing.credit_notes import CreditSelection
+from comptoir.invoicing.customer_figures import rebuild_customer_figures
 from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.orders.models import Order
 from comptoir.payments.corrections import correct_add_line, correct_update_line
@@ -78,6 +82,10 @@ def check_invariant(order: Order) -> None:
             credited_tax = -sum((Decimal(t["amount"]) for note in notes for t in note.taxes
                                  if t["code"] == tax.code), ZERO)
             assert ZERO <= credited_tax <= tax.amount
+    customers = Customer.objects.filter(pk=order.customer_id)
+    kept = list(customers.values_list("order_count", "total_spent", "last_order_at", "balance_owed"))
+    rebuild_customer_figures(customers)
+    assert list(customers.values_list("order_count", "total_spent", "last_order_at", "balance_owed")) == kept
 
 
 def apply(order: Order, operation: str, value) -> None:

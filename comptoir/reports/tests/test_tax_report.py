@@ -27,22 +27,48 @@ def test_every_figure_of_the_quarter_matches_the_hand_computation(quarter):
     # Invoices of the quarter before taxes, (taxable, zero-rated, non-taxable products):
     # Québec 100 + 12 delivery (112, 0, 0); Ontario mug 40 + book 20 + 12 (52, 0, 20);
     # Nova Scotia 200, free delivery (200, 0, 0); BC 80 + 12 (92, 0, 0); export 112 (0, 112, 0);
-    # pickup coffee + book (100, 0, 20); pickup books only (0, 0, 40); late credit 112 (112, 0, 0).
-    # Credit notes of the quarter: Ontario (-52, 0, -20) and December's invoice (-112, 0, 0).
-    assert report.taxable_amount == D("504.00")  # 668 - 52 - 112
-    assert report.zero_rated_amount == D("112.00")
-    assert report.exempt_amount == D("60.00")  # 80 - 20
-    assert report.total_supplies_amount == D("676.00")  # line 101
-    # GST: Québec 5.60 + BC 4.60 + pickup 5.00 + late 5.60 - December 5.60
-    assert report.gst_amount == D("15.20")
-    # HST: Ontario 13 % of 52 = 6.76, credited the same quarter; Nova Scotia 14 % of 200
-    assert report.hst_by_province == {"ON": D("0.00"), "NS": D("28.00")}
-    assert report.gst_hst_amount == D("43.20")  # line 103
+    # pickup coffee + book (100, 0, 20); pickup books only (0, 0, 40); late credit 112 (112, 0, 0):
+    # (668, 112, 80).
+    # Credit notes of the quarter: December's invoice (-112, 0, 0); BC's delivery fee (-12, 0, 0);
+    # the pickup's cookbook (0, 0, -20); Nova Scotia, an amount (-50, 0, 0); Ontario in full
+    # (-52, 0, -20); the export's delivery fee (0, -12, 0).
+    assert report.taxable_amount == D("442.00")  # 668 - 112 - 12 - 50 - 52
+    assert report.zero_rated_amount == D("100.00")  # 112 - 12
+    assert report.exempt_amount == D("40.00")  # 80 - 20 - 20
+    assert report.total_supplies_amount == D("582.00")  # line 101
+    # GST: Québec 5.60 + BC 4.60 + pickup 5.00 + late 5.60 - December 5.60 - BC's fee 0.60
+    assert report.gst_amount == D("14.60")
+    # HST: Ontario 13 % of 52 = 6.76, credited the same quarter; Nova Scotia 14 % of 200 = 28.00,
+    # less 14 % of the 50 credited = 7.00
+    assert report.hst_by_province == {"ON": D("0.00"), "NS": D("21.00")}
+    assert report.gst_hst_amount == D("35.60")  # line 103
     # QST: Québec 11.17 (11.172) + pickup 9.98 (9.975, half a cent up) + late 11.17 - December 11.17
     assert report.qst_amount == D("21.15")  # line 203
-    assert report.pst_by_province == {"BC": D("6.44")}  # 7 % of 92
-    assert report.tax_total == D("70.79")
-    assert (report.invoice_count, report.credit_note_count) == (8, 2)
+    assert report.pst_by_province == {"BC": D("5.60")}  # 7 % of 92 = 6.44, less 7 % of 12 = 0.84
+    assert report.tax_total == D("62.35")
+    assert (report.invoice_count, report.credit_note_count) == (8, 6)
+
+
+def test_partial_credit_notes_count_what_they_credit(quarter):
+    """Each partial credit note adds its own lines and its own tax lines, not a share of its
+    invoice: the cookbook alone is non-taxable, the delivery fees and the amount taxable."""
+    rows = {row.reference: row for row in document_rows(Q1) if row.kind == "credit_note"}
+    expected = {
+        quarter["british_columbia"]: (D("-12.00"), D("0"), D("0"), {"GST": D("-0.60"), "PST": D("-0.84")}),
+        quarter["pickup"]: (D("0"), D("0"), D("-20.00"), {}),
+        quarter["nova_scotia"]: (D("-50.00"), D("0"), D("0"), {"HST": D("-7.00")}),
+        quarter["export"]: (D("0"), D("-12.00"), D("0"), {}),
+    }
+    for order, (taxable, zero_rated, exempt, taxes) in expected.items():
+        note = order.invoice.credit_notes.get()
+        row = rows[note.reference]
+        assert (row.taxable_amount, row.zero_rated_amount, row.exempt_amount) == (taxable, zero_rated, exempt)
+        assert {code: amount for code, amount in row.taxes.items() if amount} == taxes
+        # The report counts the tax lines the credit note records, to the cent.
+        assert sum(row.taxes.values(), D("0")) == note.tax_total
+    pickup = quarter["pickup"]
+    pickup.invoice.refresh_from_db()
+    assert pickup.invoice.paid_amount == pickup.total_amount - D("20.00")  # the cookbook given back
 
 
 def test_a_credit_note_of_the_next_quarter_counts_in_the_next_quarter_only(quarter):
@@ -73,13 +99,17 @@ def test_the_documents_add_up_to_every_figure_to_the_cent(quarter):
 def test_each_figure_lists_its_documents(quarter):
     references = {key: [row.reference for row in documents_for_figure(Q1, key)]
                   for key in ("zero_rated", "HST-NS", "PST-BC", "exempt")}
-    assert references["zero_rated"] == [quarter["export"].invoice.reference]
-    assert references["HST-NS"] == [quarter["nova_scotia"].invoice.reference]
-    assert references["PST-BC"] == [quarter["british_columbia"].invoice.reference]
-    ontario = quarter["ontario"].invoice
+
+    def credit_note(name):
+        return quarter[name].invoice.credit_notes.get().reference
+
+    assert references["zero_rated"] == [quarter["export"].invoice.reference, credit_note("export")]
+    assert references["HST-NS"] == [quarter["nova_scotia"].invoice.reference, credit_note("nova_scotia")]
+    assert references["PST-BC"] == [quarter["british_columbia"].invoice.reference,
+                                    credit_note("british_columbia")]
     assert references["exempt"] == [
-        ontario.reference, quarter["pickup"].invoice.reference, quarter["pickup_books"].invoice.reference,
-        ontario.credit_notes.get().reference,
+        quarter["ontario"].invoice.reference, quarter["pickup"].invoice.reference,
+        quarter["pickup_books"].invoice.reference, credit_note("pickup"), credit_note("ontario"),
     ]
 
 
