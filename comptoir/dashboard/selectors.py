@@ -9,7 +9,6 @@ from comptoir.invoicing.models import CreditNote, Invoice
 from comptoir.orders.models import Order
 from comptoir.orders.references import normalize
 from comptoir.orders.selectors import reference_searched
-from comptoir.payments.models import Payment
 
 
 def invoice_list(*, search: str = "") -> QuerySet[Invoice]:
