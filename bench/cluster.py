@@ -6,8 +6,9 @@ Starts on 127.0.0.1, all from this machine: its own PostgreSQL database (dropped
 again; default ``comptoir_cluster``), the demo shop, 2 web nodes (gunicorn, the settings of
 ``comptoir/gunicorn_conf.py``, each on its own port), nginx as the load balancer (round robin,
 a generated configuration), 2 task workers (``manage.py run_worker`` with ``TASKS_BACKEND=rq``)
-on the Redis of ``--redis-url`` (its database is emptied), the PayPal simulator (which posts
-its webhooks through the load balancer) and an SMTP server that keeps every message.
+on the Redis of ``--redis-url`` (its database is emptied), a local S3-compatible server (moto;
+``MEDIA_STORAGE_URL``), the PayPal simulator (which posts its webhooks through the load
+balancer) and an SMTP server that keeps every message.
 
 Then, with virtual customers (guest checkouts; one purchase in ``--paypal-every`` pays on the
 PayPal simulator, the others by cheque):
@@ -67,6 +68,7 @@ def main() -> None:
     redis.Redis.from_url(options.redis_url).flushdb()
     run_dir = Path(tempfile.mkdtemp(prefix="comptoir-cluster-"))
     sink = SMTPSink().start()
+    store = ObjectStore().start()
     ports = {name: common.free_port() for name in ("lb", "paypal", "node-a", "node-b")}
     lb_url = f"http://127.0.0.1:{ports['lb']}"
     from comptoir.paypal.simulator import CLIENT_ID, CLIENT_SECRET, WEBHOOK_ID
@@ -76,6 +78,7 @@ def main() -> None:
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}", "EMAIL_TIMEOUT": "30",
         "PAYPAL_API_BASE": f"http://127.0.0.1:{ports['paypal']}", "PAYPAL_CLIENT_ID": CLIENT_ID,
         "PAYPAL_CLIENT_SECRET": CLIENT_SECRET, "PAYPAL_WEBHOOK_ID": WEBHOOK_ID, "LOG_LEVEL": "ERROR",
+        "MEDIA_STORAGE_URL": store.url, **store.credentials,
     })
     common.manage("migrate", "--noinput", "-v", "0")
     common.manage("load_demo_data", "--no-orders")
@@ -151,10 +154,12 @@ def main() -> None:
 
         check_oversell(lb_url, method_pk, options.customers)
         report(sink, workers)
+        print(f"  object store: {store.count()} objects (pictures, logo, stored PDFs)")
     finally:
         for process in reversed(processes):
             process.stop()
         sink.stop()
+        store.stop()
 
 
 # --- The parts of the cluster ------------------------------------------------------------------------
@@ -293,6 +298,39 @@ class SMTPSink:
 
     def stop(self):
         self.controller.stop()
+
+
+class ObjectStore:
+    """A local S3-compatible server (moto, in this process) with one bucket: MEDIA_STORAGE_URL."""
+
+    credentials = {"AWS_ACCESS_KEY_ID": "comptoir-bench", "AWS_SECRET_ACCESS_KEY": "comptoir-bench-secret"}
+    bucket = "comptoir-cluster"
+
+    def start(self):
+        import logging
+
+        import boto3
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.server.start()
+        host, port = self.server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        self.client = boto3.client("s3", endpoint_url=endpoint, region_name="ca-central-1",
+                                   aws_access_key_id=self.credentials["AWS_ACCESS_KEY_ID"],
+                                   aws_secret_access_key=self.credentials["AWS_SECRET_ACCESS_KEY"])
+        self.client.create_bucket(Bucket=self.bucket,
+                                  CreateBucketConfiguration={"LocationConstraint": "ca-central-1"})
+        self.url = f"s3://{self.bucket}?endpoint_url={endpoint}&region=ca-central-1"
+        return self
+
+    def count(self) -> int:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+        return sum(page.get("KeyCount", 0) for page in pages)
+
+    def stop(self):
+        self.server.stop()
 
 
 # --- The load ------------------------------------------------------------------------------------
