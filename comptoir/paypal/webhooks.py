@@ -148,6 +148,16 @@ def process_stored_event(event_pk: int, *, now: datetime | None = None) -> str:
     return result
 
 
+def release_event(event_pk: int, now: datetime | None = None) -> bool:
+    """The attempt that claimed this event stopped with its worker: due again at once, and
+    enqueued. Returns whether the event was still unprocessed."""
+    released = WebhookEvent.objects.filter(pk=event_pk, processed_at__isnull=True).update(
+        next_attempt_at=now or timezone.now())
+    if released:
+        schedule_processing(event_pk)
+    return bool(released)
+
+
 def sweep_unprocessed_events(now: datetime | None = None, *, limit: int = 200) -> int:
     """Enqueue again the stored events whose processing is overdue (task lost, worker killed,
     backend without deferred tasks); returns how many were enqueued."""

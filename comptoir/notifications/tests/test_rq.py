@@ -51,8 +51,13 @@ class Worker:
         self.process = subprocess.Popen(
             [*MANAGE, "run_worker", "--no-reload", "--sweep-interval", "1", *extra], env=env,
             cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True,
+            text=True, start_new_session=True,  # its own group: a kill takes RQ's scheduler too
         )
+
+    def kill(self) -> None:
+        """Killed outright (SIGKILL), as by a crash or the machine going down."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def stop(self) -> str:
         """Stops the worker; returns what it logged."""
@@ -203,3 +208,57 @@ def test_the_rq_backend_passes_the_system_checks(tmp_path):
     done = subprocess.run([*MANAGE, "check"], env=env, cwd=PROJECT_DIR, capture_output=True, text=True,
                           timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
+
+
+class SlowSMTPHandler:
+    """Takes 3 seconds to accept each message; tells when a message's DATA has arrived."""
+
+    def __init__(self):
+        import threading
+
+        self.receiving = threading.Event()
+        self.message_ids = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        from email import message_from_bytes, policy
+
+        self.receiving.set()
+        await asyncio.sleep(3)
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.message_ids.append(str(message["Message-ID"]))
+        return "250 Message accepted for delivery"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_while_sending_is_relieved_when_it_starts_again(settings, shared_redis, tmp_path):
+    """Without recovery the killed worker's claim would hold the message for 30 minutes."""
+    from aiosmtpd.controller import Controller
+
+    handler = SlowSMTPHandler()
+    smtp = Controller(handler, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    use_rq(settings, SHARED_REDIS_URL)
+    env = worker_environment(tmp_path, SHARED_REDIS_URL, smtp)
+    try:
+        message = queue_test_email(recipient="marie@example.test", key="crash:1")
+        worker = Worker(env, "--worker-id=crashing")
+        assert handler.receiving.wait(60), worker.stop()
+        worker.kill()  # while the SMTP server has the message and has not answered yet
+        message.refresh_from_db()
+        assert message.status == Notification.Status.PENDING and message.next_attempt_at > timezone.now()
+
+        worker = Worker(env, "--worker-id=crashing")  # started again, as its service would be
+        try:
+            wait_until(lambda: sent(message), seconds=30, message="the message waits for its claim")
+        except AssertionError:
+            log = worker.stop()
+            raise AssertionError(f"the message waits for its claim; the worker logged:\n{log}") from None
+        log = worker.stop()
+    finally:
+        smtp.stop()
+    # Delivered; had the first attempt's copy been accepted before the kill, the second would
+    # carry the same Message-ID (at-least-once delivery; mail programs show it once).
+    assert handler.message_ids and len(set(handler.message_ids)) == 1, log
+    assert "left running by a stopped worker" in log

@@ -32,6 +32,7 @@ from django_tasks_db.management.commands.db_worker import Command as DatabaseWor
 
 from comptoir.notifications import worker as resilience
 from comptoir.notifications.delivery import retry_failed_notifications, sweep_stale_notifications
+from comptoir.notifications.models import WorkerHeartbeat
 from comptoir.paypal.webhooks import sweep_unprocessed_events
 
 logger = logging.getLogger("comptoir.notifications")
@@ -121,12 +122,15 @@ def uses_rq() -> bool:
 
 def _periodic_tick(worker_id: str, *, started_at=None) -> None:
     """What every worker does every ``--sweep-interval`` seconds (and once before ``--batch``)."""
+    started_at = started_at or timezone.now()
     try:
-        resilience.beat(worker_id, started_at=started_at or timezone.now())
+        resilience.beat(worker_id, started_at=started_at)
         count = sweep_stale_notifications()
         count += retry_failed_notifications()
         sweep_unprocessed_events()
         recovered = resilience.recover_stale_tasks()
+        if uses_rq():
+            recovered += recover_abandoned_rq_jobs(worker_id, started_at=started_at)
         resilience.forget_old_workers()
     except resilience.DATABASE_ERRORS as error:
         # The database is away; the main loop reconnects and logs it too. Next sweep, next try.
@@ -141,6 +145,33 @@ def _periodic_tick(worker_id: str, *, started_at=None) -> None:
             logger.info("Outbox sweep: %s task(s) of a stopped worker recovered", recovered)
     finally:
         close_old_connections()
+
+
+def recover_abandoned_rq_jobs(worker_id: str, *, started_at) -> int:
+    """Under RQ: the message or webhook event of a task whose worker stopped (killed, machine
+    restarted) is released at once and its task enqueued again, as ``recover_stale_tasks`` does
+    for the database queue, instead of waiting for the claim to expire (30 minutes for a
+    message). A worker started again under the same ``--worker-id`` releases its own at its first
+    tick; the others are released once their worker is unseen for 5 minutes."""
+    from datetime import timedelta
+
+    from comptoir.notifications import rq_worker
+    from comptoir.notifications.delivery import release_claim
+    from comptoir.paypal.webhooks import release_event
+
+    release = {"comptoir.notifications.tasks.deliver_notification_task": release_claim,
+               "comptoir.paypal.tasks.process_webhook_event_task": release_event}
+    unseen = timezone.now() - timedelta(seconds=resilience.WORKER_UNSEEN_SECONDS)
+    alive = set(WorkerHeartbeat.objects.filter(seen_at__gte=unseen).values_list("worker_id", flat=True))
+    recovered = 0
+    for job in rq_worker.abandoned_jobs(list(settings.RQ_QUEUES), own_name=worker_id, started_at=started_at,
+                                        alive=alive):
+        action = release.get(job.func_name)
+        if action is not None and job.args and isinstance(job.args[0], int):
+            recovered += bool(action(job.args[0]))
+            logger.warning("Task %s was left running by a stopped worker (%s): recovered",
+                           job.id, job.worker_name)
+    return recovered
 
 
 def _beat(worker_id: str, started_at) -> None:
