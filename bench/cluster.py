@@ -1,4 +1,4 @@
-"""Cluster benchmark: two web nodes behind nginx, two RQ task workers, Redis, the PayPal simulator.
+"""Cluster benchmark: two web nodes behind nginx, two RQ task workers, Redis, S3, PayPal simulator.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/comptoir_cluster python bench/cluster.py
 
@@ -109,9 +109,9 @@ def main() -> None:
         simulator.wait_listening(ports["paypal"])
         balancer.start([nodes[0].port])
         print(f"Cluster: nginx on {lb_url} → {len(nodes)} web nodes (gunicorn, {options.workers} workers "
-              f"each), {len(workers)} RQ task workers, Redis {options.redis_url}, PayPal simulator, "
-              f"SMTP server; {options.customers} virtual customers, 1 purchase in {options.paypal_every} "
-              "paid with PayPal")
+              f"each), {len(workers)} RQ task workers, Redis {options.redis_url}, S3-compatible store "
+              f"(moto), PayPal simulator, SMTP server; {options.customers} virtual customers, "
+              f"1 purchase in {options.paypal_every} paid with PayPal")
 
         load = Load(lb_url, ports["paypal"], product.slug, method_pk, options)
         one = load.run(options.throughput_seconds)
@@ -450,7 +450,7 @@ def report(sink: SMTPSink, workers: list[TaskWorker]) -> None:
 
     from comptoir.catalog.models import Product
     from comptoir.invoicing.models import Invoice
-    from comptoir.notifications.delivery import CLAIM_SECONDS, deliver_pending
+    from comptoir.notifications.delivery import CLAIM_SECONDS, STALE_AFTER_SECONDS, deliver_pending
     from comptoir.notifications.models import Notification
     from comptoir.orders.models import Order
     from comptoir.payments.models import Payment
@@ -480,6 +480,12 @@ def report(sink: SMTPSink, workers: list[TaskWorker]) -> None:
         print(f"  {left} message(s) still pending after the run ({claimed} claimed by a worker); "
               f"delivered as after their {CLAIM_SECONDS // 60}-minute claim:")
         deliver_pending(now=timezone.now() + timedelta(seconds=CLAIM_SECONDS + 1))
+    delays = Notification.objects.filter(sent_at__isnull=False).values_list("created_at", "sent_at")
+    late = sum(1 for created, sent in delays if (sent - created).total_seconds() > STALE_AFTER_SECONDS)
+    if late:
+        print(f"  {late} message(s) sent over {STALE_AFTER_SECONDS} s after they were written: their task "
+              "was lost (a process killed between its commit and the enqueue, or while sending) and the "
+              "sweep or the restarted worker enqueued them again")
     statuses = dict(Notification.objects.values_list("status").annotate(count=Count("pk")).order_by())
     received = Counter(sink.message_ids)
     duplicates = sum(count - 1 for count in received.values())

@@ -6,8 +6,9 @@ Either way the same command runs, on as many nodes as wanted.
 
 ``_periodic_tick`` runs every ``--sweep-interval`` seconds in a side thread: it enqueues again the
 notifications whose delivery is overdue and the failed ones whose later attempt is due, and the
-PayPal webhook events whose processing is overdue; recovers the task rows left RUNNING by a
-database worker that died; and records this worker's heartbeat (also every 30 seconds between two
+PayPal webhook events whose processing is overdue; recovers the tasks left running by a worker
+that died (task rows of the database queue, RQ jobs: their message or event is released and
+enqueued again); and records this worker's heartbeat (also every 30 seconds between two
 ticks, for ``/readyz``, ``/metrics`` and the back-office). In ``--batch`` mode it runs once, before
 the queue is drained.
 
