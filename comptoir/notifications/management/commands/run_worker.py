@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+from redis.exceptions import RedisError
 
 from comptoir.notifications import worker as resilience
 from comptoir.notifications.delivery import retry_failed_notifications, sweep_stale_notifications
@@ -107,7 +108,6 @@ class Command(DatabaseWorkerCommand):
             worker.configure_signals()
             worker.run()
 
-
     def _run_rq(self, *, verbosity, queue_name, batch, max_tasks, worker_id, **options):
         """An RQ worker on the queue(s) (``*``: every queue of ``RQ_QUEUES``)."""
         from comptoir.notifications import rq_worker
@@ -137,6 +137,8 @@ def _periodic_tick(worker_id: str, *, started_at=None) -> None:
         # The database is away; the main loop reconnects and logs it too. Next sweep, next try.
         logger.warning("Outbox sweep: database error (%s: %s)", type(error).__name__, error)
         resilience.close_connections()
+    except RedisError as error:  # TASKS_BACKEND=rq and Redis away: the RQ worker waits for it too
+        logger.warning("Outbox sweep: Redis error (%s: %s)", type(error).__name__, error)
     except Exception:  # the sweep must never stop the worker; it tries again next time
         logger.exception("Outbox sweep failed")
     else:
