@@ -130,12 +130,15 @@ class VirtualCustomer:
     TOKEN = re.compile(r'name="checkout_token" value="([0-9a-f]+)"')
     TOTAL = re.compile(r'name="expected_total" value="([0-9.]+)"')
 
-    def __init__(self, client, method_pk: int, *, number: int, test_client: bool = False):
+    def __init__(self, client, method_pk: int, *, number: int, test_client: bool = False,
+                 payment_method: str = "cheque"):
         self.client = client
         self.method_pk = method_pk
         self.number = number
         self.test_client = test_client
+        self.payment_method = payment_method
         self.confirm_queries = 0
+        self.location = ""  # where the confirmation sent the customer
 
     def _post(self, path: str, data: dict):
         if not self.test_client:  # the test client does not check CSRF tokens
@@ -148,6 +151,7 @@ class VirtualCustomer:
         self._post(f"{LANGUAGE_PREFIX}/produit/{slug}/ajouter/", {"quantity": quantity})
         details = {key: value.format(n=self.number) for key, value in CUSTOMER.items()}
         details["choice-delivery_method"] = self.method_pk
+        details["choice-payment_method"] = self.payment_method
         self._post(f"{LANGUAGE_PREFIX}/caisse/", details)
         page = self.client.get(f"{LANGUAGE_PREFIX}/caisse/verification/")
         text = page.text if not self.test_client else page.content.decode()
@@ -162,6 +166,7 @@ class VirtualCustomer:
         else:
             answer = self._post(f"{LANGUAGE_PREFIX}/caisse/verification/", form)
             location = answer.headers.get("location", "")
+        self.location = location
         return answer.status_code == 302 and "/merci/" in location
 
 

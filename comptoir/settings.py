@@ -4,7 +4,7 @@ Variables (all optional; defaults give a local demo shop on SQLite):
   SECRET_KEY, DEBUG, ALLOWED_HOSTS (comma separated), SITE_URL (absolute base URL used in emails),
   DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/comptoir; default SQLite in var/),
   EMAIL_URL (smtp://user:pass@host:port, smtp+tls://…, smtp+ssl://…; default: console),
-  DEFAULT_FROM_EMAIL, MEDIA_ROOT, TASKS_BACKEND (database | immediate),
+  DEFAULT_FROM_EMAIL, MEDIA_ROOT, TASKS_BACKEND (database | rq | immediate),
   PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET, PAYPAL_MODE (sandbox | live), PAYPAL_WEBHOOK_ID,
   PAYPAL_API_BASE (overrides the base URL, e.g. the local simulator),
   SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM_NUMBER, SMS_API_BASE (Twilio-compatible API),
@@ -227,7 +227,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # --- Background tasks -----------------------------------------------------------------------
-TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate"))
+# database (default): the task queue is a table, run by ``manage.py run_worker``; rq: Redis
+# (REDIS_URL) through django-tasks-rq, run by the same command on any number of nodes (see the
+# several-web-nodes block below); immediate: each task runs in the process that enqueues it.
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "rq", "immediate"))
 TASKS = {
     "default": {
         "BACKEND": (
@@ -329,6 +332,15 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# TASKS_BACKEND=rq: the tasks (message delivery, webhook processing) go to the RQ queue "default"
+# on REDIS_URL; the outbox and webhook rows stay in the database and remain what counts (the
+# worker's sweep enqueues again whatever Redis lost). RQ_TIMEOUT: seconds a task may run.
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (e.g. redis://127.0.0.1:6379/0).")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("RQ_TIMEOUT", 3600, minimum=1)}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 # Housekeeping (manage.py housekeeping): carts untouched for this many days are deleted, and
 # finished background task rows older than this many days.
 HOUSEKEEPING_CART_DAYS = int(os.environ.get("HOUSEKEEPING_CART_DAYS", "30"))

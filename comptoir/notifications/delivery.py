@@ -132,6 +132,20 @@ def retry_failed_notifications(now: datetime | None = None, *, limit: int = 500)
     return len(ids)
 
 
+def release_claim(notification_id: int, now: datetime | None = None) -> bool:
+    """The attempt that claimed this message stopped with its worker: due again at once, and
+    enqueued. Returns whether the message was still pending."""
+    from .services import schedule_delivery
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        released = Notification.objects.filter(
+            pk=notification_id, status=Notification.Status.PENDING).update(next_attempt_at=now)
+        if released:
+            schedule_delivery(notification_id)
+    return bool(released)
+
+
 def backoff_delay(attempts: int) -> timedelta:
     seconds = BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0)
     return timedelta(seconds=min(seconds, BACKOFF_MAX_SECONDS))

@@ -49,14 +49,17 @@ class OutboxHealth:
 
 
 def outbox_health(now: datetime | None = None) -> OutboxHealth:
-    from django_tasks_db import DatabaseBackend
+    from django_tasks.backends.dummy import DummyBackend
+    from django_tasks.backends.immediate import ImmediateBackend
 
     from .tasks import deliver_notification_task
 
     now = now or timezone.now()
     return OutboxHealth(
         now=now,
-        worker_required=isinstance(deliver_notification_task.get_backend(), DatabaseBackend),
+        # The database or RQ backend needs ``run_worker``; the immediate one runs tasks at once.
+        worker_required=not isinstance(deliver_notification_task.get_backend(),
+                                       (ImmediateBackend, DummyBackend)),
         oldest_pending_at=Notification.objects.filter(status=Notification.Status.PENDING)
         .order_by("created_at").values_list("created_at", flat=True).first(),
         failed_count=Notification.objects.filter(status=Notification.Status.FAILED).count(),

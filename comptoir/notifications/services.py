@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -229,7 +228,12 @@ def schedule_delivery(notification_id: int, *, run_after: datetime | None = None
     if isinstance(backend, DatabaseBackend):
         _enqueue(notification_id, run_after)
     else:
-        transaction.on_commit(partial(_enqueue, notification_id, run_after), robust=True)
+        # A function, not a ``partial``: Django logs a robust hook's failure (Redis down) by the
+        # hook's ``__qualname__``, which a partial lacks (the logging itself would then raise).
+        def enqueue_after_commit():
+            _enqueue(notification_id, run_after)
+
+        transaction.on_commit(enqueue_after_commit, robust=True)
 
 
 def _enqueue(notification_id: int, run_after: datetime | None) -> None:

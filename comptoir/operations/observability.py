@@ -9,7 +9,8 @@
   and any process answers for all of them.
 - figures read from the database at each scrape (so they count what the task workers did too):
   orders placed, payments recorded (by method), outbox depth (pending and failed messages), age
-  of the oldest pending message, and failed delivery attempts.
+  of the oldest pending message, failed delivery attempts, and the task workers' heartbeat (age of
+  the newest one, number of workers seen within 5 minutes).
 
 The endpoint answers only with ``Authorization: Bearer <METRICS_TOKEN>``; when no token is
 configured it does not exist (404).
@@ -22,9 +23,10 @@ import os
 import re
 import time
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -108,13 +110,14 @@ def _method(method: str) -> str:
 
 # --- Figures read from the database at scrape time --------------------------------------------
 class ShopCollector:
-    """Each scrape runs four small aggregate queries."""
+    """Each scrape runs five small aggregate queries."""
 
     def describe(self):
         return []
 
     def collect(self):
-        from comptoir.notifications.models import Notification
+        from comptoir.notifications.models import Notification, WorkerHeartbeat
+        from comptoir.notifications.worker import WORKER_UNSEEN_SECONDS
         from comptoir.orders.models import Order
         from comptoir.payments.models import Payment
 
@@ -152,6 +155,21 @@ class ShopCollector:
                                        "Failed delivery attempts recorded on the messages.")
         failures.add_metric([], max(0, (outbox["attempts"] or 0) - outbox["sent"]))
         yield failures
+
+        now = timezone.now()
+        workers = WorkerHeartbeat.objects.aggregate(
+            newest=Max("seen_at"),
+            alive=Count("pk", filter=Q(seen_at__gte=now - timedelta(seconds=WORKER_UNSEEN_SECONDS))),
+        )
+        alive = GaugeMetricFamily("comptoir_workers_alive",
+                                  "Task workers whose heartbeat was seen within the last 5 minutes.")
+        alive.add_metric([], workers["alive"])
+        yield alive
+        if workers["newest"] is not None:  # no worker ever seen: no value (alert on absent())
+            heartbeat = GaugeMetricFamily("comptoir_worker_heartbeat_age_seconds",
+                                          "Seconds since the newest heartbeat of a task worker.")
+            heartbeat.add_metric([], max((now - workers["newest"]).total_seconds(), 0))
+            yield heartbeat
 
 
 _shop_registry = CollectorRegistry(auto_describe=False)

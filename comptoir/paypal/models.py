@@ -57,7 +57,9 @@ class PayPalCheckout(models.Model):
 
 
 class WebhookEvent(models.Model):
-    """A PayPal webhook event, stored once under PayPal's event id (duplicates are no-ops)."""
+    """A PayPal webhook event, stored once under PayPal's event id (duplicates are no-ops), then
+    processed by a task (``webhooks.process_stored_event``): ``processed_at`` is set once it is
+    done; until then ``attempts``, ``next_attempt_at`` and ``last_error`` tell where it stands."""
 
     event_id = models.CharField(max_length=100, unique=True)
     event_type = models.CharField(max_length=100)
@@ -66,9 +68,16 @@ class WebhookEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        indexes = [
+            # The sweep's query: events not processed yet whose attempt is overdue.
+            models.Index(fields=["processed_at", "next_attempt_at"], name="paypal_webhook_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"

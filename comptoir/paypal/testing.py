@@ -57,3 +57,13 @@ def make_paypal_paid_order(simulator, products_and_quantities=None, **kwargs):
     invoice.refresh_from_db()
     order.refresh_from_db()
     return order, invoice
+
+
+def process_stored_webhooks(now=None) -> list[str]:
+    """Process now the stored webhook events that are due, as the worker's tasks would (the test
+    suite's task backend keeps them in the database queue); returns each outcome."""
+    from .models import WebhookEvent
+    from .webhooks import process_stored_event
+
+    due = WebhookEvent.objects.filter(processed_at__isnull=True).order_by("received_at", "id")
+    return [process_stored_event(pk, now=now) for pk in list(due.values_list("pk", flat=True))]

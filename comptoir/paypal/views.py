@@ -135,9 +135,9 @@ def paypal_webhook(request):
     except WebhookRejected as error:
         logger.warning("PayPal webhook rejected: %s", error)
         return HttpResponseBadRequest("rejected")
-    except (paypal.PayPalError, PaymentUnavailable) as error:
-        # Could not verify or settle now: a non-2xx answer makes PayPal deliver it again.
-        logger.warning("PayPal webhook not processed: %s", error)
+    except paypal.PayPalError as error:
+        # Could not verify now: a non-2xx answer makes PayPal deliver it again.
+        logger.warning("PayPal webhook not verified: %s", error)
         return HttpResponse("try again later", status=503)
-    logger.info("PayPal webhook: %s", result)
+    logger.info("PayPal webhook: %s", result)  # stored (a task processes it) or duplicate
     return HttpResponse("ok")

@@ -1,18 +1,31 @@
-"""PayPal webhooks: verify, store once, settle.
+"""PayPal webhooks: verify, store once, answer, then settle in a task.
 
 Every event is checked with PayPal's verify-webhook-signature API before anything happens. It is
-then stored under PayPal's event id (unique), so a repeated event is a no-op once processed.
+then stored under PayPal's event id (unique) and answered 200 at once; a repeated event id is
+answered 200 and changes nothing. Its processing (which may call PayPal) runs in the task
+``tasks.process_webhook_event_task``, on whichever worker takes it:
+
+- it claims the stored row for a lease (``PROCESS_LEASE_SECONDS``), so two workers given the
+  same event do not both process it, and marks it processed once done;
+- when PayPal or the database is unavailable, or anything else fails, the error is recorded on
+  the row and the task is enqueued again after 30 s, 1, 2, 4 … 60 minutes;
+- the worker's periodic sweep (``sweep_unprocessed_events``) enqueues again the events whose
+  task was lost (the broker was down when it was enqueued, a worker died), for
+  ``RETRY_DAYS`` days after they arrived.
+
 Processing is idempotent on its own as well (lock on the attempt, unique capture and refund
-references), so events can arrive twice, together, or in any order.
+references), so events can arrive twice, together, or in any order, and a capture is paid once.
 """
 
 import json
 import logging
 import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -29,7 +42,7 @@ from . import client as paypal
 from .models import PayPalCheckout, WebhookEvent
 from .reconciliation import sync_checkout
 from .refunds import complete_from_webhook
-from .services import capture_checkout, record_decline, settle_capture, timeline_text
+from .services import PaymentUnavailable, capture_checkout, record_decline, settle_capture, timeline_text
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +57,8 @@ class WebhookRejected(Exception):
 
 
 def receive_webhook(headers, body: bytes) -> str:
-    """Verify and process one webhook delivery; returns what was done (for the log)."""
+    """Verify and store one webhook delivery, and enqueue its processing; returns what was done
+    (for the log): "stored" or "duplicate"."""
     signature = {name: headers.get(name, "") for name in SIGNATURE_HEADERS}
     if not all(signature.values()) or not settings.PAYPAL_WEBHOOK_ID:
         raise WebhookRejected("missing signature headers or webhook id")
@@ -59,22 +73,108 @@ def receive_webhook(headers, body: bytes) -> str:
     if not verified:
         raise WebhookRejected("signature verification failed")
     stored = _store(event, event_id, event_type)
-    if stored.processed_at is not None:
+    if stored is None:
         return "duplicate"
-    result = process_event(event)
-    WebhookEvent.objects.filter(pk=stored.pk).update(processed_at=timezone.now(), result=result[:200])
-    return result
+    schedule_processing(stored.pk)
+    return "stored"
 
 
-def _store(event: dict, event_id: str, event_type: str) -> WebhookEvent:
+def _store(event: dict, event_id: str, event_type: str) -> WebhookEvent | None:
+    """The new row, committed; None when the event id was stored before."""
     resource_id = str((event.get("resource") or {}).get("id", ""))[:100]
     try:
         with transaction.atomic():
             return WebhookEvent.objects.create(event_id=event_id, event_type=event_type,
                                                resource_id=resource_id, payload=event)
     except IntegrityError:
-        # Seen before. If the first delivery did not finish, processing again is safe.
-        return WebhookEvent.objects.get(event_id=event_id)
+        return None  # seen before: its own task (or the sweep) processes it
+
+
+def schedule_processing(event_pk: int, *, run_after: datetime | None = None) -> None:
+    """Enqueue the processing task of a stored event. The row is committed already: if the task
+    backend is unreachable (Redis down), the error is logged and the sweep enqueues it later."""
+    from .tasks import process_webhook_event_task
+
+    task = process_webhook_event_task
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # the sweep enqueues it when it is due
+        task = task.using(run_after=run_after)
+    try:
+        task.enqueue(event_pk)
+    except Exception:  # the stored row is what counts; the sweep tries again
+        logger.exception("PayPal webhook %s: could not enqueue its processing", event_pk)
+
+
+PROCESS_LEASE_SECONDS = 300  # longer than the PayPal calls of one event (time-outs included)
+RETRY_FIRST_SECONDS = 30
+RETRY_MAX_SECONDS = 3600
+RETRY_DAYS = 3
+STALE_AFTER_SECONDS = 60  # an event due this long ago that nobody processed is enqueued again
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s after the first failed attempt, then 1, 2, 4 … 60 minutes."""
+    return timedelta(seconds=min(RETRY_FIRST_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
+
+
+def process_stored_event(event_pk: int, *, now: datetime | None = None) -> str:
+    """One processing attempt of a stored event (the task's body); returns what was done,
+    "retry" after a failure, or "skipped" when it is processed already, not due or claimed."""
+    now = now or timezone.now()
+    # The claim is one conditional UPDATE: of two workers given the same event, one updates the
+    # row and the other, re-reading it once the first commits, finds it no longer due.
+    claimed = WebhookEvent.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), pk=event_pk, processed_at__isnull=True,
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + timedelta(seconds=PROCESS_LEASE_SECONDS))
+    if not claimed:
+        return "skipped"  # processed already, not due yet, or being processed by another worker
+    stored = WebhookEvent.objects.get(pk=event_pk)
+    try:
+        result = process_event(stored.payload)
+    except Exception as error:  # PayPal or the database away, or a bug: never lose the event
+        if not isinstance(error, (paypal.PayPalError, PaymentUnavailable)):
+            logger.exception("PayPal webhook %s: processing failed", stored.event_id)
+        retry_at = now + retry_delay(stored.attempts)
+        WebhookEvent.objects.filter(pk=event_pk).update(
+            next_attempt_at=retry_at, last_error=f"{type(error).__name__}: {error}"[:300])
+        logger.warning("PayPal webhook %s not processed (attempt %s), again at %s: %s",
+                       stored.event_id, stored.attempts, retry_at.isoformat(), error)
+        schedule_processing(event_pk, run_after=retry_at)
+        return "retry"
+    WebhookEvent.objects.filter(pk=event_pk).update(processed_at=timezone.now(), result=result[:200],
+                                                    next_attempt_at=None, last_error="")
+    logger.info("PayPal webhook %s: %s", stored.event_id, result)
+    return result
+
+
+def release_event(event_pk: int, now: datetime | None = None) -> bool:
+    """The attempt that claimed this event stopped with its worker: due again at once, and
+    enqueued. Returns whether the event was still unprocessed."""
+    released = WebhookEvent.objects.filter(pk=event_pk, processed_at__isnull=True).update(
+        next_attempt_at=now or timezone.now())
+    if released:
+        schedule_processing(event_pk)
+    return bool(released)
+
+
+def sweep_unprocessed_events(now: datetime | None = None, *, limit: int = 200) -> int:
+    """Enqueue again the stored events whose processing is overdue (task lost, worker killed,
+    backend without deferred tasks); returns how many were enqueued."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=STALE_AFTER_SECONDS)
+    overdue = WebhookEvent.objects.filter(
+        processed_at__isnull=True, received_at__gte=now - timedelta(days=RETRY_DAYS),
+    ).filter(Q(next_attempt_at__lte=cutoff) | Q(next_attempt_at__isnull=True, received_at__lte=cutoff))
+    with transaction.atomic():
+        ids = list(overdue.order_by("received_at", "id").values_list("pk", flat=True)[:limit])
+        # Due "now": the next sweeps leave them alone while their task waits in the queue.
+        WebhookEvent.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    for pk in ids:
+        schedule_processing(pk)
+    if ids:
+        logger.info("PayPal webhooks: %s overdue event(s) enqueued again", len(ids))
+    return len(ids)
 
 
 def process_event(event: dict) -> str:

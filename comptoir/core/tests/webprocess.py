@@ -39,11 +39,13 @@ def manage(env: dict, *args: str) -> str:
 
 
 class WebProcess:
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, *, threads: bool = False):
+        """``threads``: answer several requests at once (one thread each), as gunicorn's threads do."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [*MANAGE, "runserver", f"127.0.0.1:{self.port}", "--noreload", "--nothreading"],
+            [*MANAGE, "runserver", f"127.0.0.1:{self.port}", "--noreload",
+             *([] if threads else ["--nothreading"])],
             env=env, cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, text=True,
         )

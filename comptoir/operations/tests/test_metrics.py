@@ -81,6 +81,30 @@ def test_the_outbox_depth_age_and_failures_are_reported(client, metrics_token):
     assert values["comptoir_delivery_failures_total"] == 7  # 2 + 5 failed attempts, 1 success
 
 
+def test_the_workers_heartbeat_is_reported(client, metrics_token):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comptoir.notifications.worker import beat
+
+    values = scrape(client)
+    assert values["comptoir_workers_alive"] == 0
+    assert "comptoir_worker_heartbeat_age_seconds" not in values  # no worker ever seen
+
+    now = timezone.now()
+    beat("gone", started_at=now - timedelta(hours=1), now=now - timedelta(minutes=10))
+    values = scrape(client)
+    assert values["comptoir_workers_alive"] == 0
+    assert 600 <= values["comptoir_worker_heartbeat_age_seconds"] < 660
+
+    beat("node-1", started_at=now, now=now)
+    beat("node-2", started_at=now, now=now)
+    values = scrape(client)
+    assert values["comptoir_workers_alive"] == 2
+    assert values["comptoir_worker_heartbeat_age_seconds"] < 60
+
+
 def test_request_latency_is_counted_by_view_method_and_status_class(client, metrics_token):
     make_shop()
     key = ('comptoir_http_request_duration_seconds_count'

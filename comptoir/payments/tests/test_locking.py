@@ -21,9 +21,15 @@ from comptoir.orders.models import Order
 from comptoir.payments.models import Payment
 from comptoir.payments.services import paid_total, record_payment
 from comptoir.paypal import client as paypal
+from comptoir.paypal.models import WebhookEvent
 from comptoir.paypal.services import start_checkout
 from comptoir.paypal.simulator import make_event
-from comptoir.paypal.testing import enable_paypal, make_invoiced_order, paypal_simulator  # noqa: F401
+from comptoir.paypal.testing import (  # noqa: F401
+    enable_paypal,
+    make_invoiced_order,
+    paypal_simulator,
+    process_stored_webhooks,
+)
 
 PACKAGE = Path(comptoir.__file__).parent
 
@@ -133,8 +139,10 @@ def test_payment_webhook_and_status_change_together_never_deadlock(paypal_simula
             return record_payment(fresh, method=Payment.Method.CHEQUE, amount=Decimal("10.00"))
 
         def webhook(event=event, headers=headers):
-            return Client().post("/paiements/paypal/webhook/", data=json.dumps(event),
-                                 content_type="application/json", headers=headers).status_code
+            answer = Client().post("/paiements/paypal/webhook/", data=json.dumps(event),
+                                   content_type="application/json", headers=headers).status_code
+            process_stored_webhooks()  # its task, at once: it races the other two
+            return answer
 
         def status(order=order):
             return change_order_status(Order.objects.get(pk=order.pk), to=Order.Status.AWAITING_PAYMENT,
@@ -145,6 +153,9 @@ def test_payment_webhook_and_status_change_together_never_deadlock(paypal_simula
 
         assert all(isinstance(error, DomainError) for error in errors), errors
         assert 200 in results
+        # Each event's task processed it the first time (a deadlock would leave it to retry).
+        assert list(WebhookEvent.objects.filter(processed_at__isnull=True).values_list(
+            "last_error", flat=True)) == []
         invoice.refresh_from_db()
         assert invoice.paid_amount == paid_total(invoice)
         assert invoice.paid_amount in (Decimal("10.00"), invoice.total_amount,
@@ -169,6 +180,7 @@ def test_refund_webhook_payment_and_cancellation_together_never_deadlock(paypal_
         assert Client().post("/paiements/paypal/webhook/", data=json.dumps(captured),
                              content_type="application/json",
                              headers=paypal_simulator.sign_event(captured)).status_code == 200
+        process_stored_webhooks()
         refund = make_event("PAYMENT.CAPTURE.REFUNDED", {
             "id": f"REFUND-{order.pk}", "status": "COMPLETED",
             "amount": {"currency_code": "CAD", "value": str(invoice.total_amount)},
@@ -179,8 +191,10 @@ def test_refund_webhook_payment_and_cancellation_together_never_deadlock(paypal_
         headers = paypal_simulator.sign_event(refund)
 
         def refund_webhook(refund=refund, headers=headers):
-            return Client().post("/paiements/paypal/webhook/", data=json.dumps(refund),
-                                 content_type="application/json", headers=headers).status_code
+            answer = Client().post("/paiements/paypal/webhook/", data=json.dumps(refund),
+                                   content_type="application/json", headers=headers).status_code
+            process_stored_webhooks()  # its task, at once: it races the other two
+            return answer
 
         def pay(invoice=invoice):
             return record_payment(Invoice.objects.get(pk=invoice.pk), method=Payment.Method.CHEQUE,
@@ -194,6 +208,9 @@ def test_refund_webhook_payment_and_cancellation_together_never_deadlock(paypal_
 
         assert all(isinstance(error, DomainError) for error in errors), errors
         assert 200 in results
+        # Each event's task processed it the first time (a deadlock would leave it to retry).
+        assert list(WebhookEvent.objects.filter(processed_at__isnull=True).values_list(
+            "last_error", flat=True)) == []
         invoice.refresh_from_db()
         assert invoice.status == Invoice.Status.CANCELLED
         assert invoice.credit_notes.count() == 1

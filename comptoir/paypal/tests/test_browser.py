@@ -15,7 +15,7 @@ from comptoir.notifications.models import Notification
 from comptoir.orders.models import Order
 from comptoir.payments.models import Payment
 from comptoir.paypal.models import WebhookEvent
-from comptoir.paypal.testing import enable_paypal
+from comptoir.paypal.testing import enable_paypal, process_stored_webhooks
 
 # The tax rates that a flush removes are put back by conftest.py (default_tax_rates); no
 # serialized_rollback, which fails after another transactional test (content types restored twice).
@@ -38,6 +38,7 @@ def shop_online(live_server, paypal_simulator, settings):
 def wait_for_webhook(event_type, seconds=10):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        process_stored_webhooks()  # the worker's task, here in the test's process
         if WebhookEvent.objects.filter(event_type=event_type, processed_at__isnull=False).exists():
             return
         time.sleep(0.2)

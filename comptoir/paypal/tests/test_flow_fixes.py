@@ -15,7 +15,7 @@ from comptoir.orders.models import Order
 from comptoir.paypal import client as paypal
 from comptoir.paypal.services import start_checkout
 from comptoir.paypal.simulator import make_event
-from comptoir.paypal.testing import enable_paypal, make_invoiced_order
+from comptoir.paypal.testing import enable_paypal, make_invoiced_order, process_stored_webhooks
 
 from .test_payment_page import pay_on_simulator
 
@@ -75,5 +75,6 @@ def test_a_paypal_refund_credit_note_has_a_reason_in_the_invoice_language(paypal
         answer = Client().post("/paiements/paypal/webhook/", data=json.dumps(event),
                                content_type="application/json", headers=paypal_simulator.sign_event(event))
         assert answer.status_code == 200
+        process_stored_webhooks()
 
     assert CreditNote.objects.get(invoice=invoice).reason == f"{reason} (REFUND-1)"

@@ -204,6 +204,7 @@ def test_the_refund_webhook_completes_a_pending_refund_once(client, paypal_simul
     import json
 
     from comptoir.paypal.simulator import make_event
+    from comptoir.paypal.testing import process_stored_webhooks
 
     order, invoice, products = three_line_order(paypal_simulator)
     paypal_simulator.set_mode("refund_pending")
@@ -220,6 +221,7 @@ def test_the_refund_webhook_completes_a_pending_refund_once(client, paypal_simul
         answer = client.post("/paiements/paypal/webhook/", data=json.dumps(event),
                              content_type="application/json", headers=paypal_simulator.sign_event(event))
         assert answer.status_code == 200
+        process_stored_webhooks()
     refund.refresh_from_db()
     assert refund.status == "completed"
     assert Payment.objects.filter(invoice__order=order, amount__lt=0).count() == 0  # no second record

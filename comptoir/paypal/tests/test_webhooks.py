@@ -15,7 +15,7 @@ from comptoir.paypal import client as paypal
 from comptoir.paypal.models import PayPalCheckout, WebhookEvent
 from comptoir.paypal.services import start_checkout
 from comptoir.paypal.simulator import make_event
-from comptoir.paypal.testing import enable_paypal, make_invoiced_order
+from comptoir.paypal.testing import enable_paypal, make_invoiced_order, process_stored_webhooks
 
 WEBHOOK_URL = "/paiements/paypal/webhook/"
 
@@ -35,10 +35,15 @@ def captured_at_paypal(simulator, checkout) -> dict:
     return answer["purchase_units"][0]["payments"]["captures"][0]
 
 
-def post(client, simulator, event, headers=None):
+def post(client, simulator, event, headers=None, *, process=True):
+    """Deliver the event as PayPal does; then, unless ``process`` is false, run the processing
+    tasks of the stored events, as the worker would."""
     headers = simulator.sign_event(event) if headers is None else headers
-    return client.post(WEBHOOK_URL, data=json.dumps(event), content_type="application/json",
-                       headers=headers)
+    response = client.post(WEBHOOK_URL, data=json.dumps(event), content_type="application/json",
+                           headers=headers)
+    if process:
+        process_stored_webhooks()
+    return response
 
 
 def payment_messages(order):
@@ -237,3 +242,155 @@ def test_return_webhook_and_reconciliation_together_give_one_payment(paypal_simu
     assert payment_messages(order) == ["payment_confirmation", "payment_received"]
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
+
+
+# --- Stored first, processed by a task -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_webhook_is_stored_and_answered_before_its_task_processes_it(client, paypal_simulator):
+    from django_tasks_db.models import DBTaskResult
+
+    order, invoice, checkout = started_checkout()
+    event = make_event("PAYMENT.CAPTURE.COMPLETED", captured_at_paypal(paypal_simulator, checkout))
+    assert post(client, paypal_simulator, event, process=False).status_code == 200
+
+    stored = WebhookEvent.objects.get()
+    assert stored.event_id == event["id"] and stored.processed_at is None
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.UNPAID and not Payment.objects.exists()
+    [queued] = DBTaskResult.objects.filter(task_path="comptoir.paypal.tasks.process_webhook_event_task")
+    assert queued.status == "READY" and queued.args_kwargs["args"] == [stored.pk]
+
+    # A second delivery of the same event id: 200, no second task, nothing else.
+    assert post(client, paypal_simulator, event, process=False).status_code == 200
+    assert WebhookEvent.objects.count() == 1
+    assert DBTaskResult.objects.filter(task_path=queued.task_path).count() == 1
+
+    # The worker runs the task: the invoice is paid, once.
+    from comptoir.paypal.tasks import process_webhook_event_task
+
+    assert process_webhook_event_task.call(stored.pk) == "capture: completed"
+    assert process_webhook_event_task.call(stored.pk) == "skipped"
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and Payment.objects.count() == 1
+    stored.refresh_from_db()
+    assert stored.processed_at is not None and stored.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_processing_failure_is_retried_later(client, paypal_simulator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from comptoir.paypal.webhooks import process_stored_event, sweep_unprocessed_events
+
+    order, invoice, checkout = started_checkout()
+    paypal_simulator.approve(checkout.paypal_order_id)
+    approved = make_event("CHECKOUT.ORDER.APPROVED",
+                          paypal.PayPalClient().get_order(checkout.paypal_order_id),
+                          resource_type="checkout-order")
+    assert post(client, paypal_simulator, approved, process=False).status_code == 200
+    stored = WebhookEvent.objects.get()
+
+    # Processing captures at PayPal, which is down: recorded, and the task enqueued again later.
+    paypal_simulator.set_mode("fail")
+    now = timezone.now()
+    assert process_stored_event(stored.pk, now=now) == "retry"
+    stored.refresh_from_db()
+    assert stored.processed_at is None and stored.attempts == 1
+    assert stored.next_attempt_at == now + timedelta(seconds=30)
+    assert "PaymentUnavailable" in stored.last_error
+    retries = DBTaskResult.objects.filter(task_path="comptoir.paypal.tasks.process_webhook_event_task",
+                                          run_after__lt=now + timedelta(days=1))  # not "as soon as"
+    assert [task.run_after for task in retries] == [stored.next_attempt_at]
+    assert process_stored_event(stored.pk, now=now + timedelta(seconds=10)) == "skipped"  # not due
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.UNPAID and not Payment.objects.exists()
+
+    # The retry, once PayPal is back, pays the invoice once.
+    paypal_simulator.set_mode("normal")
+    assert process_stored_event(stored.pk, now=now + timedelta(seconds=31)) == "approved: completed"
+    invoice.refresh_from_db()
+    stored.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and Payment.objects.count() == 1
+    assert stored.processed_at is not None and stored.last_error == "" and stored.attempts == 2
+    assert sweep_unprocessed_events(now=now + timedelta(hours=1)) == 0  # nothing left to do
+
+
+@pytest.mark.django_db
+def test_the_sweep_enqueues_an_event_whose_task_was_lost(client, paypal_simulator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from comptoir.paypal.webhooks import sweep_unprocessed_events
+
+    _order, invoice, checkout = started_checkout()
+    event = make_event("PAYMENT.CAPTURE.COMPLETED", captured_at_paypal(paypal_simulator, checkout))
+    assert post(client, paypal_simulator, event, process=False).status_code == 200
+    tasks = DBTaskResult.objects.filter(task_path="comptoir.paypal.tasks.process_webhook_event_task")
+    tasks.delete()  # lost: the broker was down when it was enqueued
+
+    now = timezone.now()
+    assert sweep_unprocessed_events(now=now) == 0  # too recent: its task may still be on its way
+    assert sweep_unprocessed_events(now=now + timedelta(minutes=2)) == 1
+    assert sweep_unprocessed_events(now=now + timedelta(minutes=2)) == 0  # enqueued once
+    [task] = tasks.all()
+    assert task.args_kwargs["args"] == [WebhookEvent.objects.get().pk]
+    assert sweep_unprocessed_events(now=now + timedelta(days=4)) == 0  # given up after 3 days
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_copies_of_a_webhook_on_two_web_nodes_give_one_payment(paypal_simulator, tmp_path):
+    """Two web processes on the same PostgreSQL database receive 10 copies of one event at once
+    (5 each); two task workers then run the queue at the same time."""
+    import subprocess
+
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from comptoir.core.tests.webprocess import MANAGE, PROJECT_DIR, WebProcess, environment
+    from comptoir.paypal.simulator import CLIENT_ID, CLIENT_SECRET, WEBHOOK_ID
+
+    order, invoice, checkout = started_checkout()
+    event = make_event("PAYMENT.CAPTURE.COMPLETED", captured_at_paypal(paypal_simulator, checkout))
+    headers = paypal_simulator.sign_event(event)
+    database = connection.settings_dict
+    env = environment(
+        tmp_path, DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+                               f"{database['NAME']}",
+        TASKS_BACKEND="database", PAYPAL_API_BASE=paypal_simulator.base_url, PAYPAL_CLIENT_ID=CLIENT_ID,
+        PAYPAL_CLIENT_SECRET=CLIENT_SECRET, PAYPAL_WEBHOOK_ID=WEBHOOK_ID,
+    )
+    nodes = [WebProcess(env, threads=True) for _ in range(2)]
+    try:
+        def deliver(index):
+            return nodes[index % 2].client.post(WEBHOOK_URL, content=json.dumps(event),
+                                                headers={**headers, "Content-Type": "application/json"})
+
+        answers, errors = split_outcomes(run_together(10, deliver))
+    finally:
+        for node in nodes:
+            node.stop()
+    assert not errors and [answer.status_code for answer in answers] == [200] * 10
+    assert WebhookEvent.objects.count() == 1 and not Payment.objects.exists()  # stored, not processed
+    tasks = DBTaskResult.objects.filter(task_path="comptoir.paypal.tasks.process_webhook_event_task")
+    assert tasks.count() == 1
+
+    workers = [subprocess.Popen([*MANAGE, "run_worker", "--batch", "--no-startup-delay", "--no-reload",
+                                 f"--worker-id=node-{index}"], env=env, cwd=PROJECT_DIR,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+               for index in range(2)]
+    for worker in workers:
+        assert worker.wait(timeout=120) == 0, worker.stderr.read()
+    assert Payment.objects.count() == 1
+    assert payment_messages(order) == ["payment_confirmation", "payment_received"]
+    assert WebhookEvent.objects.get().processed_at is not None
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+    assert tasks.get().status == "SUCCESSFUL"

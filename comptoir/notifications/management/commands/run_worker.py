@@ -1,15 +1,21 @@
-"""``manage.py run_worker``: the background worker (database task queue) plus the outbox sweep.
+"""``manage.py run_worker``: the background worker plus its periodic tick (outbox sweep, heartbeat).
 
-The sweep runs every ``--sweep-interval`` seconds in a side thread: it enqueues again the
-notifications whose delivery is overdue and the failed ones whose later attempt is due, recovers
-the task rows left RUNNING by a worker that died, and records this worker's heartbeat (every
-30 seconds, for ``/readyz`` and the back-office). In ``--batch`` mode it runs once, before the
-queue is drained.
+The task queue is the database table (``TASKS_BACKEND=database``, the default: django-tasks-db's
+worker) or Redis (``TASKS_BACKEND=rq``: an RQ worker on the queue, ``comptoir.notifications.rq_worker``).
+Either way the same command runs, on as many nodes as wanted.
+
+``_periodic_tick`` runs every ``--sweep-interval`` seconds in a side thread: it enqueues again the
+notifications whose delivery is overdue and the failed ones whose later attempt is due, and the
+PayPal webhook events whose processing is overdue; recovers the tasks left running by a worker
+that died (task rows of the database queue, RQ jobs: their message or event is released and
+enqueued again); and records this worker's heartbeat (also every 30 seconds between two
+ticks, for ``/readyz``, ``/metrics`` and the back-office). In ``--batch`` mode it runs once, before
+the queue is drained.
 
 A database error (PostgreSQL restarting, connection lost, SQLite disk full) never stops the
 worker: it is logged, the connection is closed and the loop starts again after 1, 2, 4 … 60
-seconds (``comptoir.notifications.worker``). Ctrl-C stops the worker cleanly (after the task in
-progress, if any).
+seconds (``comptoir.notifications.worker``); under RQ, so does a Redis error. Ctrl-C stops the
+worker cleanly (after the task in progress, if any).
 """
 
 import logging
@@ -17,15 +23,19 @@ import os
 import threading
 import time
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+from redis.exceptions import RedisError
 
 from comptoir.notifications import worker as resilience
 from comptoir.notifications.delivery import retry_failed_notifications, sweep_stale_notifications
+from comptoir.notifications.models import WorkerHeartbeat
+from comptoir.paypal.webhooks import sweep_unprocessed_events
 
 logger = logging.getLogger("comptoir.notifications")
 
@@ -48,16 +58,20 @@ class Command(DatabaseWorkerCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
+        if uses_rq():  # the parent's --backend accepts a database backend only
+            parser._option_string_actions["--backend"].type = str
         parser.add_argument(
-            "--sweep-interval", type=float, default=60.0,
-            help="Seconds between two sweeps of overdue notifications (default: %(default)s)",
+            "--sweep-interval", type=float, default=30.0,
+            help="Seconds between two periodic ticks: sweep of overdue notifications and webhook "
+                 "events (default: %(default)s)",
         )
 
     def handle(self, *args, sweep_interval: float, **options):
+        run = self._run_rq if uses_rq() else self._run
         if options["batch"]:
-            _sweep_once(options["worker_id"])
-            return self._run(*args, **options)
-        if options["reload"] and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            _periodic_tick(options["worker_id"])
+            return run(*args, **options)
+        if not uses_rq() and options["reload"] and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             return self._run(*args, **options)  # the reloader's parent process runs no task
         stop = threading.Event()
         sweeper = threading.Thread(
@@ -66,7 +80,7 @@ class Command(DatabaseWorkerCommand):
         )
         sweeper.start()
         try:
-            return self._run(*args, **options)
+            return run(*args, **options)
         finally:
             stop.set()
             sweeper.join(timeout=5)
@@ -94,18 +108,37 @@ class Command(DatabaseWorkerCommand):
             worker.configure_signals()
             worker.run()
 
+    def _run_rq(self, *, verbosity, queue_name, batch, max_tasks, worker_id, **options):
+        """An RQ worker on the queue(s) (``*``: every queue of ``RQ_QUEUES``)."""
+        from comptoir.notifications import rq_worker
 
-def _sweep_once(worker_id: str, *, started_at=None) -> None:
+        queue_names = list(settings.RQ_QUEUES) if queue_name == "*" else queue_name.split(",")
+        level = "DEBUG" if verbosity >= 2 else "WARNING" if verbosity == 0 else "INFO"
+        rq_worker.run(queue_names, name=worker_id, burst=batch, max_jobs=max_tasks, logging_level=level)
+
+
+def uses_rq() -> bool:
+    return getattr(settings, "TASKS_BACKEND", "") == "rq"
+
+
+def _periodic_tick(worker_id: str, *, started_at=None) -> None:
+    """What every worker does every ``--sweep-interval`` seconds (and once before ``--batch``)."""
+    started_at = started_at or timezone.now()
     try:
-        resilience.beat(worker_id, started_at=started_at or timezone.now())
+        resilience.beat(worker_id, started_at=started_at)
         count = sweep_stale_notifications()
         count += retry_failed_notifications()
+        sweep_unprocessed_events()
         recovered = resilience.recover_stale_tasks()
+        if uses_rq():
+            recovered += recover_abandoned_rq_jobs(worker_id, started_at=started_at)
         resilience.forget_old_workers()
     except resilience.DATABASE_ERRORS as error:
         # The database is away; the main loop reconnects and logs it too. Next sweep, next try.
         logger.warning("Outbox sweep: database error (%s: %s)", type(error).__name__, error)
         resilience.close_connections()
+    except RedisError as error:  # TASKS_BACKEND=rq and Redis away: the RQ worker waits for it too
+        logger.warning("Outbox sweep: Redis error (%s: %s)", type(error).__name__, error)
     except Exception:  # the sweep must never stop the worker; it tries again next time
         logger.exception("Outbox sweep failed")
     else:
@@ -115,6 +148,33 @@ def _sweep_once(worker_id: str, *, started_at=None) -> None:
             logger.info("Outbox sweep: %s task(s) of a stopped worker recovered", recovered)
     finally:
         close_old_connections()
+
+
+def recover_abandoned_rq_jobs(worker_id: str, *, started_at) -> int:
+    """Under RQ: the message or webhook event of a task whose worker stopped (killed, machine
+    restarted) is released at once and its task enqueued again, as ``recover_stale_tasks`` does
+    for the database queue, instead of waiting for the claim to expire (30 minutes for a
+    message). A worker started again under the same ``--worker-id`` releases its own at its first
+    tick; the others are released once their worker is unseen for 5 minutes."""
+    from datetime import timedelta
+
+    from comptoir.notifications import rq_worker
+    from comptoir.notifications.delivery import release_claim
+    from comptoir.paypal.webhooks import release_event
+
+    release = {"comptoir.notifications.tasks.deliver_notification_task": release_claim,
+               "comptoir.paypal.tasks.process_webhook_event_task": release_event}
+    unseen = timezone.now() - timedelta(seconds=resilience.WORKER_UNSEEN_SECONDS)
+    alive = set(WorkerHeartbeat.objects.filter(seen_at__gte=unseen).values_list("worker_id", flat=True))
+    recovered = 0
+    for job in rq_worker.abandoned_jobs(list(settings.RQ_QUEUES), own_name=worker_id, started_at=started_at,
+                                        alive=alive):
+        action = release.get(job.func_name)
+        if action is not None and job.args and isinstance(job.args[0], int):
+            recovered += bool(action(job.args[0]))
+            logger.warning("Task %s was left running by a stopped worker (%s): recovered",
+                           job.id, job.worker_name)
+    return recovered
 
 
 def _beat(worker_id: str, started_at) -> None:
@@ -130,11 +190,11 @@ def _beat(worker_id: str, started_at) -> None:
 
 def _sweep_forever(stop: threading.Event, interval: float, worker_id: str) -> None:
     started_at = timezone.now()
-    _sweep_once(worker_id, started_at=started_at)
+    _periodic_tick(worker_id, started_at=started_at)
     next_sweep = time.monotonic() + interval
     while not stop.wait(min(resilience.HEARTBEAT_SECONDS, max(next_sweep - time.monotonic(), 0))):
         if time.monotonic() >= next_sweep:
-            _sweep_once(worker_id, started_at=started_at)
+            _periodic_tick(worker_id, started_at=started_at)
             next_sweep = time.monotonic() + interval
         else:
             _beat(worker_id, started_at)
