@@ -1,7 +1,8 @@
 """Row locks, taken in one order everywhere so that two transactions never wait for each other.
 
 The order (``LOCK_ORDER``): the row where the work starts when it is not an order (a cart at
-checkout, a provider's payment attempt when the work starts from PayPal), then orders, invoices,
+checkout, a provider's payment attempt when the work starts from PayPal), the promotions a
+checkout uses (their usage limits), then orders, invoices,
 credit notes, payments, refunds, and stock rows last; rows of one kind by ascending id. Services lock
 with ``lock``/``lock_one`` and never call ``select_for_update`` themselves.
 
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 LOCK_ORDER = (
     "checkout.cart",
     "paypal.paypalcheckout",
+    "promotions.promotion",
     "orders.order",
     "invoicing.invoice",
     "invoicing.creditnote",

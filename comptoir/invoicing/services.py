@@ -135,6 +135,9 @@ def _order_snapshot(order: Order, shop: ShopSettings) -> dict:
         "subtotal_amount": order.subtotal_amount,
         "shipping_amount": order.shipping_amount,
         "insurance_amount": order.insurance_amount,
+        "discount_amount": order.discount_amount,
+        "shipping_discount_amount": order.shipping_discount_amount,
+        "discount_label": order.discount_label,
         "tax_total": order.tax_total,
         "total_amount": order.total_amount,
         "currency": order.currency,
@@ -147,7 +150,7 @@ def _copy_lines_and_taxes(invoice: Invoice, lines, taxes) -> None:
             invoice=invoice, product_id=line.product_id, sku=line.sku, description_fr=line.name_fr,
             description_en=line.name_en, quantity=line.quantity,
             unit_price_amount=line.unit_price_amount, amount=line.line_total_amount,
-            is_taxable=line.is_taxable, position=position,
+            discount_amount=line.discount_amount, tax_status=line.tax_status, position=position,
         )
         for position, line in enumerate(lines)
     )
