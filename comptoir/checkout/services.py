@@ -71,6 +71,11 @@ class CartItem:
         return quantize(self.product.price_amount * self.quantity)
 
 
+def goods_of(items) -> list[Goods]:
+    """Cart items as the promotions see them (product, category, list amount)."""
+    return [Goods(item.product.pk, item.product.category_id, item.line_total_amount) for item in items]
+
+
 def price_items(items, *, delivery_method, shop, shipping_address: Address | None, promo_code: str = "",
                 email: str = "", strict: bool = False, promotions=None) -> Quote:
     """Price cart items at their current catalogue price (review step and ``place_order``), with
@@ -79,7 +84,7 @@ def price_items(items, *, delivery_method, shop, shipping_address: Address | Non
     no longer be used raises ``PromotionError``; ``promotions``: the candidates already read (under
 their locks). ``quote.promotions`` holds the ``Offer``."""
     items = list(items)
-    goods = [Goods(item.product.pk, item.product.category_id, item.line_total_amount) for item in items]
+    goods = goods_of(items)
     fee = delivery_method.fee_for(sum((g.list_amount for g in goods), Decimal("0.00"))) if items else None
     offer = offer_for(goods, code=promo_code, email=email, delivery_fee=fee or Decimal("0.00"), strict=strict,
                       promotions=promotions)

@@ -25,6 +25,7 @@ from comptoir.catalog.models import Category
 from comptoir.core.errors import DomainError
 from comptoir.core.locks import lock
 from comptoir.core.money import ZERO, allocate, format_amount, quantize
+from comptoir.core.search import clean_search_text
 
 from .models import Promotion, PromotionUsage
 
@@ -76,7 +77,8 @@ class Offer:
 
 
 def normalize_code(code: str) -> str:
-    return "".join((code or "").split()).upper()[:MAX_CODE_LENGTH]
+    """Upper case, without spaces or control characters (a code typed « ete 20 » is ETE20)."""
+    return "".join(clean_search_text(code).split()).upper()[:MAX_CODE_LENGTH]
 
 
 def _counted(queryset, email: str):
@@ -110,10 +112,11 @@ def candidates(code: str, email: str = "", *, locked: bool = False) -> list[Prom
     return promotions
 
 
-def offer_for(goods: list[Goods], *, code: str = "", email: str = "", delivery_fee: Decimal = ZERO,
+def offer_for(goods: list[Goods], *, code: str = "", email: str = "", delivery_fee: Decimal | None = None,
               today=None, strict: bool = False, promotions: list[Promotion] | None = None) -> Offer:
     """The promotions ``goods`` get, with ``code`` if the customer typed one and ``email`` if
-    known (per-customer limits); ``promotions``: the ``candidates`` already read. ``strict``: a
+    known (per-customer limits), ``delivery_fee`` if known (None: free delivery is offered, worth
+    nothing yet); ``promotions``: the ``candidates`` already read. ``strict``: a
     code that cannot be used raises PromotionError instead of being left out with its
     ``code_problem``."""
     code = normalize_code(code)
@@ -134,9 +137,10 @@ def offer_for(goods: list[Goods], *, code: str = "", email: str = "", delivery_f
     if problem and strict:
         raise PromotionError(problem, code="promo_code")
     chosen = _best(usable, goods, delivery_fee, code=code)
-    if code and not problem and not any(a.code.upper() == code for a in chosen):
+    if code and not problem and not any(a.code == code for a in chosen):
         problem = _("The promo code « %(code)s » does not combine with « %(other)s », which gives you more.") % {
-            "code": code, "other": ", ".join(a.label for a in chosen)}
+            "code": code, "other": ", ".join(a.label for a in chosen)} if chosen else _(
+            "The promo code « %(code)s » takes nothing off this order.") % {"code": code}
     return Offer(applied=tuple(chosen), line_discounts=_combined(chosen, goods),
                  free_delivery=any(a.free_delivery for a in chosen), code_problem=problem)
 
@@ -208,7 +212,8 @@ def _apply(promotion: Promotion, goods: list[Goods], delivery_fee: Decimal) -> A
     discounts = allocate(amount, weights) if amount else [ZERO] * len(goods)
     return Applied(promotion_id=promotion.pk, label=promotion.label, code=promotion.code,
                    line_discounts=tuple(discounts), combinable=promotion.combinable,
-                   free_delivery=promotion.kind == Promotion.Kind.FREE_DELIVERY and delivery_fee > 0)
+                   free_delivery=promotion.kind == Promotion.Kind.FREE_DELIVERY
+                   and (delivery_fee is None or delivery_fee > 0))
 
 
 def _combined(chosen: list[Applied], goods: list[Goods]) -> tuple[Decimal, ...]:
@@ -217,14 +222,16 @@ def _combined(chosen: list[Applied], goods: list[Goods]) -> tuple[Decimal, ...]:
     )
 
 
-def _best(usable: list[Applied], goods: list[Goods], delivery_fee: Decimal, *, code: str) -> list[Applied]:
+def _best(usable: list[Applied], goods: list[Goods], delivery_fee, *, code: str) -> list[Applied]:
     """All the combinable promotions together, or the best single non-combinable one."""
+
     def value(option):
         free = any(a.free_delivery for a in option)
-        return sum(_combined(option, goods), ZERO) + (delivery_fee if free else ZERO)
+        return sum(_combined(option, goods), ZERO) + ((delivery_fee or ZERO) if free else ZERO)
 
     options = [[a for a in usable if a.combinable]] + [[a] for a in usable if not a.combinable]
-    options = [option for option in options if option and value(option) > 0]
+    options = [option for option in options
+               if option and (value(option) > 0 or any(a.free_delivery for a in option))]
     if not options:
         return []
     return max(options, key=lambda option: (value(option), bool(code) and any(a.code == code for a in option)))
@@ -232,7 +239,7 @@ def _best(usable: list[Applied], goods: list[Goods], delivery_fee: Decimal, *, c
 
 def record_usage(order, offer: Offer, *, email: str) -> list[PromotionUsage]:
     """The ``PromotionUsage`` rows of ``order``, in the transaction that places it (the caller
-    holds the promotions' locks, see ``lock_promotions``)."""
+    holds the promotions' locks, see ``candidates``)."""
     return PromotionUsage.objects.bulk_create(
         PromotionUsage(promotion_id=applied.promotion_id, order=order, email=email.lower(),
                        discount_amount=applied.goods_amount
