@@ -57,6 +57,11 @@ class Invoice(DiscountedTotals, models.Model):
     discount_amount = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
     shipping_discount_amount = models.DecimalField(_("delivery discount"), default=Decimal("0.00"), **MONEY)
     discount_label = models.CharField(_("promotions"), max_length=300, blank=True)
+    # The part of the amount before taxes (goods and their share of the fees) that is zero-rated
+    # or exempt, computed by ``taxes.services.tax_base`` at issue; the rest is taxable (for the
+    # tax report; an export is zero-rated whatever its goods).
+    zero_rated_amount = models.DecimalField(_("zero-rated"), default=Decimal("0.00"), **MONEY)
+    exempt_amount = models.DecimalField(_("exempt"), default=Decimal("0.00"), **MONEY)
     currency = models.CharField(max_length=3, default="CAD")
     # The sum of the invoice's payments (reversed ones and refunds count negative), kept by the
     # payment services in the transaction that records them: the invoice's pages, PDF and emails

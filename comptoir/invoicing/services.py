@@ -19,6 +19,8 @@ from comptoir.merchant.models import ShopSettings
 from comptoir.orders import services as order_services
 from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
+from comptoir.taxes.models import TaxStatus
+from comptoir.taxes.services import TaxedGoods, tax_base
 
 from .credit_notes import everything_remaining, issue_partial_credit_note
 from .models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, InvoiceTax
@@ -87,6 +89,7 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, re
         issued_by=actor,
         in_closed_period=in_closed_period,
         **_order_snapshot(order, shop),
+        **_tax_base(order, lines),
     )
     _copy_lines_and_taxes(invoice, lines, taxes)
     Order.objects.filter(pk=order.pk).update(invoice_issued=True)
@@ -142,6 +145,12 @@ def _order_snapshot(order: Order, shop: ShopSettings) -> dict:
         "total_amount": order.total_amount,
         "currency": order.currency,
     }
+
+
+def _tax_base(order: Order, lines) -> dict:
+    base = tax_base([TaxedGoods(line.line_total_amount, line.tax_status) for line in lines],
+                    fees=order.shipping_amount + order.insurance_amount)
+    return {"zero_rated_amount": base[TaxStatus.ZERO_RATED], "exempt_amount": base[TaxStatus.EXEMPT]}
 
 
 def _copy_lines_and_taxes(invoice: Invoice, lines, taxes) -> None:

@@ -6,9 +6,10 @@ counts in March, and its credit note (negative amounts) in April, each once.
 
 Splitting a document's sales before taxes:
 - delivered outside Canada (the order has no tax province): zero-rated export;
-- otherwise the lines not taxable are « non-taxable products » (zero-rated or exempt goods), and
-  so are the fees (delivery, insurance) of a document without any taxable line (fees follow the
-  goods, see ``orders.pricing``); the rest is taxable.
+- otherwise the invoice's ``zero_rated_amount`` and ``exempt_amount`` (its zero-rated and exempt
+  goods with their share of the fees, computed by the tax module at issue) and the rest taxable.
+Line 101 (total supplies) counts the taxable and zero-rated sales; exempt sales are not on the
+return (QUEBEC.md).
 A credit note is split like its invoice, in proportion of its amount before taxes (a complete
 credit note is exactly the opposite of its invoice); its taxes are the ones it records.
 
@@ -22,12 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from comptoir.core.money import ZERO, quantize
-from comptoir.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoiceTax
+from comptoir.invoicing.models import CreditNote, Invoice, InvoiceTax
 
 from .models import SummaryDay, TaxDailySummary
 from .periods import Period
@@ -52,8 +52,9 @@ class TaxReport:
 
     @property
     def total_supplies_amount(self) -> Decimal:
-        """Line 101 of the return: every supply of the period, before taxes."""
-        return self.taxable_amount + self.zero_rated_amount + self.exempt_amount
+        """Line 101 of the return: the taxable and zero-rated supplies of the period, before
+        taxes (exempt supplies are not reported)."""
+        return self.taxable_amount + self.zero_rated_amount
 
     @property
     def hst_amount(self) -> Decimal:
@@ -105,25 +106,9 @@ def _pre_tax(prefix: str = ""):
     return F(f"{prefix}subtotal_amount") + F(f"{prefix}shipping_amount") + F(f"{prefix}insurance_amount")
 
 
-def _fees(prefix: str = ""):
-    return F(f"{prefix}shipping_amount") + F(f"{prefix}insurance_amount")
-
-
-def _has_taxable_line(invoice_ref: str = "pk"):
-    return Exists(InvoiceLine.objects.filter(invoice=OuterRef(invoice_ref), is_taxable=True))
-
-
-def _exempt_lines(invoice_ref: str = "pk"):
-    lines = (
-        InvoiceLine.objects.filter(invoice=OuterRef(invoice_ref), is_taxable=False)
-        .order_by().values("invoice").annotate(total=Sum("amount")).values("total")
-    )
-    return Coalesce(Subquery(lines), Value(ZERO))
-
-
 def tax_report(period: Period) -> TaxReport:
     """The figures of the period: the days already summarised (``TaxDailySummary``, two
-    queries) plus the others read from the documents (five queries per call, whatever their
+    queries) plus the others read from the documents (three queries per call, whatever their
     number of days)."""
     report = TaxReport(period)
     built = summarised_days(period)
@@ -188,23 +173,16 @@ def live_figures(ranges: list[Period]) -> dict[str, TaxReport]:
         return {}
     parts = defaultdict(lambda: TaxReport(ranges[0]))
     invoices = Invoice.objects.filter(_issued_in(ranges)).order_by()
-    pre_tax = defaultdict(lambda: ZERO)
     for row in invoices.values(province=F("order__tax_province")).annotate(
         count=Count("pk"), amount=Sum(_pre_tax()), flagged=Count("pk", filter=Q(in_closed_period=True)),
+        zero_rated=Sum("zero_rated_amount"), exempt=Sum("exempt_amount"),
     ):
-        pre_tax[row["province"]] += row["amount"]
-        parts[row["province"]].invoice_count += row["count"]
-        parts[row["province"]].flagged_count += row["flagged"]
-    exempt = defaultdict(lambda: ZERO)
-    for row in invoices.filter(~_has_taxable_line()).values(province=F("order__tax_province")).annotate(
-        amount=Sum(_fees())
-    ):
-        exempt[row["province"]] += row["amount"]
-    lines = InvoiceLine.objects.filter(_issued_in(ranges, "invoice__"), is_taxable=False).order_by()
-    for row in lines.values(province=F("invoice__order__tax_province")).annotate(amount=Sum("amount")):
-        exempt[row["province"]] += row["amount"]
-    for province, amount in pre_tax.items():
-        _add_split(parts[province], province, amount, ZERO if not province else exempt[province])
+        part = parts[row["province"]]
+        part.invoice_count += row["count"]
+        part.flagged_count += row["flagged"]
+        _add_amounts(part, *_invoice_split(province=row["province"], pre_tax_amount=quantize(row["amount"]),
+                                           zero_rated_amount=quantize(row["zero_rated"]),
+                                           exempt_amount=quantize(row["exempt"])))
     taxes = InvoiceTax.objects.filter(_issued_in(ranges, "invoice__")).order_by()
     taxes = taxes.values("code", province=F("invoice__order__tax_province")).annotate(amount=Sum("amount"))
     for row in taxes:
@@ -217,13 +195,6 @@ def live_figures(ranges: list[Period]) -> dict[str, TaxReport]:
         for tax in note.taxes:
             _add_tax(part, tax["code"], note.province, Decimal(tax["amount"]))
     return dict(parts)
-
-
-def _add_split(report: TaxReport, province: str, pre_tax_amount: Decimal, exempt_amount: Decimal) -> None:
-    if not province:
-        _add_amounts(report, ZERO, pre_tax_amount, ZERO)
-    else:
-        _add_amounts(report, pre_tax_amount - exempt_amount, ZERO, exempt_amount)
 
 
 def _add_amounts(report: TaxReport, taxable: Decimal, zero_rated: Decimal, exempt: Decimal) -> None:
@@ -252,22 +223,18 @@ def _credit_notes(condition: Q):
             "tax_total", "total_amount", "taxes", "in_closed_period", "invoice__number",
             "invoice__customer_name", "invoice__subtotal_amount", "invoice__shipping_amount",
             "invoice__insurance_amount", "invoice__order__tax_province", "invoice__order__number",
+            "invoice__zero_rated_amount", "invoice__exempt_amount",
         )
-        .annotate(
-            province=F("invoice__order__tax_province"),
-            invoice_exempt_lines=_exempt_lines("invoice_id"),
-            invoice_has_taxable=_has_taxable_line("invoice_id"),
-        )
+        .annotate(province=F("invoice__order__tax_province"))
         .order_by("number")
     )
 
 
-def _invoice_split(*, province, pre_tax_amount, fees_amount, exempt_lines_amount, has_taxable):
-    """(taxable, zero-rated, non-taxable products) of an invoice."""
+def _invoice_split(*, province, pre_tax_amount, zero_rated_amount, exempt_amount):
+    """(taxable, zero-rated, exempt) of an invoice (or of a sum of invoices of one province)."""
     if not province:
         return ZERO, pre_tax_amount, ZERO
-    exempt = exempt_lines_amount + (ZERO if has_taxable else fees_amount)
-    return pre_tax_amount - exempt, ZERO, exempt
+    return pre_tax_amount - zero_rated_amount - exempt_amount, zero_rated_amount, exempt_amount
 
 
 def _credit_note_split(note: CreditNote):
@@ -276,8 +243,7 @@ def _credit_note_split(note: CreditNote):
     pre_tax = note.subtotal_amount + note.shipping_amount + note.insurance_amount
     _taxable, zero_rated, exempt = _invoice_split(
         province=note.province, pre_tax_amount=invoice_pre_tax,
-        fees_amount=invoice.shipping_amount + invoice.insurance_amount,
-        exempt_lines_amount=note.invoice_exempt_lines, has_taxable=note.invoice_has_taxable,
+        zero_rated_amount=invoice.zero_rated_amount, exempt_amount=invoice.exempt_amount,
     )
     if not invoice_pre_tax:
         return pre_tax, ZERO, ZERO
@@ -314,7 +280,7 @@ class DocumentRow:
         pst = {self.province: sum((taxes.get(code, ZERO) for code in PROVINCIAL), ZERO)} if any(
             code in taxes for code in PROVINCIAL) else {}
         return _figure(key, {
-            "sales": self.pre_tax_amount, "taxable": self.taxable_amount,
+            "sales": self.taxable_amount + self.zero_rated_amount, "taxable": self.taxable_amount,
             "zero_rated": self.zero_rated_amount, "exempt": self.exempt_amount,
             "GST": taxes.get(GST, ZERO), "QST": taxes.get(QST, ZERO),
             "line103": taxes.get(GST, ZERO) + taxes.get(HST, ZERO),
@@ -326,14 +292,11 @@ def document_rows(period: Period) -> list[DocumentRow]:
     """Every invoice and credit note of the period, by date then number (four queries)."""
     invoices = list(
         Invoice.objects.filter(_between(period))
-        .annotate(
-            province=F("order__tax_province"), order_number=F("order__number"),
-            exempt_lines=_exempt_lines(), has_taxable=_has_taxable_line(),
-        )
+        .annotate(province=F("order__tax_province"), order_number=F("order__number"))
         .values(
             "pk", "number", "issued_at", "customer_name", "province", "order_number", "status",
             "subtotal_amount", "shipping_amount", "insurance_amount", "tax_total", "total_amount",
-            "in_closed_period", "exempt_lines", "has_taxable",
+            "in_closed_period", "zero_rated_amount", "exempt_amount",
         )
         .order_by("issued_at", "number")
     )
@@ -351,8 +314,8 @@ def _invoice_row(invoice: dict, taxes: dict) -> DocumentRow:
     fees = invoice["shipping_amount"] + invoice["insurance_amount"]
     pre_tax = invoice["subtotal_amount"] + fees
     taxable, zero_rated, exempt = _invoice_split(
-        province=invoice["province"], pre_tax_amount=pre_tax, fees_amount=fees,
-        exempt_lines_amount=invoice["exempt_lines"], has_taxable=invoice["has_taxable"],
+        province=invoice["province"], pre_tax_amount=pre_tax, zero_rated_amount=invoice["zero_rated_amount"],
+        exempt_amount=invoice["exempt_amount"],
     )
     reference = f"F-{invoice['number']:06d}"
     return DocumentRow(

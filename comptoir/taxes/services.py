@@ -121,6 +121,14 @@ def split_fees(fees: Decimal, goods) -> dict[str, Decimal]:
     return dict(zip(STATUSES, allocate(fees, [weights[status] for status in STATUSES]), strict=True))
 
 
+def tax_base(goods, *, fees: Decimal = ZERO) -> dict[str, Decimal]:
+    """The amount before taxes of each status: its goods plus its share of ``fees``."""
+    goods = list(goods)
+    fee_parts = split_fees(quantize(fees), goods)
+    return {status: sum((quantize(g.amount) for g in goods if g.status == status), ZERO) + fee_parts[status]
+            for status in STATUSES}
+
+
 def compute_line_taxes(
     goods,
     *,
@@ -135,10 +143,7 @@ def compute_line_taxes(
 
     Example (Québec): maple syrup 30.00 (zero-rated) + soap 10.00 (taxable) + delivery 12.00 →
     base 10.00 + 3.00 = 13.00, GST 0.65, QST 1.30."""
-    goods = list(goods)
-    fee_parts = split_fees(quantize(fees), goods)
-    base = {status: sum((quantize(g.amount) for g in goods if g.status == status), ZERO) + fee_parts[status]
-            for status in STATUSES}
+    base = tax_base(goods, fees=fees)
     result = compute_taxes(base[TaxStatus.TAXABLE], province=province, merchant_registered=merchant_registered,
                            pst_provinces=pst_provinces, on_date=on_date)
     return TaxResult(result.taxable_amount, result.lines, zero_rated_amount=base[TaxStatus.ZERO_RATED],

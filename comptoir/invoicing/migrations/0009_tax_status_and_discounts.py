@@ -10,6 +10,21 @@ def copy_taxable(apps, schema_editor):
         apps.get_model("invoicing", name).objects.filter(is_taxable=False).update(tax_status="zero_rated")
 
 
+def fill_tax_base(apps, schema_editor):
+    """Invoices issued so far: their lines not taxable are zero-rated (``copy_taxable``), and
+    their fees went with them only when no line was taxable (the rule of the time)."""
+    Invoice = apps.get_model("invoicing", "Invoice")
+    InvoiceLine = apps.get_model("invoicing", "InvoiceLine")
+    ids = set(InvoiceLine.objects.filter(is_taxable=False).values_list("invoice_id", flat=True))
+    taxed = set(InvoiceLine.objects.filter(invoice_id__in=ids, is_taxable=True).values_list("invoice_id", flat=True))
+    for invoice in Invoice.objects.filter(pk__in=ids):
+        lines = InvoiceLine.objects.filter(invoice=invoice, is_taxable=False)
+        amount = sum((line.amount for line in lines), Decimal("0.00"))
+        if invoice.pk not in taxed:
+            amount += invoice.shipping_amount + invoice.insurance_amount
+        Invoice.objects.filter(pk=invoice.pk).update(zero_rated_amount=amount)
+
+
 def copy_back(apps, schema_editor):
     for name in ("invoiceline", "creditnoteline",):
         apps.get_model("invoicing", name).objects.exclude(tax_status="taxable").update(is_taxable=False)
@@ -62,7 +77,20 @@ class Migration(migrations.Migration):
             name='tax_status',
             field=models.CharField(choices=[('taxable', 'Taxable'), ('zero_rated', 'Zero-rated (0 %)'), ('exempt', 'Exempt')], default='taxable', max_length=10, verbose_name='tax status'),
         ),
+        migrations.AddField(
+            model_name="invoice",
+            name="exempt_amount",
+            field=models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12,
+                                      verbose_name="exempt"),
+        ),
+        migrations.AddField(
+            model_name="invoice",
+            name="zero_rated_amount",
+            field=models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12,
+                                      verbose_name="zero-rated"),
+        ),
         migrations.RunPython(copy_taxable, copy_back),
+        migrations.RunPython(fill_tax_base, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='creditnoteline',
             name='is_taxable',

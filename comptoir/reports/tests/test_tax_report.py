@@ -24,18 +24,19 @@ def quarter(db):
 
 def test_every_figure_of_the_quarter_matches_the_hand_computation(quarter):
     report = tax_report(Q1)
-    # Invoices of the quarter before taxes, (taxable, zero-rated, non-taxable products):
-    # Québec 100 + 12 delivery (112, 0, 0); Ontario mug 40 + book 20 + 12 (52, 0, 20);
+    # Invoices of the quarter before taxes, (taxable, zero-rated, exempt):
+    # Québec 100 + 12 delivery (112, 0, 0); Ontario mug 40 + exempt book 20 + 12, the delivery split
+    # 8 : 4 like the goods (48, 0, 24);
     # Nova Scotia 200, free delivery (200, 0, 0); BC 80 + 12 (92, 0, 0); export 112 (0, 112, 0);
     # pickup coffee + book (100, 0, 20); pickup books only (0, 0, 40); late credit 112 (112, 0, 0).
-    # Credit notes of the quarter: Ontario (-52, 0, -20) and December's invoice (-112, 0, 0).
-    assert report.taxable_amount == D("504.00")  # 668 - 52 - 112
+    # Credit notes of the quarter: Ontario (-48, 0, -24) and December's invoice (-112, 0, 0).
+    assert report.taxable_amount == D("504.00")  # 664 - 48 - 112
     assert report.zero_rated_amount == D("112.00")
-    assert report.exempt_amount == D("60.00")  # 80 - 20
-    assert report.total_supplies_amount == D("676.00")  # line 101
+    assert report.exempt_amount == D("60.00")  # 84 - 24
+    assert report.total_supplies_amount == D("616.00")  # line 101: exempt sales are not reported
     # GST: Québec 5.60 + BC 4.60 + pickup 5.00 + late 5.60 - December 5.60
     assert report.gst_amount == D("15.20")
-    # HST: Ontario 13 % of 52 = 6.76, credited the same quarter; Nova Scotia 14 % of 200
+    # HST: Ontario 13 % of 48 = 6.24, credited the same quarter; Nova Scotia 14 % of 200
     assert report.hst_by_province == {"ON": D("0.00"), "NS": D("28.00")}
     assert report.gst_hst_amount == D("43.20")  # line 103
     # QST: Québec 11.17 (11.172) + pickup 9.98 (9.975, half a cent up) + late 11.17 - December 11.17
