@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -51,7 +52,7 @@ class Promotion(models.Model):
         _("combinable with other promotions"), default=False,
         help_text=_("A promotion that is not combinable applies alone, when it gives the customer more."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("promotion", "active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
