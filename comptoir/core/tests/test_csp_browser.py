@@ -108,7 +108,8 @@ def test_no_csp_violation_on_any_main_page(page, live_server, shop):
                  "configuration/notifications/", "configuration/notifications/journal/",
                  "configuration/comptes/", "configuration/comptes/nouveau/", "produits/",
                  f"produits/{product.pk}/", "produits/nouveau/", "categories/",
-                 f"categories/{shop['category'].pk}/", "categories/nouvelle/"):
+                 f"categories/{shop['category'].pk}/", "categories/nouvelle/", "promotions/",
+                 "promotions/nouvelle/"):
         violations.visit(f"{base}/fr/gestion/{path}")
     page.screenshot_as("csp-back-office-categorie")
 
