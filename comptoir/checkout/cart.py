@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from comptoir.catalog.models import Product
 from comptoir.core.errors import DomainError
 from comptoir.core.locks import lock
-
 from comptoir.promotions.services import check_code
 
 from .models import Cart, CartLine

@@ -91,7 +91,8 @@ their locks). ``quote.promotions`` holds the ``Offer``."""
     discounts = offer.line_discounts or (Decimal("0.00"),) * len(items)
     return price_order(
         [PricedLine(item.product.price_amount, item.quantity, discount_amount=discount,
-                    tax_status=item.product.tax_status) for item, discount in zip(items, discounts, strict=True)],
+                    tax_status=item.product.tax_status)
+         for item, discount in zip(items, discounts, strict=True)],
         delivery_method=delivery_method,
         shop=shop,
         destination_province=shipping_address.province if shipping_address else None,

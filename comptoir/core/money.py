@@ -28,11 +28,14 @@ def quantize(amount) -> Decimal:
 
 
 def allocate(amount: Decimal, weights) -> list[Decimal]:
-    """Split ``amount`` (to the cent) in proportion of ``weights``, largest remainder: the parts
-    are whole cents and add up to ``amount`` exactly. All-zero weights share it equally."""
+    """Split ``amount`` (to the cent) in proportion of ``weights`` (not negative), largest
+    remainder: the parts are whole cents and add up to ``amount`` exactly (a negative amount
+    gives negative parts). All-zero weights share it equally."""
     weights = [to_decimal(weight) for weight in weights]
     if not weights:
         return []
+    if amount < 0:
+        return [-part for part in allocate(-amount, weights)]
     total = sum(weights, Decimal(0))
     if total <= 0:
         weights, total = [Decimal(1)] * len(weights), Decimal(len(weights))

@@ -138,7 +138,8 @@ def issue_partial_credit_note(invoice: Invoice, selection: CreditSelection, *, a
         invoice=invoice, number=Sequence.next_value("credit_note"), issued_at=issued_at,
         in_closed_period=in_closed_period, reason=reason, subtotal_amount=_negated(goods),
         shipping_amount=_negated(shipping),
-        insurance_amount=_negated(insurance), discount_amount=_negated(discount), tax_total=_negated(sum(taxes.values(), ZERO)),
+        insurance_amount=_negated(insurance), discount_amount=_negated(discount),
+        tax_total=_negated(sum(taxes.values(), ZERO)),
         total_amount=_negated(total),
         taxes=[{"code": code, "rate": _rate_of(invoice, code), "amount": str(_negated(amount))}
                for code, amount in taxes.items()],
@@ -217,7 +218,8 @@ def _row(kind, *, quantity, unit, amount, status, line: InvoiceLine | None = Non
     return CreditNoteLine(
         kind=kind, invoice_line=line, sku=line.sku if line else "", description_fr=description_fr,
         description_en=description_en, quantity=quantity, unit_price_amount=unit, amount=_negated(amount),
-        discount_amount=_negated(discount), tax_status=status, restocked=bool(restocked and line is not None and line.product_id),
+        discount_amount=_negated(discount), tax_status=status,
+        restocked=bool(restocked and line is not None and line.product_id),
     )
 
 

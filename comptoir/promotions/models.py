@@ -21,7 +21,8 @@ class Promotion(models.Model):
         AMOUNT = "amount", _("Fixed amount off")
         FREE_DELIVERY = "free_delivery", _("Free delivery")
 
-    name = models.CharField(_("name"), max_length=120, help_text=_("Shown to the customer and on the invoice."))
+    name = models.CharField(_("name"), max_length=120,
+                            help_text=_("Shown to the customer and on the invoice."))
     code = models.CharField(
         _("promo code"), max_length=40, blank=True,
         help_text=_("Empty: the promotion applies by itself, without a code."),
@@ -60,10 +61,12 @@ class Promotion(models.Model):
         verbose_name = _("promotion")
         verbose_name_plural = _("promotions")
         constraints = [
-            models.UniqueConstraint(Upper("code"), condition=~models.Q(code=""), name="promotion_code_unique"),
+            models.UniqueConstraint(Upper("code"), condition=~models.Q(code=""),
+                                    name="promotion_code_unique"),
             models.CheckConstraint(condition=models.Q(value__gte=0), name="promotion_value_not_negative"),
             models.CheckConstraint(
-                condition=~models.Q(kind="percent") | models.Q(value__lte=100), name="promotion_percent_at_most_100"
+                condition=~models.Q(kind="percent") | models.Q(value__lte=100),
+                name="promotion_percent_at_most_100",
             ),
         ]
 

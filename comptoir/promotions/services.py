@@ -101,11 +101,13 @@ def candidates(code: str, email: str = "", *, locked: bool = False) -> list[Prom
         wanted |= Q(code__iexact=code)
     promotions = list(_counted(Promotion.objects.filter(wanted), email)
                       .prefetch_related("products", "categories").order_by("pk"))
-    limited = [p.pk for p in promotions if p.code or p.usage_limit is not None or p.per_customer_limit is not None]
+    limited = [p.pk for p in promotions
+               if p.code or p.usage_limit is not None or p.per_customer_limit is not None]
     if locked and limited:
         lock(Promotion.objects.filter(pk__in=limited))
         fields = ["pk", "used"] + (["used_by_customer"] if email else [])
-        fresh = {row["pk"]: row for row in _counted(Promotion.objects.filter(pk__in=limited), email).values(*fields)}
+        rows = _counted(Promotion.objects.filter(pk__in=limited), email).values(*fields)
+        fresh = {row["pk"]: row for row in rows}
         for promotion in promotions:
             for name, value in fresh.get(promotion.pk, {}).items():
                 setattr(promotion, name, value)
@@ -138,9 +140,11 @@ def offer_for(goods: list[Goods], *, code: str = "", email: str = "", delivery_f
         raise PromotionError(problem, code="promo_code")
     chosen = _best(usable, goods, delivery_fee, code=code)
     if code and not problem and not any(a.code == code for a in chosen):
-        problem = _("The promo code « %(code)s » does not combine with « %(other)s », which gives you more.") % {
-            "code": code, "other": ", ".join(a.label for a in chosen)} if chosen else _(
-            "The promo code « %(code)s » takes nothing off this order.") % {"code": code}
+        if chosen:
+            problem = _("The promo code « %(code)s » does not combine with « %(other)s », "
+                        "which gives you more.") % {"code": code, "other": ", ".join(a.label for a in chosen)}
+        else:
+            problem = _("The promo code « %(code)s » takes nothing off this order.") % {"code": code}
     return Offer(applied=tuple(chosen), line_discounts=_combined(chosen, goods),
                  free_delivery=any(a.free_delivery for a in chosen), code_problem=problem)
 
@@ -160,7 +164,8 @@ def refusal_of(promotion: Promotion, *, goods, list_subtotal: Decimal, email: st
     if not promotion.is_active:
         return _("This promo code is no longer available.")
     if promotion.starts_on and today < promotion.starts_on:
-        return _("This promo code is valid from %(date)s.") % {"date": formats.date_format(promotion.starts_on)}
+        return _("This promo code is valid from %(date)s.") % {
+            "date": formats.date_format(promotion.starts_on)}
     if promotion.ends_on and today > promotion.ends_on:
         return _("This promo code expired on %(date)s.") % {"date": formats.date_format(promotion.ends_on)}
     if promotion.usage_limit is not None and promotion.used >= promotion.usage_limit:
@@ -234,7 +239,8 @@ def _best(usable: list[Applied], goods: list[Goods], delivery_fee, *, code: str)
                if option and (value(option) > 0 or any(a.free_delivery for a in option))]
     if not options:
         return []
-    return max(options, key=lambda option: (value(option), bool(code) and any(a.code == code for a in option)))
+    return max(options,
+               key=lambda option: (value(option), bool(code) and any(a.code == code for a in option)))
 
 
 def record_usage(order, offer: Offer, *, email: str) -> list[PromotionUsage]:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.checkout.cart import MAX_QUANTITY
 from comptoir.checkout.services import enabled_payment_methods
 from comptoir.core.money import format_amount
-from comptoir.core.search import SearchField
 from comptoir.core.provinces import Province, validate_postal_code
+from comptoir.core.search import SearchField
 from comptoir.customers.models import Address
 from comptoir.orders.models import Order
 from comptoir.shipping.models import DeliveryMethod
@@ -47,7 +47,8 @@ class CartLineForm(forms.Form):
 
 class PromoCodeForm(forms.Form):
     promo_code = SearchField(label=_("Promo code"), required=True, max_length=40,
-                             widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
+                             widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                           "autocapitalize": "characters"}))
 
 
 class ContactForm(PlainLabels, forms.Form):

@@ -144,7 +144,8 @@ def compute_line_taxes(
     Example (Québec): maple syrup 30.00 (zero-rated) + soap 10.00 (taxable) + delivery 12.00 →
     base 10.00 + 3.00 = 13.00, GST 0.65, QST 1.30."""
     base = tax_base(goods, fees=fees)
-    result = compute_taxes(base[TaxStatus.TAXABLE], province=province, merchant_registered=merchant_registered,
+    result = compute_taxes(base[TaxStatus.TAXABLE], province=province,
+                           merchant_registered=merchant_registered,
                            pst_provinces=pst_provinces, on_date=on_date)
     return TaxResult(result.taxable_amount, result.lines, zero_rated_amount=base[TaxStatus.ZERO_RATED],
                      exempt_amount=base[TaxStatus.EXEMPT])

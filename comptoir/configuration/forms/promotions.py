@@ -26,7 +26,8 @@ class PromotionForm(forms.ModelForm):
         labels = {"name": _("Name"), "code": _("Promo code"), "kind": _("Discount"), "value": _("Value"),
                   "categories": _("Categories"), "minimum_amount": _("Minimum order (CAD)"),
                   "starts_on": _("From"), "ends_on": _("Until (included)"), "usage_limit": _("Total uses"),
-                  "per_customer_limit": _("Uses per customer"), "combinable": _("Combinable with other promotions"),
+                  "per_customer_limit": _("Uses per customer"),
+                  "combinable": _("Combinable with other promotions"),
                   "is_active": _("Active")}
         field_classes = {"value": MoneyField, "minimum_amount": MoneyField}
         widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -40,7 +41,8 @@ class PromotionForm(forms.ModelForm):
         self.fields["value"].required = False
         self.fields["minimum_amount"].required = False
         if self.instance.pk and not self.is_bound:
-            self.initial["skus"] = ", ".join(self.instance.products.order_by("sku").values_list("sku", flat=True))
+            skus = self.instance.products.order_by("sku").values_list("sku", flat=True)
+            self.initial["skus"] = ", ".join(skus)
 
     def clean_code(self):
         code = normalize_code(self.cleaned_data.get("code", ""))

@@ -3,6 +3,10 @@
 Each category: slug, French and English names and descriptions, a card colour and a drawing
 ("icon") for the generated images, and its products as
 (SKU, French name, English name, French description, English description, price, stock).
+Products are taxable unless listed in ``ZERO_RATED``: the basic groceries (coffee, tea, maple
+syrup, butter and sugar, dressing, jams, jellies and honey, cookies), zero-rated for GST and
+QST alike; candies, taffy, chocolate, caramels and fudge (confectionery), soaps and creams and
+ceramics are taxable.
 """
 
 from dataclasses import dataclass
@@ -208,3 +212,12 @@ CATEGORIES = (
         ),
     ),
 )
+
+
+ZERO_RATED = frozenset({
+    "CAF-001", "CAF-002", "CAF-003", "CAF-004", "CAF-005", "CAF-006",
+    "THE-001", "THE-002", "THE-003", "THE-004", "THE-005", "THE-006",
+    "ERA-001", "ERA-002", "ERA-003", "ERA-004", "ERA-007",
+    "CON-001", "CON-002", "CON-003", "CON-004", "CON-005", "CON-006",
+    "CHO-005",
+})

@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_sixteen_customers_use_a_code_limited_to_five():
     make_shop()
     make_delivery_methods()
-    promotion = Promotion.objects.create(name="Lancement", code="LANCEMENT", kind="percent", value=Decimal("20"),
+    promotion = Promotion.objects.create(name="Lancement", code="LANCEMENT", kind="percent",
+                                         value=Decimal("20"),
                                          usage_limit=5)
     product = make_product(stock=100, price_amount=Decimal("100.00"))
     carts = []

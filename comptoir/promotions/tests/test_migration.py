@@ -39,7 +39,8 @@ def test_existing_orders_and_invoices_keep_their_totals_through_the_migrations()
     assert before["products"] == [(Decimal("4.50"), "zero_rated"), (Decimal("10.00"), "taxable")]
 
     # Back to the schema of before (a boolean « taxable », no discounts, no promotions) …
-    for app, migration in (("catalog", "0005"), ("orders", "0008"), ("invoicing", "0008"), ("checkout", "0001")):
+    before_migrations = (("catalog", "0005"), ("orders", "0008"), ("invoicing", "0008"), ("checkout", "0001"))
+    for app, migration in before_migrations:
         call_command("migrate", app, migration, verbosity=0)
     # … and forward again, as a shop upgrading does.
     call_command("migrate", verbosity=0)

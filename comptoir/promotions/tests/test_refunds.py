@@ -50,7 +50,8 @@ def test_partial_credits_of_an_odd_discount_add_up_to_it():
     product = make_product(price_amount=D("20.00"), stock=5)
     order = place_test_order([(product, 3)], promo_code="DIX", delivery_kind="pickup")
     line = order.invoice.lines.get()
-    record_payment(order.invoice, method="cheque", amount=order.invoice.total_amount, actor=None, reference="1")
+    record_payment(order.invoice, method="cheque", amount=order.invoice.total_amount, actor=None,
+                   reference="1")
     notes = [refund_order(order, CreditSelection(lines={line.pk: 1}), actor=None, send_email=False,
                           manual=ManualReturn("cash"))[0] for _ in range(3)]
     assert [note.discount_amount for note in notes] == [D("-3.33"), D("-3.34"), D("-3.33")]

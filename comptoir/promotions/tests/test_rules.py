@@ -64,7 +64,8 @@ def test_dates_are_days_of_the_shops_time_zone():
 
 
 def test_minimum_order_before_taxes_and_delivery():
-    Promotion.objects.create(name="Cinquante", code="CINQ", kind="amount", value=D("5"), minimum_amount=D("50.00"))
+    Promotion.objects.create(name="Cinquante", code="CINQ", kind="amount", value=D("5"),
+                             minimum_amount=D("50.00"))
     assert "at least 50,00" in refusal("CINQ", goods("49.99"))
     assert check_code("CINQ", goods("50.00")) == "CINQ"
 

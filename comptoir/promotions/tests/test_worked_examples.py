@@ -44,7 +44,8 @@ def test_zero_rated_syrup_and_taxable_soap_tax_a_quarter_of_the_delivery():
 def test_the_taxable_base_is_ten_plus_three():
     result = compute_line_taxes([TaxedGoods(D("30.00"), TaxStatus.ZERO_RATED), TaxedGoods(D("10.00"))],
                                 fees=D("12.00"), province="QC")
-    assert (result.taxable_amount, result.zero_rated_amount, result.exempt_amount) == (D("13.00"), D("39.00"), D(0))
+    assert (result.taxable_amount, result.zero_rated_amount, result.exempt_amount) == (
+        D("13.00"), D("39.00"), D(0))
     assert [line.amount for line in result.lines] == [D("0.65"), D("1.30")]
 
 
@@ -69,7 +70,8 @@ def test_twenty_percent_off_100_dollars_shipped_in_quebec():
     assert order.total_amount == D("105.78")
     assert order.invoice.discount_amount == D("20.00") and order.invoice.total_amount == D("105.78")
     usage = PromotionUsage.objects.get()
-    assert (usage.order, usage.email, usage.discount_amount) == (order, "marie.tremblay@example.test", D("20.00"))
+    assert (usage.order, usage.email, usage.discount_amount) == (
+        order, "marie.tremblay@example.test", D("20.00"))
 
 
 def test_ten_dollar_code_on_taxable_and_zero_rated_goods_splits_the_discount_proportionally():
@@ -118,6 +120,7 @@ def test_non_combinable_promotions_the_best_single_one_wins():
 
 def test_combinable_promotions_add_up():
     Promotion.objects.create(name="Cinq dollars", kind="amount", value=D("5.00"), combinable=True)
-    Promotion.objects.create(name="Dix pour cent", code="DIXPC", kind="percent", value=D("10"), combinable=True)
+    Promotion.objects.create(name="Dix pour cent", code="DIXPC", kind="percent", value=D("10"),
+                             combinable=True)
     order = place_test_order([(make_product(price_amount=D("100.00")), 1)], promo_code="DIXPC")
     assert order.discount_amount == D("15.00") and PromotionUsage.objects.count() == 2

@@ -25,7 +25,8 @@ def test_guest_enters_a_promo_code_and_sees_the_discount_everywhere(live_server,
     make_shop()
     make_delivery_methods()
     category = make_category(name_fr="Savonnerie", slug="savonnerie")
-    make_product(category, name_fr="Coffret de savons", slug="coffret", price_amount=Decimal("100.00"), stock=5)
+    make_product(category, name_fr="Coffret de savons", slug="coffret", price_amount=Decimal("100.00"),
+                 stock=5)
     Promotion.objects.create(name="Été", code="ETE20", kind="percent", value=Decimal("20"))
 
     page.goto(f"{live_server.url}/fr/produit/coffret/")
