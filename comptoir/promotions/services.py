@@ -101,6 +101,7 @@ def candidates(code: str, email: str = "", *, locked: bool = False) -> list[Prom
         wanted |= Q(code__iexact=code)
     promotions = list(_counted(Promotion.objects.filter(wanted), email)
                       .prefetch_related("products", "categories").order_by("pk"))
+    _cover_categories(promotions)
     limited = [p.pk for p in promotions
                if p.code or p.usage_limit is not None or p.per_customer_limit is not None]
     if locked and limited:
@@ -183,25 +184,30 @@ def refusal_of(promotion: Promotion, *, goods, list_subtotal: Decimal, email: st
 
 def _eligible(promotion: Promotion, goods: list[Goods]) -> list[bool]:
     products = {product.pk for product in promotion.products.all()}
-    categories = _with_children({category.pk for category in promotion.categories.all()})
+    if not hasattr(promotion, "covered_categories"):
+        _cover_categories([promotion])
+    categories = promotion.covered_categories
     if not products and not categories:
         return [True] * len(goods)
     return [g.product_id in products or g.category_id in categories for g in goods]
 
 
-def _with_children(categories: set[int]) -> set[int]:
-    if not categories:
-        return categories
+def _cover_categories(promotions: list[Promotion]) -> None:
+    """Set each promotion's ``covered_categories``: its categories and their sub-categories
+    (one query for all of them, none when no promotion names a category)."""
+    chosen = {p.pk: {category.pk for category in p.categories.all()} for p in promotions}
     children: dict[int, list[int]] = {}
-    for pk, parent in Category.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found, todo = set(), list(categories)
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.add(pk)
-            todo.extend(children.get(pk, []))
-    return found
+    if any(chosen.values()):
+        for pk, parent in Category.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent, []).append(pk)
+    for promotion in promotions:
+        found, todo = set(), list(chosen[promotion.pk])
+        while todo:
+            pk = todo.pop()
+            if pk not in found:
+                found.add(pk)
+                todo.extend(children.get(pk, []))
+        promotion.covered_categories = found
 
 
 def _apply(promotion: Promotion, goods: list[Goods], delivery_fee: Decimal) -> Applied:

@@ -35,7 +35,7 @@ def test_sixteen_customers_use_a_code_limited_to_five():
     refusals = [o for o in outcomes if isinstance(o, PromotionError)]
     assert len(orders) == 5, outcomes
     assert len(refusals) == 11, outcomes
-    assert all("no longer available" in str(refusal) for refusal in refusals)
+    assert all("n'est plus disponible" in str(refusal) for refusal in refusals)
     assert Order.objects.count() == 5
     assert all(order.discount_amount == Decimal("20.00") for order in Order.objects.all())
     assert PromotionUsage.objects.filter(promotion=promotion).count() == 5

@@ -44,7 +44,7 @@ def test_a_code_is_case_insensitive_and_unique_whatever_the_case():
 
 
 def test_unknown_code():
-    assert refusal("RIEN", goods()) == "The promo code « RIEN » does not exist."
+    assert refusal("RIEN", goods()) == "Le code promo « RIEN » n'existe pas."
 
 
 def test_dates_are_days_of_the_shops_time_zone():
@@ -53,33 +53,33 @@ def test_dates_are_days_of_the_shops_time_zone():
     items = goods()
     # 03:30 UTC on June 1 is still May 31 in Montréal (UTC−4).
     with freeze_time("2026-06-01 03:30:00"):
-        assert "valid from" in refusal("JUIN", items)
+        assert "valide à partir du" in refusal("JUIN", items)
     with freeze_time("2026-06-01 04:30:00"):
         assert check_code("JUIN", items) == "JUIN"
     # June 30 in Montréal until 03:59 UTC on July 1.
     with freeze_time("2026-07-01 03:59:00"):
         assert check_code("JUIN", items) == "JUIN"
     with freeze_time("2026-07-01 04:01:00"):
-        assert "expired" in refusal("JUIN", items)
+        assert "a expiré le" in refusal("JUIN", items)
 
 
 def test_minimum_order_before_taxes_and_delivery():
     Promotion.objects.create(name="Cinquante", code="CINQ", kind="amount", value=D("5"),
                              minimum_amount=D("50.00"))
-    assert "at least 50,00" in refusal("CINQ", goods("49.99"))
+    assert "au moins 50,00" in refusal("CINQ", goods("49.99"))
     assert check_code("CINQ", goods("50.00")) == "CINQ"
 
 
 def test_inactive_code_is_no_longer_available():
     Promotion.objects.create(name="Vieux", code="VIEUX", kind="percent", value=D("10"), is_active=False)
-    assert refusal("VIEUX", goods()) == "This promo code is no longer available."
+    assert refusal("VIEUX", goods()) == "Ce code promo n'est plus disponible."
 
 
 def test_total_limit_reached_refuses_the_order_and_changes_nothing():
     Promotion.objects.create(name="Un seul", code="UNSEUL", kind="percent", value=D("10"), usage_limit=1)
     product = make_product(price_amount=D("20.00"), stock=10)
     place_test_order([(product, 1)], promo_code="UNSEUL", email="a@example.test")
-    with pytest.raises(PromotionError, match="used as many times as allowed"):
+    with pytest.raises(PromotionError, match="utilisé le nombre de fois permis"):
         place_test_order([(product, 2)], promo_code="UNSEUL", email="b@example.test")
     assert Order.objects.count() == 1 and PromotionUsage.objects.count() == 1
     assert Product.objects.get(pk=product.pk).stock == 9
@@ -90,7 +90,7 @@ def test_per_customer_limit_counts_by_email_guests_included():
                              per_customer_limit=1)
     product = make_product(price_amount=D("20.00"), stock=10)
     place_test_order([(product, 1)], promo_code="BIENVENUE", email="Marie@Example.test")
-    with pytest.raises(PromotionError, match="You have already used this promo code"):
+    with pytest.raises(PromotionError, match="Vous avez déjà utilisé ce code promo"):
         place_test_order([(product, 1)], promo_code="bienvenue", email="marie@example.test")
     other = place_test_order([(product, 1)], promo_code="BIENVENUE", email="jean@example.test")
     assert other.discount_amount == D("5.00")
@@ -101,7 +101,7 @@ def test_per_customer_limit_counts_by_email_guests_included():
 def test_a_product_promotion_needs_one_of_its_products():
     promotion = Promotion.objects.create(name="Café", code="CAFE", kind="percent", value=D("10"))
     promotion.products.add(make_product())
-    assert refusal("CAFE", goods()) == "This promo code applies to none of the products in your cart."
+    assert refusal("CAFE", goods()) == "Ce code promo ne s'applique à aucun produit de votre panier."
 
 
 def test_an_amount_is_at_most_what_the_goods_are_worth():
