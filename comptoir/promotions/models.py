@@ -73,6 +73,11 @@ class Promotion(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})" if self.code else self.name
 
+    def save(self, *args, **kwargs):
+        """Codes are kept in capitals without spaces, as customers' codes are compared."""
+        self.code = "".join((self.code or "").split()).upper()
+        super().save(*args, **kwargs)
+
     @property
     def label(self) -> str:
         """How the discount line names it: « Code ETE20 — Été » or the name alone."""

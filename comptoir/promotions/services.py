@@ -221,7 +221,7 @@ def _apply(promotion: Promotion, goods: list[Goods], delivery_fee: Decimal) -> A
         amount = ZERO
     weights = [g.list_amount if ok else ZERO for g, ok in zip(goods, eligible, strict=True)]
     discounts = allocate(amount, weights) if amount else [ZERO] * len(goods)
-    return Applied(promotion_id=promotion.pk, label=promotion.label, code=promotion.code,
+    return Applied(promotion_id=promotion.pk, label=promotion.label, code=promotion.code.upper(),
                    line_discounts=tuple(discounts), combinable=promotion.combinable,
                    free_delivery=promotion.kind == Promotion.Kind.FREE_DELIVERY
                    and (delivery_fee is None or delivery_fee > 0))
