@@ -1,12 +1,16 @@
 """A refund of a discounted line gives back what was paid for it, not its list price."""
 
+import io
+import re
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from comptoir.checkout.testing import place_test_order
 from comptoir.core.testing import make_delivery_methods, make_product, make_shop
 from comptoir.invoicing.credit_notes import CreditSelection
+from comptoir.invoicing.pdf import render_credit_note_pdf
 from comptoir.payments.refunds import ManualReturn
 from comptoir.payments.services import record_payment
 from comptoir.paypal.refunds import refund_order
@@ -36,6 +40,9 @@ def test_refund_of_a_discounted_line_returns_what_was_paid():
     assert note.lines.get().amount == D("-40.00") and note.lines.get().list_amount == D("-50.00")
     assert {tax["code"]: tax["amount"] for tax in note.taxes} == {"GST": "-2.00", "QST": "-3.99"}
     assert [refund.amount for refund in refunds] == [D("45.99")]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_credit_note_pdf(note))).pages)
+    # The credited line at its list price, then the discount given back on its own line.
+    assert re.search(r"-50,00", text) and re.search(r"Rabais \(VINGT — Vingt\)\s*10,00", text), text
 
     note, refunds = refund_order(order, CreditSelection(lines={line.pk: 2}), actor=None, send_email=False,
                                  manual=ManualReturn("cash"))
