@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "comptoir.security",
     "comptoir.shipping",
     "comptoir.taxes",
+    "comptoir.promotions",
     "comptoir.checkout",
     "comptoir.orders",
     "comptoir.invoicing",

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.i18n import LocalizedFieldsMixin, localized
+from comptoir.taxes.models import TaxStatusMixin
 
 from .search import product_search_columns
 
@@ -38,7 +39,7 @@ class Category(LocalizedFieldsMixin, models.Model):
         return reverse("storefront:category", kwargs={"slug": self.slug})
 
 
-class Product(LocalizedFieldsMixin, models.Model):
+class Product(LocalizedFieldsMixin, TaxStatusMixin, models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
     )
@@ -57,7 +58,7 @@ class Product(LocalizedFieldsMixin, models.Model):
         _("low stock threshold"), null=True, blank=True,
         help_text=_("Empty: the shop's default threshold."),
     )
-    is_taxable = models.BooleanField(_("taxable"), default=True)
+    # tax_status (TaxStatusMixin): taxable, zero-rated (basic groceries) or exempt.
     # True once the product has options: it is then sold by variant (``ProductVariant``), whose
     # rows carry the price and stock of sale; ``price_amount`` is the lowest variant price
     # (« from ») and ``stock`` is not sold from.

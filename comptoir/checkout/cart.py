@@ -1,4 +1,5 @@
-"""Cart operations: add, change quantity, remove, merge. Stock is checked on every change.
+"""Cart operations: add, change quantity, remove, merge, promo code. Stock is checked on every
+change.
 
 Stock is checked again, under row locks, when the order is placed: a cart reserves nothing.
 """
@@ -10,9 +11,10 @@ from comptoir.catalog.models import Product, ProductVariant
 from comptoir.catalog.stock import stock_key
 from comptoir.core.errors import DomainError
 from comptoir.core.locks import lock
+from comptoir.promotions.services import check_code
 
 from .models import Cart, CartLine
-from .services import CartItem, check_stock
+from .services import CartItem, check_stock, goods_of
 
 MAX_QUANTITY = 999
 
@@ -108,6 +110,25 @@ def merge_carts(source: Cart, *, into: Cart) -> None:
                 target.quantity = quantity
                 target.save(update_fields=["quantity"])
         source.delete()
+
+
+def apply_promo_code(cart: Cart, *, code: str, email: str = "") -> str:
+    """Keep ``code`` on the cart when it can be used for its goods now; raises PromotionError
+    (unknown, not yet or no longer valid, minimum not reached, limit reached) and changes
+    nothing otherwise. ``place_order`` checks it again under the promotion's row lock."""
+    with transaction.atomic():
+        lock(Cart.objects.filter(pk=cart.pk))
+        items = cart_items(cart)
+        if not items:
+            raise CartError(_("Your cart is empty."), code="empty_cart")
+        cart.promo_code = check_code(code, goods_of(items), email=email)
+        cart.save(update_fields=["promo_code", "updated_at"])
+    return cart.promo_code
+
+
+def remove_promo_code(cart: Cart) -> None:
+    Cart.objects.filter(pk=cart.pk).update(promo_code="")
+    cart.promo_code = ""
 
 
 def _check_quantity(quantity, *, minimum: int) -> None:

@@ -12,6 +12,9 @@ class Cart(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The « Code promo » the customer entered (checked when entered, and again under the
+    # promotion's row lock when the order is placed); never an amount.
+    promo_code = models.CharField(max_length=40, blank=True)
 
 
 class CartLine(models.Model):

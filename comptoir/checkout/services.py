@@ -1,9 +1,11 @@
 """Checkout: what a shop accepts, how a cart is priced, and placing the order.
 
-``place_order`` is one transaction: it locks the cart and the products or variants (by id, so
-concurrent checkouts never deadlock), refuses when stock is short without changing anything, then writes
-the order, its snapshot lines and taxes, the stock movements, the customer, the timeline entry,
-the invoice (when a payment method was chosen) and the outbox messages.
+``place_order`` is one transaction: it locks the cart, the promotions it may use (usage limits)
+and the products or variants (by id, so concurrent checkouts never deadlock), refuses when stock
+is short or the cart's promo code can no longer be used without changing anything, then writes
+the order, its snapshot lines (with their share of the discounts) and taxes, the promotions'
+uses, the stock movements, the customer, the timeline entry, the invoice (when a payment method
+was chosen) and the outbox messages.
 """
 
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ from comptoir.orders.messages import OrderParts, queue_order_placed_messages
 from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
 from comptoir.orders.pricing import PricedLine, Quote, price_order
 from comptoir.orders.references import interac_instructions, payment_reference
+from comptoir.promotions.services import Goods, candidates, offer_for, record_usage
 
 from .models import Cart, CartLine
 
@@ -89,14 +92,34 @@ class CartItem:
         return quantize(self.sellable.price_amount * self.quantity)
 
 
-def price_items(items, *, delivery_method, shop, shipping_address: Address | None) -> Quote:
-    """Price cart items at their current catalogue price (review step and ``place_order``)."""
+def goods_of(items) -> list[Goods]:
+    """Cart items as the promotions see them (product, category, list amount)."""
+    return [Goods(item.product.pk, item.product.category_id, item.line_total_amount) for item in items]
+
+
+def price_items(items, *, delivery_method, shop, shipping_address: Address | None, promo_code: str = "",
+                email: str = "", strict: bool = False, promotions=None) -> Quote:
+    """Price cart items at their current catalogue price (review step and ``place_order``), with
+    the promotions they get (``promotions.services.offer_for``; ``promo_code`` is the cart's,
+    ``email`` counts per-customer limits). ``strict`` (``place_order``): a promo code that can
+    no longer be used raises ``PromotionError``; ``promotions``: the candidates already read (under
+their locks). ``quote.promotions`` holds the ``Offer``."""
+    items = list(items)
+    goods = goods_of(items)
+    fee = delivery_method.fee_for(sum((g.list_amount for g in goods), Decimal("0.00"))) if items else None
+    offer = offer_for(goods, code=promo_code, email=email, delivery_fee=fee or Decimal("0.00"), strict=strict,
+                      promotions=promotions)
+    discounts = offer.line_discounts or (Decimal("0.00"),) * len(items)
     return price_order(
-        [PricedLine(item.unit_price_amount, item.quantity, item.product.is_taxable) for item in items],
+        [PricedLine(item.unit_price_amount, item.quantity, discount_amount=discount,
+                    tax_status=item.product.tax_status)
+         for item, discount in zip(items, discounts, strict=True)],
         delivery_method=delivery_method,
         shop=shop,
         destination_province=shipping_address.province if shipping_address else None,
         destination_country=shipping_address.country if shipping_address else "CA",
+        free_delivery=offer.free_delivery,
+        promotions=(offer,),
     )
 
 
@@ -150,14 +173,15 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
            sms_consent=False, news_consent_wording="") -> Order:
     # Lock the cart, its lines and their products; then look for an order made meanwhile by a
     # submission of the same form: it gets its order back even if the settings changed since.
-    cart_lines = _locked_lines(cart)
+    cart_lines, promo_code, promotions = _locked_lines(cart, email=email)
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing is not None:
         return existing
     _check_request(shop, email=email, delivery_method=delivery_method, payment_method=payment_method,
                    billing_address=billing_address, shipping_address=shipping_address)
     items = _available_items(cart_lines)
-    quote = price_items(items, delivery_method=delivery_method, shop=shop, shipping_address=shipping_address)
+    quote = price_items(items, delivery_method=delivery_method, shop=shop, shipping_address=shipping_address,
+                        promo_code=promo_code, email=email, strict=True, promotions=promotions)
     if expected_total_amount is not None and quote.total_amount != expected_total_amount:
         raise TotalChanged(
             _("The total of your order has changed. Check it and confirm again."), code="total_changed"
@@ -179,7 +203,8 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
         delivery_method=delivery_method, payment_method=payment_method, checkout_token=checkout_token,
         sms_consent=sms_consent, placed_at=placed_at,
     )
-    lines = _write_lines(order, items, actor=user)
+    lines = _write_lines(order, items, actor=user, discounts=quote.line_discounts)
+    record_usage(order, quote.promotions[0], email=email)
     taxes = OrderTax.objects.bulk_create(
         OrderTax(order=order, code=line.code, rate=line.rate, amount=line.amount, position=position)
         for position, line in enumerate(quote.taxes.lines)
@@ -221,11 +246,14 @@ def _check_request(shop, *, email, delivery_method, payment_method, billing_addr
         raise CheckoutError(" ".join(error.messages), code="invalid") from error
 
 
-def _locked_lines(cart) -> list[CartLine]:
-    """The cart's lines with their stock rows, locking the cart, then the products, then the
-    variants, by ascending id (``core.locks``, ``catalog.stock``), so concurrent checkouts never
-    deadlock; the cart row lock serialises them with cart changes, which take it too."""
-    lock(Cart.objects.filter(pk=cart.pk))
+def _locked_lines(cart, *, email: str = "") -> tuple[list[CartLine], str, list]:
+    """The cart's lines with their stock rows, and its promo code, locking the cart, the
+    promotions it may use, then the products, then the variants, by ascending id
+    (``core.locks``, ``catalog.stock``), so concurrent checkouts never deadlock; the cart row
+    lock serialises them with cart changes, which take it too, and the promotions' locks the
+    checkouts that count their uses."""
+    promo_code = "".join(locked.promo_code for locked in lock(Cart.objects.filter(pk=cart.pk)))
+    promotions = candidates(promo_code, email, locked=True)
     lines = list(CartLine.objects.filter(cart=cart).order_by("product_id", "id"))
     rows = lock_stock_rows(stock_key(line) for line in lines)
     for line in lines:
@@ -235,7 +263,7 @@ def _locked_lines(cart) -> list[CartLine]:
         else:
             line.variant = row
             line.product = row.product
-    return lines
+    return lines, promo_code, promotions
 
 
 def _available_items(lines: list[CartLine]) -> list[CartItem]:
@@ -287,22 +315,25 @@ def _create_order(shop, quote: Quote, *, customer, email, phone, language, billi
         payment_instructions=instructions,
         tax_province=quote.tax_province or "", subtotal_amount=quote.subtotal_amount,
         shipping_amount=quote.shipping_amount, insurance_amount=quote.insurance_amount,
+        discount_amount=quote.discount_amount, shipping_discount_amount=quote.shipping_discount_amount,
+        discount_label=quote.promotions[0].label[:300] if quote.promotions else "",
         tax_total=quote.tax_total, total_amount=quote.total_amount, placed_at=placed_at,
         sms_consent=sms_consent and bool(phone),
     )
 
 
-def _write_lines(order: Order, items: list[CartItem], *, actor) -> list[OrderLine]:
-    """Snapshot lines, stock decrements and stock movements: a fixed number of queries."""
+def _write_lines(order: Order, items: list[CartItem], *, actor, discounts) -> list[OrderLine]:
+    """Snapshot lines (each with its share of the discounts), stock decrements and stock
+    movements: a fixed number of queries."""
     lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order, product=item.product, variant=item.variant, sku=item.sellable.sku,
             name_fr=item.sellable.name_fr, name_en=item.sellable.name_en,
             unit_price_amount=item.unit_price_amount,
-            quantity=item.quantity, is_taxable=item.product.is_taxable,
-            line_total_amount=item.line_total_amount, position=position,
+            quantity=item.quantity, tax_status=item.product.tax_status,
+            line_total_amount=item.line_total_amount - discount, discount_amount=discount, position=position,
         )
-        for position, item in enumerate(items)
+        for position, (item, discount) in enumerate(zip(items, discounts, strict=True))
     )
     # One UPDATE per kind of stock row (products sold as such, variants).
     for model, sold in ((Product, [item for item in items if item.variant is None]),

@@ -27,14 +27,15 @@ def place_test_order(products_and_quantities, **kwargs) -> Order:
     place it with ``place_order``.
 
     Defaults: home delivery in Québec, cheque, French, a guest. Any ``place_order`` keyword can
-    be overridden, plus ``delivery_kind`` ("shipped", "pickup", "local") to pick a default method.
+    be overridden, plus ``delivery_kind`` ("shipped", "pickup", "local") to pick a default method
+    and ``promo_code`` (the cart's « Code promo »).
     """
     if not ShopSettings.objects.exists():
         make_shop()
     delivery_kind = kwargs.pop("delivery_kind", "shipped")
     if "delivery_method" not in kwargs:
         kwargs["delivery_method"] = make_delivery_methods()[delivery_kind]
-    cart = Cart.objects.create()
+    cart = Cart.objects.create(promo_code=kwargs.pop("promo_code", ""))
     for product, quantity in products_and_quantities:
         if isinstance(product, ProductVariant):
             CartLine.objects.create(cart=cart, product_id=product.product_id, variant=product,

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import catalog, delivery, notifications, settings, staff, variants
+from .views import catalog, delivery, notifications, promotions, settings, staff, variants
 
 app_name = "configuration"
 urlpatterns = [
@@ -38,6 +38,10 @@ urlpatterns = [
     path("produits/<int:pk>/stock/", catalog.product_adjust_stock, name="product_adjust_stock"),
     path("produits/<int:pk>/variantes/", variants.product_variants, name="product_variants"),
     path("produits/<int:pk>/visibilite/", catalog.product_toggle, name="product_toggle"),
+    path("promotions/", promotions.promotion_list, name="promotion_list"),
+    path("promotions/nouvelle/", promotions.promotion_form, name="promotion_create"),
+    path("promotions/<int:pk>/", promotions.promotion_form, name="promotion_edit"),
+    path("promotions/<int:pk>/activer/", promotions.promotion_toggle, name="promotion_toggle"),
     path("categories/", catalog.category_list, name="category_list"),
     path("categories/nouvelle/", catalog.category_form, name="category_create"),
     path("categories/<int:pk>/", catalog.category_form, name="category_edit"),

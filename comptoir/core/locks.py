@@ -2,9 +2,10 @@
 
 The order (``LOCK_ORDER``): the row where the work starts when it is not an order (a cart at
 checkout, a provider's payment attempt when the work starts from PayPal, a bank statement line
-being matched), then orders, invoices, credit notes, payments, refunds, and stock rows last
-(products, then variants); rows of one kind by ascending id. Services lock with
-``lock``/``lock_one`` and never call ``select_for_update`` themselves.
+being matched), the promotions a checkout uses (their usage limits), then orders, invoices,
+credit notes, payments, refunds, and stock rows last (products, then variants); rows of one
+kind by ascending id. Services lock with ``lock``/``lock_one`` and never call
+``select_for_update`` themselves.
 
 ``lock`` also checks the order at run time: in one transaction, asking for a row that sorts
 before a row already locked (an order after its invoice, product 7 after product 9) raises
@@ -21,6 +22,7 @@ LOCK_ORDER = (
     "checkout.cart",
     "paypal.paypalcheckout",
     "banking.bankstatementline",
+    "promotions.promotion",
     "orders.order",
     "invoicing.invoice",
     "invoicing.creditnote",

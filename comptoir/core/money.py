@@ -27,6 +27,28 @@ def quantize(amount) -> Decimal:
     return to_decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def allocate(amount: Decimal, weights) -> list[Decimal]:
+    """Split ``amount`` (to the cent) in proportion of ``weights`` (not negative), largest
+    remainder: the parts are whole cents and add up to ``amount`` exactly (a negative amount
+    gives negative parts). All-zero weights share it equally."""
+    weights = [to_decimal(weight) for weight in weights]
+    if not weights:
+        return []
+    if amount < 0:
+        return [-part for part in allocate(-amount, weights)]
+    total = sum(weights, Decimal(0))
+    if total <= 0:
+        weights, total = [Decimal(1)] * len(weights), Decimal(len(weights))
+    cents = int(quantize(amount) / CENT)
+    exact = [Decimal(cents) * weight / total for weight in weights]
+    parts = [int(value) for value in exact]  # toward zero: amount and weights are not negative
+    left = cents - sum(parts)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for index in order[:left]:
+        parts[index] += 1
+    return [quantize(Decimal(part) * CENT) for part in parts]
+
+
 def format_amount(amount, language: str | None = None) -> str:
     """« 1 234,56 $ » in French, « $1,234.56 » in English; by default in the active language."""
     language = language or current_language()

@@ -163,7 +163,7 @@ def make_order(products_and_quantities=None, *, delivery_kind="shipped", payment
     )
     with transaction.atomic():
         quote = price_order(
-            [PricedLine(p.price_amount, q, p.is_taxable) for p, q in products_and_quantities],
+            [PricedLine(p.price_amount, q, tax_status=p.tax_status) for p, q in products_and_quantities],
             delivery_method=method, shop=shop, destination_province=province,
         )
         order = Order.objects.create(
@@ -182,7 +182,7 @@ def make_order(products_and_quantities=None, *, delivery_kind="shipped", payment
             OrderLine.objects.create(
                 order=order, product=product, sku=product.sku, name_fr=product.name_fr,
                 name_en=product.name_en, unit_price_amount=product.price_amount, quantity=quantity,
-                is_taxable=product.is_taxable, line_total_amount=quantize(product.price_amount * quantity),
+                tax_status=product.tax_status, line_total_amount=quantize(product.price_amount * quantity),
                 position=position,
             )
         for position, line in enumerate(quote.taxes.lines):

@@ -101,7 +101,7 @@ def line_rows(orders: QuerySet[Order], *, decimal: str = "comma") -> Iterator[st
             "quantity",
             "unit_price_amount",
             "line_total_amount",
-            "is_taxable",
+            "tax_status",
         )
         .iterator(chunk_size=CHUNK_SIZE)
     )
@@ -115,9 +115,9 @@ def line_rows(orders: QuerySet[Order], *, decimal: str = "comma") -> Iterator[st
             quantity,
             _money(unit_price, separator),
             _money(amount, separator),
-            yes if is_taxable else no,
+            yes if tax_status == "taxable" else no,
         ]
-        for number, placed_at, sku, name_fr, name_en, quantity, unit_price, amount, is_taxable in lines
+        for number, placed_at, sku, name_fr, name_en, quantity, unit_price, amount, tax_status in lines
     )
     return _chunks(writer=csv.writer(_Echo(), delimiter=delimiter), header=header, rows=rows)
 

@@ -1,9 +1,13 @@
 """What a credit note credits, and issuing it.
 
 A credit note credits part of an issued invoice: quantities of its lines, what remains of its
-delivery or insurance fee, or an amount before taxes. Its taxes are computed by
-``taxes.services.compute_taxes`` on the credited taxable amount, with the province, the rates
-and the registrations of the invoice (its issue date picks the rates). The credit note that
+delivery or insurance fee, or an amount before taxes. A line is credited for what was paid for
+it: its list price less its share of the promotions (``InvoiceLine.discount_amount``, spread over
+its quantity so that the parts credited one after the other add up to it exactly). Its taxes
+are computed by ``taxes.services.compute_taxes`` on the credited taxable amount — the taxable
+lines, plus the taxable share of a credited fee or amount, split like the invoice's fees in
+proportion of its goods (``taxes.services.split_fees``) — with the province, the rates and the
+registrations of the invoice (its issue date picks the rates). The credit note that
 credits everything an invoice still carries (a cancellation, or the last part of a refund)
 takes what remains of each tax instead, so that an invoice and its credit notes always add up
 to zero exactly, whatever the roundings of the partial notes were.
@@ -28,7 +32,8 @@ from comptoir.core.money import ZERO, format_amount, quantize
 from comptoir.merchant.models import ShopSettings
 from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
-from comptoir.taxes.services import compute_taxes
+from comptoir.taxes.models import TaxStatus
+from comptoir.taxes.services import TaxedGoods, compute_taxes, split_fees
 
 from .customer_figures import refresh_customer_balance
 from .models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
@@ -114,6 +119,7 @@ def issue_partial_credit_note(invoice: Invoice, selection: CreditSelection, *, a
     goods = sum((-row.amount for row in rows if row.kind in (Kind.GOODS, Kind.AMOUNT)), ZERO)
     shipping = sum((-row.amount for row in rows if row.kind == Kind.SHIPPING), ZERO)
     insurance = sum((-row.amount for row in rows if row.kind == Kind.INSURANCE), ZERO)
+    discount = sum((-row.discount_amount for row in rows), ZERO)
     completes = _credits_everything(selection, remaining)
     if completes:
         taxes = {code: amount for code, amount in remaining.taxes.items()}
@@ -133,7 +139,8 @@ def issue_partial_credit_note(invoice: Invoice, selection: CreditSelection, *, a
         invoice=invoice, number=Sequence.next_value("credit_note"), issued_at=issued_at,
         in_closed_period=in_closed_period, reason=reason, subtotal_amount=_negated(goods),
         shipping_amount=_negated(shipping),
-        insurance_amount=_negated(insurance), tax_total=_negated(sum(taxes.values(), ZERO)),
+        insurance_amount=_negated(insurance), discount_amount=_negated(discount),
+        tax_total=_negated(sum(taxes.values(), ZERO)),
         total_amount=_negated(total),
         taxes=[{"code": code, "rate": _rate_of(invoice, code), "amount": str(_negated(amount))}
                for code, amount in taxes.items()],
@@ -175,24 +182,36 @@ def _credited_rows(invoice: Invoice, selection: CreditSelection,
                 _("« %(line)s »: %(count)s left to credit.") % {"line": line.description, "count": left},
                 code="above_quantity",
             )
-        amount = line.amount if quantity == line.quantity else quantize(line.unit_price_amount * quantity)
+        before = line.quantity - left  # already credited
+        discount = (_discount_share(line, before + quantity) - _discount_share(line, before))
+        amount = line.amount if quantity == line.quantity else (
+            quantize(line.unit_price_amount * quantity) - discount)
         rows.append(_row(Kind.GOODS, line=line, quantity=quantity, unit=line.unit_price_amount,
-                         amount=amount, taxable=line.is_taxable, restocked=line_id in selection.restock))
+                         amount=amount, status=line.tax_status, discount=discount,
+                         restocked=line_id in selection.restock))
     for wanted, kind, left in ((selection.shipping, Kind.SHIPPING, remaining.shipping_amount),
                                (selection.insurance, Kind.INSURANCE, remaining.insurance_amount)):
         if wanted:
             if left <= 0:
                 raise CreditError(_("This fee is already credited."), code="fee_credited")
-            rows.append(_row(kind, quantity=1, unit=left, amount=left, taxable=_fees_taxable(invoice)))
+            rows.append(_row(kind, quantity=1, unit=left, amount=left, status=_fee_status(invoice)))
     if selection.amount:
         amount = quantize(selection.amount)
         if amount <= 0 or amount != selection.amount:
             raise CreditError(_("Enter an amount greater than zero, in dollars and cents."), code="amount")
-        rows.append(_row(Kind.AMOUNT, quantity=1, unit=amount, amount=amount, taxable=_fees_taxable(invoice)))
+        rows.append(_row(Kind.AMOUNT, quantity=1, unit=amount, amount=amount, status=_fee_status(invoice)))
     return rows
 
 
-def _row(kind, *, quantity, unit, amount, taxable, line: InvoiceLine | None = None, restocked=False):
+def _discount_share(line: InvoiceLine, quantity: int) -> Decimal:
+    """The part of the line's discount that goes with its first ``quantity`` units."""
+    if quantity >= line.quantity:
+        return line.discount_amount
+    return quantize(line.discount_amount * quantity / line.quantity)
+
+
+def _row(kind, *, quantity, unit, amount, status, line: InvoiceLine | None = None, restocked=False,
+         discount=ZERO):
     labels = {Kind.SHIPPING: ("Livraison", "Delivery"), Kind.INSURANCE: ("Assurance", "Insurance"),
               Kind.AMOUNT: ("Montant crédité", "Amount credited")}
     description_fr, description_en = (
@@ -201,13 +220,20 @@ def _row(kind, *, quantity, unit, amount, taxable, line: InvoiceLine | None = No
     return CreditNoteLine(
         kind=kind, invoice_line=line, sku=line.sku if line else "", description_fr=description_fr,
         description_en=description_en, quantity=quantity, unit_price_amount=unit, amount=_negated(amount),
-        is_taxable=taxable, restocked=bool(restocked and line is not None and line.product_id),
+        discount_amount=_negated(discount), tax_status=status,
+        restocked=bool(restocked and line is not None and line.product_id),
     )
 
 
-def _fees_taxable(invoice: Invoice) -> bool:
-    """Fees are taxed when the invoice taxed them: when at least one of its lines is taxable."""
-    return any(line.is_taxable for line in invoice.lines.all())
+def _goods(invoice: Invoice) -> list[TaxedGoods]:
+    return [TaxedGoods(line.amount, line.tax_status) for line in invoice.lines.all()]
+
+
+def _fee_status(invoice: Invoice) -> str:
+    """The status printed on a credited fee or amount: taxable when part of it is taxed (its
+    taxes follow ``split_fees``, see ``_taxes_on``)."""
+    parts = split_fees(Decimal("1.00"), _goods(invoice))
+    return next((status for status, part in parts.items() if part), TaxStatus.TAXABLE)
 
 
 def _credits_everything(selection: CreditSelection, remaining: Remaining) -> bool:
@@ -226,7 +252,10 @@ def _taxes_on(invoice: Invoice, rows: list[CreditNoteLine], remaining: Remaining
     if not invoice_taxes:
         return {}
     shop = ShopSettings.load()
-    taxable = sum((-row.amount for row in rows if row.is_taxable), ZERO)
+    taxable = sum((-row.amount for row in rows if row.kind == Kind.GOODS and row.is_taxable), ZERO)
+    fees = sum((-row.amount for row in rows if row.kind != Kind.GOODS), ZERO)
+    if fees:
+        taxable += split_fees(fees, _goods(invoice))[TaxStatus.TAXABLE]
     result = compute_taxes(
         taxable, province=invoice.order.tax_province or None, merchant_registered=True,
         pst_provinces=list(shop.pst_provinces) + [invoice.order.tax_province],

@@ -6,11 +6,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.i18n import localized
+from comptoir.orders.models import DiscountedTotals
+from comptoir.taxes.models import TaxStatusMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class Invoice(models.Model):
+class Invoice(DiscountedTotals, models.Model):
     """An issued invoice. Its content is a snapshot taken at issue and is never edited:
     payments change ``status`` (derived from them), corrections go through a CreditNote.
 
@@ -51,6 +53,15 @@ class Invoice(models.Model):
     insurance_amount = models.DecimalField(_("insurance"), **MONEY)
     tax_total = models.DecimalField(_("taxes"), **MONEY)
     total_amount = models.DecimalField(_("total"), **MONEY)
+    # The order's promotions (see ``orders.models.DiscountedTotals``).
+    discount_amount = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
+    shipping_discount_amount = models.DecimalField(_("delivery discount"), default=Decimal("0.00"), **MONEY)
+    discount_label = models.CharField(_("promotions"), max_length=300, blank=True)
+    # The part of the amount before taxes (goods and their share of the fees) that is zero-rated
+    # or exempt, computed by ``taxes.services.tax_base`` at issue; the rest is taxable (for the
+    # tax report; an export is zero-rated whatever its goods).
+    zero_rated_amount = models.DecimalField(_("zero-rated"), default=Decimal("0.00"), **MONEY)
+    exempt_amount = models.DecimalField(_("exempt"), default=Decimal("0.00"), **MONEY)
     currency = models.CharField(max_length=3, default="CAD")
     # The sum of the invoice's payments (reversed ones and refunds count negative), kept by the
     # payment services in the transaction that records them: the invoice's pages, PDF and emails
@@ -97,7 +108,10 @@ class Invoice(models.Model):
         return max(self.paid_amount - owed, Decimal("0.00"))
 
 
-class InvoiceLine(models.Model):
+class InvoiceLine(TaxStatusMixin, models.Model):
+    """``amount`` is what the customer pays for the line, after ``discount_amount`` (its share
+    of the promotions); the list amount is ``unit_price_amount`` × ``quantity``."""
+
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     # The product sold, for restocking on a refund (not printed; the line's text is the snapshot).
     product = models.ForeignKey(
@@ -112,7 +126,7 @@ class InvoiceLine(models.Model):
     quantity = models.PositiveIntegerField()
     unit_price_amount = models.DecimalField(**MONEY)
     amount = models.DecimalField(**MONEY)
-    is_taxable = models.BooleanField(default=True)
+    discount_amount = models.DecimalField(default=Decimal("0.00"), **MONEY)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -121,6 +135,10 @@ class InvoiceLine(models.Model):
     @property
     def description(self) -> str:
         return localized(self, "description")
+
+    @property
+    def list_amount(self) -> Decimal:
+        return self.amount + self.discount_amount
 
 
 class InvoiceTax(models.Model):
@@ -134,7 +152,7 @@ class InvoiceTax(models.Model):
         ordering = ["position", "id"]
 
 
-class CreditNote(models.Model):
+class CreditNote(DiscountedTotals, models.Model):
     """« Note de crédit »: cancels or corrects an issued invoice; refers to it.
 
     Its amounts are negative (an invoice plus the credit notes that cancel it add up to zero);
@@ -151,6 +169,11 @@ class CreditNote(models.Model):
     insurance_amount = models.DecimalField(_("insurance"), **MONEY)
     tax_total = models.DecimalField(_("taxes"), **MONEY)
     total_amount = models.DecimalField(_("total"), **MONEY)
+    # The part of the credited lines that was a discount (negative like the amounts above: an
+    # invoice's discount plus its notes' add up to zero). Credit notes give no delivery back
+    # beyond what was charged, so ``shipping_discount_amount`` stays zero.
+    discount_amount = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
+    shipping_discount_amount = Decimal("0.00")
     taxes = models.JSONField(default=list)  # [{"code", "rate", "amount"}] as strings
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -171,9 +194,10 @@ class CreditNote(models.Model):
         return f"NC-{self.number:06d}"
 
 
-class CreditNoteLine(models.Model):
+class CreditNoteLine(TaxStatusMixin, models.Model):
     """What a credit note credits: a quantity of an invoice line, the delivery fee, the
-    insurance fee or an amount. ``amount`` is negative like the credit note's totals."""
+    insurance fee or an amount. ``amount`` is negative like the credit note's totals: what was
+    paid for it, its list amount less ``discount_amount`` (negative too)."""
 
     class Kind(models.TextChoices):
         GOODS = "goods", _("Goods")
@@ -192,7 +216,7 @@ class CreditNoteLine(models.Model):
     quantity = models.PositiveIntegerField(default=1)
     unit_price_amount = models.DecimalField(**MONEY)
     amount = models.DecimalField(**MONEY)
-    is_taxable = models.BooleanField(default=True)
+    discount_amount = models.DecimalField(default=Decimal("0.00"), **MONEY)
     restocked = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
 
@@ -205,6 +229,10 @@ class CreditNoteLine(models.Model):
     @property
     def description(self) -> str:
         return localized(self, "description")
+
+    @property
+    def list_amount(self) -> Decimal:
+        return self.amount + self.discount_amount
 class ClosedPeriod(models.Model):
     """A tax period the merchant has filed: invoices and credit notes dated inside it are refused
     or flagged when issued afterwards (``ShopSettings.closed_period_policy``)."""

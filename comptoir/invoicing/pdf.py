@@ -109,7 +109,8 @@ def _reversed(line) -> SimpleNamespace:
     """A line of the invoice as the credit note prints it: the same goods, a negative amount."""
     return SimpleNamespace(
         description=line.description, sku=line.sku, quantity=line.quantity,
-        unit_price_amount=line.unit_price_amount, amount=-line.amount, is_taxable=line.is_taxable,
+        unit_price_amount=line.unit_price_amount, amount=-line.amount, list_amount=-line.list_amount,
+        tax_status=line.tax_status,
     )
 
 
@@ -119,6 +120,8 @@ def _common_context(invoice: Invoice) -> dict:
     return {
         "invoice": invoice,
         "lines": list(invoice.lines.all()),
+        "has_untaxed": any(line.tax_status != "taxable" for line in invoice.lines.all()),
+        "has_exempt": any(line.tax_status == "exempt" for line in invoice.lines.all()),
         "merchant": merchant,
         "merchant_address": merchant_address_lines(merchant),
         "footer": merchant.get(f"invoice_footer_{language}") or merchant.get("invoice_footer_fr", ""),

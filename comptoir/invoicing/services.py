@@ -21,6 +21,8 @@ from comptoir.merchant.models import ShopSettings
 from comptoir.orders import services as order_services
 from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
+from comptoir.taxes.models import TaxStatus
+from comptoir.taxes.services import TaxedGoods, tax_base
 
 from .credit_notes import everything_remaining, issue_partial_credit_note
 from .models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, InvoiceTax
@@ -89,6 +91,7 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, re
         issued_by=actor,
         in_closed_period=in_closed_period,
         **_order_snapshot(order, shop),
+        **_tax_base(order, lines),
     )
     _copy_lines_and_taxes(invoice, lines, taxes)
     # A new invoice adds what it asks for to its customer's balance (an atomic addition: no
@@ -140,10 +143,19 @@ def _order_snapshot(order: Order, shop: ShopSettings) -> dict:
         "subtotal_amount": order.subtotal_amount,
         "shipping_amount": order.shipping_amount,
         "insurance_amount": order.insurance_amount,
+        "discount_amount": order.discount_amount,
+        "shipping_discount_amount": order.shipping_discount_amount,
+        "discount_label": order.discount_label,
         "tax_total": order.tax_total,
         "total_amount": order.total_amount,
         "currency": order.currency,
     }
+
+
+def _tax_base(order: Order, lines) -> dict:
+    base = tax_base([TaxedGoods(line.line_total_amount, line.tax_status) for line in lines],
+                    fees=order.shipping_amount + order.insurance_amount)
+    return {"zero_rated_amount": base[TaxStatus.ZERO_RATED], "exempt_amount": base[TaxStatus.EXEMPT]}
 
 
 def _copy_lines_and_taxes(invoice: Invoice, lines, taxes) -> None:
@@ -153,7 +165,7 @@ def _copy_lines_and_taxes(invoice: Invoice, lines, taxes) -> None:
             description_fr=line.name_fr,
             description_en=line.name_en, quantity=line.quantity,
             unit_price_amount=line.unit_price_amount, amount=line.line_total_amount,
-            is_taxable=line.is_taxable, position=position,
+            discount_amount=line.discount_amount, tax_status=line.tax_status, position=position,
         )
         for position, line in enumerate(lines)
     )

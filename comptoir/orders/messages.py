@@ -161,8 +161,11 @@ def order_context(order: Order, shop: ShopSettings, language: str, *,
         "shop": shop.message_data(),
         "order": {
             "number": order.number, "placed_on": placed_on, "url": order_url,
-            "currency": order.currency, "subtotal_amount": order.subtotal_amount,
-            "shipping_amount": order.shipping_amount, "insurance_amount": order.insurance_amount,
+            "currency": order.currency, "subtotal_amount": order.list_subtotal_amount,
+            "shipping_amount": order.list_shipping_amount, "insurance_amount": order.insurance_amount,
+            # The discount line (QUEBEC.md): what the promotions took off, negative; "" if none.
+            "discount_line_amount": -order.total_discount_amount if order.total_discount_amount else "",
+            "discount_label": order.discount_label,
             "tax_total": order.tax_total, "total_amount": order.total_amount,
         },
         "customer": {
@@ -205,7 +208,7 @@ def merchant_context(order: Order, shop: ShopSettings, language: str, *,
 def _line_data(line: OrderLine, language: str) -> dict:
     return {
         "sku": line.sku, "name": localized(line, "name", language), "quantity": line.quantity,
-        "unit_price_amount": line.unit_price_amount, "amount": line.line_total_amount,
+        "unit_price_amount": line.unit_price_amount, "amount": line.list_amount,
     }
 
 

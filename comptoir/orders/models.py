@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.i18n import localized
+from comptoir.taxes.models import TaxStatusMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -20,7 +22,26 @@ class OrderQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class Order(models.Model):
+class DiscountedTotals:
+    """What a document shows around its discount line (order, quote, invoice, credit note):
+    ``subtotal_amount`` and ``shipping_amount`` are after the promotions, ``discount_amount``
+    and ``shipping_discount_amount`` what they took off."""
+
+    @property
+    def total_discount_amount(self) -> Decimal:
+        return self.discount_amount + self.shipping_discount_amount
+
+    @property
+    def list_subtotal_amount(self) -> Decimal:
+        """The goods at their list prices, before the promotions."""
+        return self.subtotal_amount + self.discount_amount
+
+    @property
+    def list_shipping_amount(self) -> Decimal:
+        return self.shipping_amount + self.shipping_discount_amount
+
+
+class Order(DiscountedTotals, models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
@@ -83,6 +104,11 @@ class Order(models.Model):
     insurance_amount = models.DecimalField(_("insurance"), **MONEY)
     tax_total = models.DecimalField(_("taxes"), **MONEY)
     total_amount = models.DecimalField(_("total"), **MONEY)
+    # Promotions: ``subtotal_amount`` and ``shipping_amount`` are after them; these say what was
+    # taken off the goods (the sum of the lines' ``discount_amount``) and off the delivery fee.
+    discount_amount = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
+    shipping_discount_amount = models.DecimalField(_("delivery discount"), default=Decimal("0.00"), **MONEY)
+    discount_label = models.CharField(_("promotions"), max_length=300, blank=True)
     currency = models.CharField(max_length=3, default="CAD")
     placed_at = models.DateTimeField(_("date"), db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -155,8 +181,12 @@ class Order(models.Model):
         return reverse("storefront:order_detail", kwargs={"token": self.token})
 
 
-class OrderLine(models.Model):
-    """A line of an order: a snapshot of the product as it was sold."""
+class OrderLine(TaxStatusMixin, models.Model):
+    """A line of an order: a snapshot of the product as it was sold (``tax_status`` too).
+
+    ``line_total_amount`` is what the customer pays for the line: its list amount
+    (``unit_price_amount`` × ``quantity``) less ``discount_amount``, its share of the order's
+    promotions."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(
@@ -171,8 +201,8 @@ class OrderLine(models.Model):
     name_en = models.CharField(max_length=200, blank=True)
     unit_price_amount = models.DecimalField(_("unit price"), **MONEY)
     quantity = models.PositiveIntegerField(_("quantity"))
-    is_taxable = models.BooleanField(_("taxable"), default=True)
     line_total_amount = models.DecimalField(_("amount"), **MONEY)
+    discount_amount = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -187,6 +217,11 @@ class OrderLine(models.Model):
     @property
     def name(self) -> str:
         return localized(self, "name")
+
+    @property
+    def list_amount(self) -> Decimal:
+        """The line at its list price, before its discount."""
+        return self.line_total_amount + self.discount_amount
 
 
 class OrderTax(models.Model):

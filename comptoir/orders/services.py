@@ -201,10 +201,10 @@ def add_order_line(order: Order, *, product: Product, quantity: int, actor,
             line = OrderLine(
                 order=locked, product=product, variant=variant, sku=sold.sku, name_fr=sold.name_fr,
                 name_en=sold.name_en, unit_price_amount=sold.price_amount, quantity=0,
-                is_taxable=sold.is_taxable, position=_next_position(locked),
+                tax_status=product.tax_status, position=_next_position(locked),
             )
         line.quantity += quantity
-        line.line_total_amount = quantize(line.unit_price_amount * line.quantity)
+        line.line_total_amount = _paid_amount(line)
         line.save()
         _reprice(locked)
         record_event(
@@ -233,7 +233,7 @@ def update_order_line(line: OrderLine, *, quantity: int, unit_price_amount, acto
             _release_line_stock(order, locked_line, old_quantity - quantity, actor=actor)
         locked_line.quantity = quantity
         locked_line.unit_price_amount = unit_price_amount
-        locked_line.line_total_amount = quantize(unit_price_amount * quantity)
+        locked_line.line_total_amount = _paid_amount(locked_line)
         locked_line.save()
         _reprice(order)
         record_event(
@@ -295,20 +295,32 @@ def _get_line(order: Order, line_pk: int) -> OrderLine:
     return line
 
 
+def _paid_amount(line: OrderLine) -> Decimal:
+    """A changed line keeps the discount it was sold with, at most its new list amount."""
+    list_amount = quantize(line.unit_price_amount * line.quantity)
+    line.discount_amount = min(line.discount_amount, list_amount)
+    return list_amount - line.discount_amount
+
+
 def _reprice(order: Order) -> None:
-    """Recompute fees, taxes and totals from the lines, keeping the order's insurance fee."""
+    """Recompute fees, taxes and totals from the lines, keeping the order's insurance fee and
+    the discounts it was placed with (each line's, and the delivery's)."""
     lines = list(order.lines.all())
     destination = order.shipping_address or order.billing_address
     quote = price_order(
-        [PricedLine(line.unit_price_amount, line.quantity, line.is_taxable) for line in lines],
+        [PricedLine(line.unit_price_amount, line.quantity, discount_amount=line.discount_amount,
+                    tax_status=line.tax_status) for line in lines],
         delivery_method=order.delivery_method,
         shop=ShopSettings.load(),
         destination_province=destination.province,
         destination_country=destination.country,
         insurance_amount=order.insurance_amount,
+        shipping_discount_amount=order.shipping_discount_amount,
     )
     previous_total = order.total_amount
     order.subtotal_amount = quote.subtotal_amount
+    order.discount_amount = quote.discount_amount
+    order.shipping_discount_amount = quote.shipping_discount_amount
     order.shipping_amount = quote.shipping_amount
     order.insurance_amount = quote.insurance_amount
     order.tax_total = quote.tax_total

@@ -42,8 +42,8 @@ def tax_report_rows(period: Period) -> list[tuple[str, str, Decimal]]:
     rows = [
         ("101", _("Total supplies (sales before taxes)"), report.total_supplies_amount),
         ("", _("Taxable sales"), report.taxable_amount),
-        ("", _("Zero-rated sales (exports outside Canada)"), report.zero_rated_amount),
-        ("", _("Non-taxable products (zero-rated or exempt)"), report.exempt_amount),
+        ("", _("Zero-rated sales (basic groceries, exports)"), report.zero_rated_amount),
+        ("", _("Exempt sales (not on the return)"), report.exempt_amount),
         ("", _("GST collected"), report.gst_amount),
     ]
     rows += [("", _("HST collected — %(province)s") % {"province": province_label(province)}, amount)

@@ -6,14 +6,13 @@ counts in March, and its credit note (negative amounts) in April, each once.
 
 Splitting a document's sales before taxes:
 - delivered outside Canada (the order has no tax province): zero-rated export;
-- otherwise the lines not taxable are « non-taxable products » (zero-rated or exempt goods), and
-  so are the fees (delivery, insurance) of a document without any taxable line (fees follow the
-  goods, see ``orders.pricing``); the rest is taxable.
-A credit note is split by its own lines: what it credits of non-taxable products is non-taxable,
-the rest taxable (its fees and amounts are taxable when its invoice taxed fees); all of it is
-zero-rated for an export, and non-taxable for an invoice without any taxable line. A credit
-note recorded without lines (before credit notes had lines, when they always credited a whole
-invoice) is split like its invoice, in proportion. Its taxes are the ones it records.
+- otherwise the invoice's ``zero_rated_amount`` and ``exempt_amount`` (its zero-rated and exempt
+  goods with their share of the fees, computed by the tax module at issue) and the rest taxable.
+Line 101 (total supplies) counts the taxable and zero-rated sales; exempt sales are not on the
+return (QUEBEC.md).
+A credit note is split by its own lines: the goods it credits by their tax status, its fees and
+amounts like its invoice's fees (``_credit_note_split``); one recorded without lines is split
+like its invoice, in proportion. Its taxes are the ones it records.
 
 The totals are sums computed by the database (a fixed number of queries, whatever the period);
 ``document_rows`` computes the same figures document by document, for the lists behind each
@@ -31,6 +30,7 @@ from django.utils import timezone
 
 from comptoir.core.money import ZERO, quantize
 from comptoir.invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, InvoiceTax
+from comptoir.taxes.models import TaxStatus
 
 from .models import SummaryDay, TaxDailySummary
 from .periods import Period
@@ -55,8 +55,9 @@ class TaxReport:
 
     @property
     def total_supplies_amount(self) -> Decimal:
-        """Line 101 of the return: every supply of the period, before taxes."""
-        return self.taxable_amount + self.zero_rated_amount + self.exempt_amount
+        """Line 101 of the return: the taxable and zero-rated supplies of the period, before
+        taxes (exempt supplies are not reported)."""
+        return self.taxable_amount + self.zero_rated_amount
 
     @property
     def hst_amount(self) -> Decimal:
@@ -108,25 +109,9 @@ def _pre_tax(prefix: str = ""):
     return F(f"{prefix}subtotal_amount") + F(f"{prefix}shipping_amount") + F(f"{prefix}insurance_amount")
 
 
-def _fees(prefix: str = ""):
-    return F(f"{prefix}shipping_amount") + F(f"{prefix}insurance_amount")
-
-
-def _has_taxable_line(invoice_ref: str = "pk"):
-    return Exists(InvoiceLine.objects.filter(invoice=OuterRef(invoice_ref), is_taxable=True))
-
-
-def _exempt_lines(invoice_ref: str = "pk"):
-    lines = (
-        InvoiceLine.objects.filter(invoice=OuterRef(invoice_ref), is_taxable=False)
-        .order_by().values("invoice").annotate(total=Sum("amount")).values("total")
-    )
-    return Coalesce(Subquery(lines), Value(ZERO))
-
-
 def tax_report(period: Period) -> TaxReport:
     """The figures of the period: the days already summarised (``TaxDailySummary``, two
-    queries) plus the others read from the documents (five queries per call, whatever their
+    queries) plus the others read from the documents (three queries per call, whatever their
     number of days)."""
     report = TaxReport(period)
     built = summarised_days(period)
@@ -191,23 +176,16 @@ def live_figures(ranges: list[Period]) -> dict[str, TaxReport]:
         return {}
     parts = defaultdict(lambda: TaxReport(ranges[0]))
     invoices = Invoice.objects.filter(_issued_in(ranges)).order_by()
-    pre_tax = defaultdict(lambda: ZERO)
     for row in invoices.values(province=F("order__tax_province")).annotate(
         count=Count("pk"), amount=Sum(_pre_tax()), flagged=Count("pk", filter=Q(in_closed_period=True)),
+        zero_rated=Sum("zero_rated_amount"), exempt=Sum("exempt_amount"),
     ):
-        pre_tax[row["province"]] += row["amount"]
-        parts[row["province"]].invoice_count += row["count"]
-        parts[row["province"]].flagged_count += row["flagged"]
-    exempt = defaultdict(lambda: ZERO)
-    for row in invoices.filter(~_has_taxable_line()).values(province=F("order__tax_province")).annotate(
-        amount=Sum(_fees())
-    ):
-        exempt[row["province"]] += row["amount"]
-    lines = InvoiceLine.objects.filter(_issued_in(ranges, "invoice__"), is_taxable=False).order_by()
-    for row in lines.values(province=F("invoice__order__tax_province")).annotate(amount=Sum("amount")):
-        exempt[row["province"]] += row["amount"]
-    for province, amount in pre_tax.items():
-        _add_split(parts[province], province, amount, ZERO if not province else exempt[province])
+        part = parts[row["province"]]
+        part.invoice_count += row["count"]
+        part.flagged_count += row["flagged"]
+        _add_amounts(part, *_invoice_split(province=row["province"], pre_tax_amount=quantize(row["amount"]),
+                                           zero_rated_amount=quantize(row["zero_rated"]),
+                                           exempt_amount=quantize(row["exempt"])))
     taxes = InvoiceTax.objects.filter(_issued_in(ranges, "invoice__")).order_by()
     taxes = taxes.values("code", province=F("invoice__order__tax_province")).annotate(amount=Sum("amount"))
     for row in taxes:
@@ -220,13 +198,6 @@ def live_figures(ranges: list[Period]) -> dict[str, TaxReport]:
         for tax in note.taxes:
             _add_tax(part, tax["code"], note.province, Decimal(tax["amount"]))
     return dict(parts)
-
-
-def _add_split(report: TaxReport, province: str, pre_tax_amount: Decimal, exempt_amount: Decimal) -> None:
-    if not province:
-        _add_amounts(report, ZERO, pre_tax_amount, ZERO)
-    else:
-        _add_amounts(report, pre_tax_amount - exempt_amount, ZERO, exempt_amount)
 
 
 def _add_amounts(report: TaxReport, taxable: Decimal, zero_rated: Decimal, exempt: Decimal) -> None:
@@ -255,48 +226,88 @@ def _credit_notes(condition: Q):
             "tax_total", "total_amount", "taxes", "in_closed_period", "invoice__number",
             "invoice__customer_name", "invoice__subtotal_amount", "invoice__shipping_amount",
             "invoice__insurance_amount", "invoice__order__tax_province", "invoice__order__number",
+            "invoice__zero_rated_amount", "invoice__exempt_amount",
         )
         .annotate(
             province=F("invoice__order__tax_province"),
-            invoice_exempt_lines=_exempt_lines("invoice_id"),
-            invoice_has_taxable=_has_taxable_line("invoice_id"),
             has_lines=Exists(CreditNoteLine.objects.filter(credit_note=OuterRef("pk"))),
-            exempt_lines=_credited_exempt_lines(),
+            credited_zero_rated=_credited_goods(TaxStatus.ZERO_RATED),
+            credited_exempt=_credited_goods(TaxStatus.EXEMPT),
+            credited_other=_credited_other(),
+            invoice_goods_zero_rated=_invoice_goods(TaxStatus.ZERO_RATED),
+            invoice_goods_exempt=_invoice_goods(TaxStatus.EXEMPT),
         )
         .order_by("number")
     )
 
 
-def _credited_exempt_lines():
-    """What a credit note credits of non-taxable products (negative, or zero)."""
+def _credited_goods(status: str):
+    """What a credit note credits of goods of one tax status (negative, or zero)."""
     lines = (
-        CreditNoteLine.objects.filter(credit_note=OuterRef("pk"), is_taxable=False)
+        CreditNoteLine.objects.filter(credit_note=OuterRef("pk"), kind=CreditNoteLine.Kind.GOODS,
+                                      tax_status=status)
         .order_by().values("credit_note").annotate(total=Sum("amount")).values("total")
     )
     return Coalesce(Subquery(lines), Value(ZERO))
 
 
-def _invoice_split(*, province, pre_tax_amount, fees_amount, exempt_lines_amount, has_taxable):
-    """(taxable, zero-rated, non-taxable products) of an invoice."""
+def _credited_other():
+    """What a credit note credits besides goods: delivery and insurance fees, amounts."""
+    lines = (
+        CreditNoteLine.objects.filter(credit_note=OuterRef("pk")).exclude(kind=CreditNoteLine.Kind.GOODS)
+        .order_by().values("credit_note").annotate(total=Sum("amount")).values("total")
+    )
+    return Coalesce(Subquery(lines), Value(ZERO))
+
+
+def _invoice_goods(status: str):
+    """The goods of one tax status of the credit note's invoice (what was paid for them)."""
+    lines = (
+        InvoiceLine.objects.filter(invoice=OuterRef("invoice_id"), tax_status=status)
+        .order_by().values("invoice").annotate(total=Sum("amount")).values("total")
+    )
+    return Coalesce(Subquery(lines), Value(ZERO))
+
+
+def _invoice_split(*, province, pre_tax_amount, zero_rated_amount, exempt_amount):
+    """(taxable, zero-rated, exempt) of an invoice (or of a sum of invoices of one province)."""
     if not province:
         return ZERO, pre_tax_amount, ZERO
-    exempt = exempt_lines_amount + (ZERO if has_taxable else fees_amount)
-    return pre_tax_amount - exempt, ZERO, exempt
+    return pre_tax_amount - zero_rated_amount - exempt_amount, zero_rated_amount, exempt_amount
 
 
 def _credit_note_split(note: CreditNote):
-    pre_tax = note.subtotal_amount + note.shipping_amount + note.insurance_amount
-    if note.has_lines:
-        if not note.province:
-            return ZERO, pre_tax, ZERO
-        exempt = quantize(note.exempt_lines) if note.invoice_has_taxable else pre_tax
-        return pre_tax - exempt, ZERO, exempt
+    """(taxable, zero-rated, exempt) of a credit note (negative amounts).
+
+    A credit note with lines is split by its own lines: the goods it credits by their tax
+    status; its fees and amounts like the fees of its invoice (the share of the invoice's fees
+    that the tax module counted zero-rated or exempt at issue; an invoice without fees lends the
+    share of its whole amount). Exports are zero-rated. A credit note recorded without lines
+    (before credit notes had lines, when they always credited a whole invoice) is split like its
+    invoice, in proportion of its amount before taxes. Its taxes are the ones it records."""
     invoice = note.invoice
     invoice_pre_tax = invoice.subtotal_amount + invoice.shipping_amount + invoice.insurance_amount
+    pre_tax = note.subtotal_amount + note.shipping_amount + note.insurance_amount
+    if not note.province:
+        return ZERO, pre_tax, ZERO
+    if note.has_lines:
+        fees = invoice.shipping_amount + invoice.insurance_amount
+        if fees:
+            base = fees
+            zero_share = invoice.zero_rated_amount - quantize(note.invoice_goods_zero_rated)
+            exempt_share = invoice.exempt_amount - quantize(note.invoice_goods_exempt)
+        else:
+            base, zero_share, exempt_share = invoice_pre_tax, invoice.zero_rated_amount, invoice.exempt_amount
+        other = quantize(note.credited_other)
+        zero_rated = quantize(note.credited_zero_rated)
+        exempt = quantize(note.credited_exempt)
+        if base:
+            zero_rated += quantize(other * zero_share / base)
+            exempt += quantize(other * exempt_share / base)
+        return pre_tax - zero_rated - exempt, zero_rated, exempt
     _taxable, zero_rated, exempt = _invoice_split(
         province=note.province, pre_tax_amount=invoice_pre_tax,
-        fees_amount=invoice.shipping_amount + invoice.insurance_amount,
-        exempt_lines_amount=note.invoice_exempt_lines, has_taxable=note.invoice_has_taxable,
+        zero_rated_amount=invoice.zero_rated_amount, exempt_amount=invoice.exempt_amount,
     )
     if not invoice_pre_tax:
         return pre_tax, ZERO, ZERO
@@ -333,7 +344,7 @@ class DocumentRow:
         pst = {self.province: sum((taxes.get(code, ZERO) for code in PROVINCIAL), ZERO)} if any(
             code in taxes for code in PROVINCIAL) else {}
         return _figure(key, {
-            "sales": self.pre_tax_amount, "taxable": self.taxable_amount,
+            "sales": self.taxable_amount + self.zero_rated_amount, "taxable": self.taxable_amount,
             "zero_rated": self.zero_rated_amount, "exempt": self.exempt_amount,
             "GST": taxes.get(GST, ZERO), "QST": taxes.get(QST, ZERO),
             "line103": taxes.get(GST, ZERO) + taxes.get(HST, ZERO),
@@ -345,14 +356,11 @@ def document_rows(period: Period) -> list[DocumentRow]:
     """Every invoice and credit note of the period, by date then number (four queries)."""
     invoices = list(
         Invoice.objects.filter(_between(period))
-        .annotate(
-            province=F("order__tax_province"), order_number=F("order__number"),
-            exempt_lines=_exempt_lines(), has_taxable=_has_taxable_line(),
-        )
+        .annotate(province=F("order__tax_province"), order_number=F("order__number"))
         .values(
             "pk", "number", "issued_at", "customer_name", "province", "order_number", "status",
             "subtotal_amount", "shipping_amount", "insurance_amount", "tax_total", "total_amount",
-            "in_closed_period", "exempt_lines", "has_taxable",
+            "in_closed_period", "zero_rated_amount", "exempt_amount",
         )
         .order_by("issued_at", "number")
     )
@@ -370,8 +378,8 @@ def _invoice_row(invoice: dict, taxes: dict) -> DocumentRow:
     fees = invoice["shipping_amount"] + invoice["insurance_amount"]
     pre_tax = invoice["subtotal_amount"] + fees
     taxable, zero_rated, exempt = _invoice_split(
-        province=invoice["province"], pre_tax_amount=pre_tax, fees_amount=fees,
-        exempt_lines_amount=invoice["exempt_lines"], has_taxable=invoice["has_taxable"],
+        province=invoice["province"], pre_tax_amount=pre_tax, zero_rated_amount=invoice["zero_rated_amount"],
+        exempt_amount=invoice["exempt_amount"],
     )
     reference = f"F-{invoice['number']:06d}"
     return DocumentRow(

@@ -13,6 +13,7 @@ from comptoir.invoicing.services import issue_credit_note
 from comptoir.payments.refunds import ManualReturn
 from comptoir.payments.services import record_payment
 from comptoir.paypal.refunds import refund_order
+from comptoir.taxes.models import TaxStatus
 
 SHOP_TIME_ZONE = ZoneInfo("America/Toronto")
 
@@ -50,7 +51,7 @@ def build_quarter() -> dict:
     coffee = make_product(name_fr="Café équitable", name_en="Fair-trade coffee",
                           price_amount=Decimal("100.00"), stock=100)
     book = make_product(name_fr="Livre de recettes", name_en="Cookbook", price_amount=Decimal("20.00"),
-                        stock=100, is_taxable=False)
+                        stock=100, tax_status=TaxStatus.EXEMPT)
     mug = make_product(name_fr="Tasse émaillée", name_en="Enamel mug", price_amount=Decimal("40.00"),
                        stock=100)
     orders = {}

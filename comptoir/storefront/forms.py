@@ -12,6 +12,7 @@ from comptoir.checkout.cart import MAX_QUANTITY
 from comptoir.checkout.services import enabled_payment_methods
 from comptoir.core.money import format_amount
 from comptoir.core.provinces import Province, validate_postal_code
+from comptoir.core.search import SearchField
 from comptoir.customers.models import Address
 from comptoir.orders.models import Order
 from comptoir.shipping.models import DeliveryMethod
@@ -42,6 +43,12 @@ class QuantityForm(forms.Form):
 
 class CartLineForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=MAX_QUANTITY)
+
+
+class PromoCodeForm(forms.Form):
+    promo_code = SearchField(label=_("Promo code"), required=True, max_length=40,
+                             widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                           "autocapitalize": "characters"}))
 
 
 class ContactForm(PlainLabels, forms.Form):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("recherche/", catalog.search, name="search"),
     path("panier/", cart.cart, name="cart"),
     path("panier/<int:product_id>/", cart.update_line, name="cart_update"),
+    path("panier/code-promo/", cart.promo_code, name="cart_promo_code"),
     path("caisse/", checkout.details, name="checkout"),
     path("caisse/verification/", checkout.review, name="checkout_review"),
     path("commande/<uuid:token>/", orders.order_detail, name="order_detail"),

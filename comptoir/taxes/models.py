@@ -39,3 +39,31 @@ class TaxRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} {self.code} {self.rate}% from {self.effective_from}"
+
+
+class TaxStatus(models.TextChoices):
+    """How a product is treated by GST/HST and QST alike (QUEBEC.md)."""
+
+    TAXABLE = "taxable", _("Taxable")
+    ZERO_RATED = "zero_rated", _("Zero-rated (0 %)")
+    EXEMPT = "exempt", _("Exempt")
+
+
+class TaxStatusMixin(models.Model):
+    """``tax_status`` of a product or of a line sold; ``is_taxable`` reads (and, for builders
+    and old callers, sets: taxable or zero-rated) it."""
+
+    tax_status = models.CharField(
+        _("tax status"), max_length=10, choices=TaxStatus.choices, default=TaxStatus.TAXABLE
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_taxable(self) -> bool:
+        return self.tax_status == TaxStatus.TAXABLE
+
+    @is_taxable.setter
+    def is_taxable(self, value: bool) -> None:
+        self.tax_status = TaxStatus.TAXABLE if value else TaxStatus.ZERO_RATED

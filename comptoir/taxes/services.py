@@ -1,9 +1,14 @@
 """Canadian sales taxes: the ONLY place a tax is computed or rounded.
 
 Rules (see QUEBEC.md): the destination province decides (the store's province for a pickup);
-shipping and fees are taxed like the goods; each tax is computed once, on the taxable subtotal,
-and rounded half a cent up; QST is computed on the pre-GST price; a merchant that is not
-registered charges nothing; deliveries outside Canada are exported (0 %).
+each tax is computed once, on the taxable subtotal, and rounded half a cent up; QST is computed
+on the pre-GST price; a merchant that is not registered charges nothing; deliveries outside
+Canada are exported (0 %).
+
+Each line of goods is taxable, zero-rated or exempt (``TaxStatus``) and counts for what the
+customer pays for it, after its discount. Fees charged with the goods (delivery, insurance) are
+taxed like the goods: split between the statuses in proportion of the goods' value (largest
+remainder to the cent), only the taxable share is taxed (``split_fees``).
 """
 
 import datetime
@@ -14,9 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.core.money import ZERO, quantize
+from comptoir.core.money import ZERO, allocate, quantize
 
-from .models import TaxCode, TaxRate
+from .models import TaxCode, TaxRate, TaxStatus
 
 TAX_LABELS = {
     TaxCode.GST: _("GST"),
@@ -42,6 +47,9 @@ class TaxLine:
 class TaxResult:
     taxable_amount: Decimal
     lines: tuple[TaxLine, ...]
+    # The rest of the base (goods and their share of the fees), by status.
+    zero_rated_amount: Decimal = ZERO
+    exempt_amount: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
@@ -86,3 +94,58 @@ def compute_taxes(
         amount = quantize(taxable_amount * tax_rate.rate / Decimal(100))
         lines.append(TaxLine(code=tax_rate.code, rate=tax_rate.rate.normalize(), amount=amount))
     return TaxResult(taxable_amount, tuple(lines))
+
+
+@dataclass(frozen=True)
+class TaxedGoods:
+    """A line of goods for the tax module: what the customer pays for it (after its discount)
+    and its ``TaxStatus``."""
+
+    amount: Decimal
+    status: str = TaxStatus.TAXABLE
+
+
+STATUSES = (TaxStatus.TAXABLE, TaxStatus.ZERO_RATED, TaxStatus.EXEMPT)
+
+
+def split_fees(fees: Decimal, goods) -> dict[str, Decimal]:
+    """``fees`` split between the statuses in proportion of the value of ``goods``.
+
+    Goods worth nothing (all given away) split the fee by the statuses present, taxable first;
+    a fee without goods is taxable."""
+    goods = list(goods)
+    weights = {status: sum((g.amount for g in goods if g.status == status), ZERO) for status in STATUSES}
+    if not any(weights.values()):
+        present = next((s for s in STATUSES if any(g.status == s for g in goods)), TaxStatus.TAXABLE)
+        weights = {status: Decimal(status == present) for status in STATUSES}
+    return dict(zip(STATUSES, allocate(fees, [weights[status] for status in STATUSES]), strict=True))
+
+
+def tax_base(goods, *, fees: Decimal = ZERO) -> dict[str, Decimal]:
+    """The amount before taxes of each status: its goods plus its share of ``fees``."""
+    goods = list(goods)
+    fee_parts = split_fees(quantize(fees), goods)
+    return {status: sum((quantize(g.amount) for g in goods if g.status == status), ZERO) + fee_parts[status]
+            for status in STATUSES}
+
+
+def compute_line_taxes(
+    goods,
+    *,
+    fees: Decimal = ZERO,
+    province: str | None,
+    merchant_registered: bool = True,
+    pst_provinces: list[str] | tuple[str, ...] = (),
+    on_date: datetime.date | None = None,
+) -> TaxResult:
+    """The taxes of ``goods`` (``TaxedGoods``) with ``fees`` (delivery + insurance, after any
+    discount): the taxable base is the taxable goods plus their share of the fees.
+
+    Example (Québec): maple syrup 30.00 (zero-rated) + soap 10.00 (taxable) + delivery 12.00 →
+    base 10.00 + 3.00 = 13.00, GST 0.65, QST 1.30."""
+    base = tax_base(goods, fees=fees)
+    result = compute_taxes(base[TaxStatus.TAXABLE], province=province,
+                           merchant_registered=merchant_registered,
+                           pst_provinces=pst_provinces, on_date=on_date)
+    return TaxResult(result.taxable_amount, result.lines, zero_rated_amount=base[TaxStatus.ZERO_RATED],
+                     exempt_amount=base[TaxStatus.EXEMPT])

@@ -73,11 +73,16 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = ["name_fr", "name_en", "sku", "slug", "category", "description_fr",
-                  "description_en", "price_amount", "stock", "is_taxable", "image", "is_visible",
+                  "description_en", "price_amount", "stock", "tax_status", "image", "is_visible",
                   "low_stock_threshold"]
         labels = {**BILINGUAL_LABELS, "sku": _("Product code (SKU)"), "category": _("Category"),
                   "price_amount": _("Price (CAD, before taxes)"), "stock": _("Opening stock"),
-                  "is_taxable": _("Taxable"), "low_stock_threshold": _("Low stock threshold")}
+                  "tax_status": _("Tax status"), "low_stock_threshold": _("Low stock threshold")}
+        help_texts = {"tax_status": _(
+            "Zero-rated: basic groceries (coffee, tea, maple syrup, honey, jams, flour, dairy…), "
+            "taxed at 0 %. Taxable: snacks and confectionery, drinks, and all non-food goods "
+            "(soap, ceramics, clothing). Exempt: rare in a shop (no tax, not a sale on the return)."
+        )}
         widgets = {"description_fr": forms.Textarea(attrs={"rows": 4}),
                    "description_en": forms.Textarea(attrs={"rows": 4})}
         field_classes = {"price_amount": MoneyField}

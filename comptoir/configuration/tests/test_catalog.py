@@ -20,7 +20,7 @@ from .conftest import errors_of, image_upload
 def product_data(category, **overrides):
     data = {"name_fr": "Confiture de bleuets", "name_en": "Blueberry jam", "sku": "CONF-BLEU",
             "category": category.pk, "description_fr": "Bleuets du Lac.", "description_en": "Lake berries.",
-            "price_amount": "8.95", "stock": "12", "is_taxable": "", "is_visible": "on"}
+            "price_amount": "8.95", "stock": "12", "tax_status": "zero_rated", "is_visible": "on"}
     data.update(overrides)
     return data
 

@@ -21,3 +21,11 @@ def percent(rate):
     if current_language() == "fr":
         return text.replace(".", ",") + "\u00a0%"
     return text + "%"
+
+
+@register.filter
+def negated(amount):
+    """-amount (a discount printed as what it takes off); "" stays ""."""
+    if amount is None or amount == "":
+        return ""
+    return -amount

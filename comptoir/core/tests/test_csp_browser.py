@@ -116,7 +116,8 @@ def test_no_csp_violation_on_any_main_page(page, live_server, shop):
                  "configuration/comptes/", "configuration/comptes/nouveau/", "produits/",
                  f"produits/{product.pk}/", "produits/nouveau/", f"produits/{shop['coffee'].pk}/",
                  f"produits/{shop['coffee'].pk}/variantes/", "categories/",
-                 f"categories/{shop['category'].pk}/", "categories/nouvelle/", "rapprochement/"):
+                 f"categories/{shop['category'].pk}/", "categories/nouvelle/", "rapprochement/",
+                 "promotions/", "promotions/nouvelle/"):
         violations.visit(f"{base}/fr/gestion/{path}")
     page.screenshot_as("csp-back-office-categorie")
 

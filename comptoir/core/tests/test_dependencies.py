@@ -20,6 +20,7 @@ RANKS = {
     "security": 1,
     "orders": 2,
     "invoicing": 3,
+    "promotions": 3,
     "payments": 4,
     "checkout": 4,
     "paypal": 5,

@@ -140,7 +140,7 @@ def test_the_tax_report_its_documents_and_exports_pages(page, live_server, quart
     page.locator("#id_au").fill("2026-03-31")
     page.get_by_role("button", name="Afficher").click()
     lines = page.locator("table.return-lines")
-    expect(lines).to_contain_text("582,00")
+    expect(lines).to_contain_text("542,00")
     check_accessibility(page, "« Rapport de taxes »")
     page.get_by_role("link", name=re.compile("TVH perçue — Nouvelle-Écosse")).click()
     expect(page.get_by_role("heading", name="TVH perçue — Nouvelle-Écosse", level=1)).to_be_visible()

@@ -82,8 +82,8 @@ def _quick_periods(shop: ShopSettings, today: datetime.date) -> list:
 def figure_label(key: str) -> str:
     labels = {
         "sales": _("Total supplies (sales before taxes)"), "taxable": _("Taxable sales"),
-        "zero_rated": _("Zero-rated sales (exports outside Canada)"),
-        "exempt": _("Non-taxable products (zero-rated or exempt)"), "GST": _("GST collected"),
+        "zero_rated": _("Zero-rated sales (basic groceries, exports)"),
+        "exempt": _("Exempt sales (not on the return)"), "GST": _("GST collected"),
         "QST": _("QST collected"), "line103": _("GST/HST collected"), "taxes": _("All taxes collected"),
     }
     if key.startswith("HST-"):

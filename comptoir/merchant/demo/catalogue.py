@@ -4,6 +4,10 @@ Each category: slug, French and English names and descriptions, a card colour an
 ("icon") for the generated images, and its products as
 (SKU, French name, English name, French description, English description, price, stock);
 the products sold by variant are in ``VARIANT_PRODUCTS``.
+Products are taxable unless listed in ``ZERO_RATED``: the basic groceries (coffee, tea, maple
+syrup, butter and sugar, dressing, jams, jellies and honey, cookies), zero-rated for GST and
+QST alike; candies, taffy, chocolate, caramels and fudge (confectionery), soaps and creams,
+ceramics and knitwear are taxable.
 """
 
 from dataclasses import dataclass
@@ -234,3 +238,10 @@ VARIANT_PRODUCTS = (
      {("S",): ("89.00", 4), ("M",): ("89.00", 6), ("L",): ("89.00", 3)}),
 )
 
+ZERO_RATED = frozenset({
+    "CAF-001", "CAF-002", "CAF-003", "CAF-004", "CAF-005", "CAF-006", "CAF-100",
+    "THE-001", "THE-002", "THE-003", "THE-004", "THE-005", "THE-006",
+    "ERA-001", "ERA-002", "ERA-003", "ERA-004", "ERA-007",
+    "CON-001", "CON-002", "CON-003", "CON-004", "CON-005", "CON-006",
+    "CHO-005",
+})

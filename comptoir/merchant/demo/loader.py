@@ -16,9 +16,10 @@ from comptoir.catalog.variants import OptionSpec, generate_variants, refresh_pro
 from comptoir.core.shared_state import configuration_changed
 from comptoir.merchant.models import ShopSettings
 from comptoir.shipping.models import DeliveryMethod
+from comptoir.taxes.models import TaxStatus
 
 from . import images
-from .catalogue import CATEGORIES, VARIANT_PRODUCTS
+from .catalogue import CATEGORIES, VARIANT_PRODUCTS, ZERO_RATED
 from .orders import load_demo_orders
 from .shop import DEFAULT_DELIVERY_METHODS, SHOP, STAFF_DEFAULT_PASSWORD, STAFF_USERNAME
 
@@ -103,7 +104,8 @@ def _load_product(category, demo, spec, position: int, report: DemoReport) -> Pr
     values = {"category": category, "slug": _slug(sku, name_fr), "name_fr": name_fr,
               "name_en": name_en, "description_fr": description_fr,
               "description_en": description_en, "price_amount": Decimal(price),
-              "position": position, "is_visible": True}
+              "position": position, "is_visible": True,
+              "tax_status": TaxStatus.ZERO_RATED if sku in ZERO_RATED else TaxStatus.TAXABLE}
     # Created once: a second run must not undo the merchant's edits nor the sales since the first.
     product, _created = Product.objects.get_or_create(sku=sku, defaults={**values, "stock": stock})
     if not _file_exists(product.image):

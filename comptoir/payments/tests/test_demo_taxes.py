@@ -4,8 +4,9 @@ customers are charged in the end, and the money collected matches what the docum
 
 « What is charged in the end », per order and per tax, is computed independently of the
 credit notes: nothing for a cancelled order; otherwise the tax module's tax on the taxable
-amount the current invoice still carries (its taxable lines less the credited quantities, its
-fees unless credited, less credited amounts). A partial credit note rounds its own taxes, so
+amount the current invoice still carries (its taxable lines less the credited quantities, and
+the taxable share of its fees unless credited, less credited amounts, split like the goods).
+A partial credit note rounds its own taxes, so
 each one may move a tax by one cent from that recomputation; without partial credit notes the
 two are equal to the cent.
 """
@@ -31,7 +32,8 @@ from comptoir.payments.models import Payment, Refund
 from comptoir.payments.refunds import ManualReturn
 from comptoir.payments.services import record_payment
 from comptoir.paypal.refunds import refund_order
-from comptoir.taxes.services import compute_taxes
+from comptoir.taxes.models import TaxStatus
+from comptoir.taxes.services import TaxedGoods, compute_taxes, split_fees
 
 pytestmark = pytest.mark.django_db
 
@@ -69,11 +71,11 @@ def expected_taxes(order: Order) -> dict[str, Decimal]:
     lines = {line.pk: line for line in invoice.lines.all()}
     taxable = sum((lines[pk].unit_price_amount * quantity for pk, quantity in remaining.quantities.items()
                    if lines[pk].is_taxable), ZERO)
-    fees_taxable = any(line.is_taxable for line in lines.values())
-    if fees_taxable:
-        credited_amounts = CreditNoteLine.objects.filter(credit_note__invoice=invoice, kind="amount")
-        taxable += remaining.shipping_amount + remaining.insurance_amount + (
-            credited_amounts.aggregate(total=Sum("amount"))["total"] or ZERO)
+    credited_amounts = CreditNoteLine.objects.filter(credit_note__invoice=invoice, kind="amount")
+    fees = remaining.shipping_amount + remaining.insurance_amount + (
+        credited_amounts.aggregate(total=Sum("amount"))["total"] or ZERO)
+    goods = [TaxedGoods(line.amount, line.tax_status) for line in lines.values()]
+    taxable += split_fees(fees, goods)[TaxStatus.TAXABLE]
     codes = {tax.code for tax in invoice.taxes.all()}
     result = compute_taxes(taxable, province=order.tax_province or None,
                            pst_provinces=list(ShopSettings.load().pst_provinces) + [order.tax_province],

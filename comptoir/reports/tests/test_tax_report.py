@@ -24,21 +24,22 @@ def quarter(db):
 
 def test_every_figure_of_the_quarter_matches_the_hand_computation(quarter):
     report = tax_report(Q1)
-    # Invoices of the quarter before taxes, (taxable, zero-rated, non-taxable products):
-    # Québec 100 + 12 delivery (112, 0, 0); Ontario mug 40 + book 20 + 12 (52, 0, 20);
+    # Invoices of the quarter before taxes, (taxable, zero-rated, exempt):
+    # Québec 100 + 12 delivery (112, 0, 0); Ontario mug 40 + exempt book 20 + 12, the delivery split
+    # 8 : 4 like the goods (48, 0, 24);
     # Nova Scotia 200, free delivery (200, 0, 0); BC 80 + 12 (92, 0, 0); export 112 (0, 112, 0);
     # pickup coffee + book (100, 0, 20); pickup books only (0, 0, 40); late credit 112 (112, 0, 0):
-    # (668, 112, 80).
+    # (664, 112, 84).
     # Credit notes of the quarter: December's invoice (-112, 0, 0); BC's delivery fee (-12, 0, 0);
     # the pickup's cookbook (0, 0, -20); Nova Scotia, an amount (-50, 0, 0); Ontario in full
-    # (-52, 0, -20); the export's delivery fee (0, -12, 0).
-    assert report.taxable_amount == D("442.00")  # 668 - 112 - 12 - 50 - 52
+    # (-48, 0, -24); the export's delivery fee (0, -12, 0).
+    assert report.taxable_amount == D("442.00")  # 664 - 112 - 12 - 50 - 48
     assert report.zero_rated_amount == D("100.00")  # 112 - 12
-    assert report.exempt_amount == D("40.00")  # 80 - 20 - 20
-    assert report.total_supplies_amount == D("582.00")  # line 101
+    assert report.exempt_amount == D("40.00")  # 84 - 20 - 24
+    assert report.total_supplies_amount == D("542.00")  # line 101: exempt sales are not reported
     # GST: Québec 5.60 + BC 4.60 + pickup 5.00 + late 5.60 - December 5.60 - BC's fee 0.60
     assert report.gst_amount == D("14.60")
-    # HST: Ontario 13 % of 52 = 6.76, credited the same quarter; Nova Scotia 14 % of 200 = 28.00,
+    # HST: Ontario 13 % of 48 = 6.24, credited the same quarter; Nova Scotia 14 % of 200 = 28.00,
     # less 14 % of the 50 credited = 7.00
     assert report.hst_by_province == {"ON": D("0.00"), "NS": D("21.00")}
     assert report.gst_hst_amount == D("35.60")  # line 103

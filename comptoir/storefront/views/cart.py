@@ -8,13 +8,22 @@ from django.views.decorators.http import require_POST
 
 from comptoir.catalog import selectors
 from comptoir.catalog.variants import find_variant
-from comptoir.checkout.cart import add_to_cart, cart_items, remove_from_cart, set_line_quantity
+from comptoir.checkout.cart import (
+    add_to_cart,
+    apply_promo_code,
+    cart_items,
+    remove_from_cart,
+    remove_promo_code,
+    set_line_quantity,
+)
+from comptoir.checkout.services import goods_of
 from comptoir.core.errors import DomainError
 from comptoir.core.money import ZERO
 from comptoir.core.search import is_plain_number
+from comptoir.promotions.services import offer_for
 
 from ..cart_session import CART_ITEMS_ATTRIBUTE, session_cart
-from ..forms import CartLineForm, QuantityForm
+from ..forms import CartLineForm, PromoCodeForm, QuantityForm
 from ..shop import current_shop
 
 
@@ -29,12 +38,19 @@ def refuse_in_catalogue_mode(request):
 def cart(request):
     if refused := refuse_in_catalogue_mode(request):
         return refused
-    items = cart_items(session_cart(request))
+    current = session_cart(request)
+    items = cart_items(current)
     setattr(request, CART_ITEMS_ATTRIBUTE, items)
     subtotal = sum((item.line_total_amount for item in items), ZERO)
+    code = current.promo_code if current else ""
+    # The promotions the cart gets now (the delivery fee is known at the next step).
+    offer = offer_for(goods_of(items), code=code) if items else None
+    discount = sum(offer.line_discounts, ZERO) if offer else ZERO
     return render(request, "storefront/cart/cart.html", {
         "items": items,
         "subtotal_amount": subtotal,
+        "offer": offer, "discount_amount": discount, "promo_code": code,
+        "promo_form": PromoCodeForm(),
         "insurance_amount": current_shop(request).insurance_fee_amount if items else ZERO,
         "short_stock": [item for item in items if item.quantity > item.stock],
     })
@@ -111,4 +127,30 @@ def update_line(request, product_id):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your cart was updated."))
+    return redirect("storefront:cart")
+
+
+@require_POST
+def promo_code(request):
+    """« Code promo »: apply the typed code (checked now, and again when the order is placed)
+    or remove it. The discount is always computed by the server."""
+    if refused := refuse_in_catalogue_mode(request):
+        return refused
+    cart = session_cart(request)
+    if cart is None:
+        return redirect("storefront:cart")
+    if "remove" in request.POST:
+        remove_promo_code(cart)
+        messages.success(request, _("The promo code was removed."))
+        return redirect("storefront:cart")
+    form = PromoCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a promo code."))
+        return redirect("storefront:cart")
+    try:
+        code = apply_promo_code(cart, code=form.cleaned_data["promo_code"])
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The promo code « %(code)s » was applied.") % {"code": code})
     return redirect("storefront:cart")

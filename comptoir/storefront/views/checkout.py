@@ -65,7 +65,9 @@ def review(request):
     shop = current_shop(request)
     items = _items(request)
     billing, shipping = _addresses(data, method)
-    quote = price_items(items, delivery_method=method, shop=shop, shipping_address=shipping)
+    cart = session_cart(request)
+    quote = price_items(items, delivery_method=method, shop=shop, shipping_address=shipping,
+                        promo_code=cart.promo_code if cart else "", email=data["contact"]["email"])
     token = request.session.setdefault(TOKEN_KEY, uuid.uuid4().hex)
     if request.method != "POST":
         form = ReviewForm(initial={"checkout_token": token, "expected_total": quote.total_amount},
