@@ -64,6 +64,18 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount}"
 
+    def terminal_details(self) -> str:
+        """« Visa •••• 4242 · autorisation 083215 » (what the terminal's receipt showed), or ""."""
+        parts = []
+        card = " ".join(part for part in [
+            self.get_card_brand_display() if self.card_brand else "",
+            f"•••• {self.card_last4}" if self.card_last4 else ""] if part)
+        if card:
+            parts.append(card)
+        if self.authorization_code:
+            parts.append(_("authorization %(code)s") % {"code": self.authorization_code})
+        return " · ".join(str(part) for part in parts)
+
     @property
     def is_reversed(self) -> bool:
         return self.reversed_at is not None
