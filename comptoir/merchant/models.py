@@ -135,7 +135,8 @@ class ShopSettings(models.Model):
     # « Rappels de paiement » (payments.reminders): unpaid invoices, reminders and expiry.
     reminders_enabled = models.BooleanField(_("Send payment reminders for unpaid invoices"), default=False)
     reminder_days = models.CharField(
-        _("days after the invoice"), max_length=40, default="3,7", validators=[validate_reminder_days]
+        _("days after the invoice"), max_length=40, default="3,7", blank=True,
+        validators=[validate_reminder_days],
     )
     expiry_days = models.PositiveSmallIntegerField(
         _("cancel unpaid orders after this many days"), null=True, blank=True

@@ -92,9 +92,18 @@ class PaymentSettingsForm(forms.ModelForm):
         self._clean_reminders(data)
         return data
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alert_unpaid_summary"].required = False
+
     def clean_reminder_days(self):
+        if "reminder_days" not in self.data:  # a form without the block leaves it as it is
+            return self.instance.reminder_days
         value = self.cleaned_data.get("reminder_days", "")
         return ", ".join(str(day) for day in parse_reminder_days(value))
+
+    def clean_alert_unpaid_summary(self):
+        return self.cleaned_data.get("alert_unpaid_summary") or self.instance.alert_unpaid_summary
 
     def _clean_reminders(self, data) -> None:
         days = parse_reminder_days(data["reminder_days"]) if data.get("reminder_days") else []
