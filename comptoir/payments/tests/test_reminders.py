@@ -215,3 +215,26 @@ def test_the_daily_summary_by_sms_follows_the_channel(fake_sms):  # noqa: F811
     [message] = send_unpaid_summary()
     assert message.channel == Notification.Channel.SMS
     assert deliver_pending() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_one_reminder_and_cancel_once():
+    from comptoir.core.testing import run_together, split_outcomes
+
+    reminders_on()
+    invoice, product = unpaid_invoice()
+
+    def at_day(day):
+        return split_outcomes(run_together(3, lambda index: run_reminders(now=days_later(invoice, day))))
+
+    results, errors = at_day(3)
+    assert errors == []
+    assert sum(result["reminders"] for result in results) == 1
+    results, errors = at_day(15)
+    assert errors == []
+    assert sum(result["cancelled"] for result in results) == 1
+    assert Notification.objects.filter(template="payment_reminder").count() == 1
+    assert Notification.objects.filter(template="order_cancelled").count() == 1
+    assert CreditNote.objects.count() == 1
+    assert Product.objects.get(pk=product.pk).stock == 12
