@@ -129,7 +129,7 @@ def run_reminders(*, now: datetime.datetime | None = None, shop: ShopSettings | 
 def _still_owed(invoice: Invoice) -> bool:
     order = invoice.order
     return (invoice.status == Invoice.Status.UNPAID and invoice.balance_amount > 0
-            and order.status in OPEN and Invoice.objects.filter(pk=invoice.pk, current_for=order).exists())
+            and order.status in OPEN and invoice.current_for_id == order.pk)
 
 
 def send_reminder(invoice: Invoice, *, number: int, days: int, shop: ShopSettings | None = None,

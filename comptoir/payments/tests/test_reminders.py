@@ -238,3 +238,18 @@ def test_two_workers_at_once_send_one_reminder_and_cancel_once():
     assert Notification.objects.filter(template="order_cancelled").count() == 1
     assert CreditNote.objects.count() == 1
     assert Product.objects.get(pk=product.pk).stock == 12
+
+
+def test_an_hourly_run_with_nothing_new_to_send_reads_a_constant_number_of_queries(
+        django_assert_num_queries):
+    shop = reminders_on()
+    invoices = [unpaid_invoice()[0] for _index in range(2)]
+    later = days_later(invoices[-1], 4)
+    run_reminders(now=later)
+    with django_assert_num_queries(2):  # the unpaid invoices, their reminders
+        assert run_reminders(now=later, shop=shop) == {"reminders": 0, "cancelled": 0}
+    invoices += [unpaid_invoice()[0] for _index in range(4)]
+    run_reminders(now=days_later(invoices[-1], 4))
+    with django_assert_num_queries(2):
+        outcome = run_reminders(now=days_later(invoices[-1], 4, 1), shop=shop)
+    assert outcome == {"reminders": 0, "cancelled": 0}
