@@ -4,8 +4,8 @@ the scheduler's tick.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/comptoir_bench_reminders python bench/reminders.py
 
 Uses its own PostgreSQL database (emptied and created again at each run), loads the demo shop,
-seeds orders with bulk inserts (``bench/seed.py``: open orders have an unpaid invoice, issued
-when the order was placed, over the last two years), turns the reminders on (3 and 7 days, no
+seeds orders with bulk inserts (``bench/seed.py``: open orders have an unpaid invoice), dates
+those invoices 3 to 36 days back, turns the reminders on (3 and 7 days, no
 automatic cancellation), then prints: the first run (one reminder per unpaid invoice: time and
 reminders per second), a second run with nothing new to send (time and queries), and a tick of
 ``run_due_jobs`` with no job due (time and queries).
@@ -48,6 +48,18 @@ def main() -> None:
     analyze()
     print(f"Seeded {options.orders:,} orders in {time.perf_counter() - started:.1f} s; "
           f"{unpaid_invoices().count():,} unpaid invoices")
+    # Reminders leave alone invoices over 37 days old (7 + CATCH_UP_DAYS): the unpaid ones are
+    # dated back 3 to 36 days so that each is due a reminder.
+    import datetime
+
+    from django.utils import timezone
+
+    from comptoir.invoicing.models import Invoice
+
+    invoices = list(unpaid_invoices().only("pk", "issued_at"))
+    for invoice in invoices:
+        invoice.issued_at = timezone.now() - datetime.timedelta(days=3 + invoice.pk % 34)
+    Invoice.objects.bulk_update(invoices, ["issued_at"], batch_size=1000)
     ShopSettings.objects.filter(pk=1).update(reminders_enabled=True, reminder_days="3,7", expiry_days=None)
 
     started = time.perf_counter()

@@ -14,6 +14,9 @@ not an order whose reminders the merchant turned off):
 - otherwise the latest reminder due (its day passed, before the expiry day) is sent, unless it or
   a later one was already: after a worker outage, one reminder, never each one missed.
 
+An invoice more than ``CATCH_UP_DAYS`` (30) days past the last reminder day (or the expiry day)
+is left alone: turning reminders on does not write to the customers of long-forgotten invoices.
+
 Each reminder or cancellation is a ``PaymentReminder`` row, unique per (invoice, kind, number),
 written with the message and the timeline entry in one transaction under the invoice's lock:
 running the job twice, or on two workers at once, sends nothing twice. An invoice that is paid,
@@ -45,6 +48,10 @@ from .links import payment_url
 from .models import PaymentReminder, ReminderPause
 
 OPEN = (Order.Status.NEW, Order.Status.AWAITING_PAYMENT)
+# An invoice older than its last reminder (or expiry) day plus this is left alone: turning the
+# reminders on does not write to customers of long-forgotten invoices, and an outage shorter
+# than this is still caught up.
+CATCH_UP_DAYS = 30
 SUMMARY_LIMIT = 50
 
 
@@ -71,7 +78,8 @@ def payment_instructions(order: Order, shop: ShopSettings, language: str) -> dic
 # --- The periodic run ----------------------------------------------------------------------------
 
 
-def unpaid_invoices(*, issued_before: datetime.datetime | None = None, paused: bool = False):
+def unpaid_invoices(*, issued_before: datetime.datetime | None = None,
+                    issued_after: datetime.datetime | None = None, paused: bool = False):
     """Current unpaid invoices of open orders (not cash on delivery); those whose reminders the
     merchant turned off only with ``paused``."""
     invoices = (
@@ -84,6 +92,8 @@ def unpaid_invoices(*, issued_before: datetime.datetime | None = None, paused: b
         invoices = invoices.exclude(order__in=ReminderPause.objects.values("order"))
     if issued_before is not None:
         invoices = invoices.filter(issued_at__lte=issued_before)
+    if issued_after is not None:
+        invoices = invoices.filter(issued_at__gt=issued_after)
     return invoices
 
 
@@ -98,10 +108,13 @@ def run_reminders(*, now: datetime.datetime | None = None, shop: ShopSettings | 
     expiry = shop.expiry_days
     if expiry:
         days = [day for day in days if day < expiry]
-    first = min([*days, expiry or 10**4])
-    if first >= 10**4:
+    if not days and not expiry:
         return done
-    invoices = unpaid_invoices(issued_before=now - datetime.timedelta(days=first)).prefetch_related(
+    first, last = min([*days, expiry or days[0]]), max([*days, expiry or 0])
+    invoices = unpaid_invoices(
+        issued_before=now - datetime.timedelta(days=first),
+        issued_after=now - datetime.timedelta(days=last + CATCH_UP_DAYS),
+    ).prefetch_related(
         Prefetch("reminders", queryset=PaymentReminder.objects.exclude(kind=PaymentReminder.Kind.MANUAL),
                  to_attr="automatic_reminders"))
     for invoice in invoices:

@@ -143,6 +143,16 @@ def test_after_a_long_outage_only_the_latest_reminder_due_is_sent_once():
     assert len(messages_of(invoice.order, "payment_reminder")) == 1
 
 
+def test_an_invoice_long_past_its_last_reminder_is_left_alone():
+    reminders_on(expiry_days=None)
+    invoice, _product = unpaid_invoice()
+    assert run_reminders(now=days_later(invoice, 7 + 31)) == {"reminders": 0, "cancelled": 0}
+    assert run_reminders(now=days_later(invoice, 7 + 29)) == {"reminders": 1, "cancelled": 0}
+    reminders_on(expiry_days=14)
+    assert run_reminders(now=days_later(invoice, 14 + 31)) == {"reminders": 0, "cancelled": 0}
+    assert Order.objects.get(pk=invoice.order_id).status != Order.Status.CANCELLED
+
+
 def test_the_periodic_job_twice_in_a_day_changes_nothing():
     reminders_on()
     invoice, _product = unpaid_invoice()
