@@ -83,7 +83,7 @@ def run_due_jobs(now: datetime.datetime | None = None, *, jobs: list[Job] | None
                  worker_id: str = "") -> list[str]:
     """Run the jobs whose current period nobody has claimed yet; returns the names of those this
     call ran (successfully or not)."""
-    now = now or timezone.now()
+    given = now
     jobs = list(JOBS.values()) if jobs is None else jobs
     known = PeriodicJob.objects.in_bulk([job.name for job in jobs])
     missing = [PeriodicJob(name=job.name) for job in jobs if job.name not in known]
@@ -91,6 +91,7 @@ def run_due_jobs(now: datetime.datetime | None = None, *, jobs: list[Job] | None
         PeriodicJob.objects.bulk_create(missing, ignore_conflicts=True)
     ran = []
     for job in jobs:
+        now = given or timezone.now()  # a job run before this one may have taken a while
         state = known.get(job.name)
         if state is not None and not _may_be_due(job, state, now):
             continue  # the usual case: no write at all
