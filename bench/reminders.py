@@ -56,7 +56,7 @@ def main() -> None:
 
     from comptoir.invoicing.models import Invoice
 
-    invoices = list(unpaid_invoices().only("pk", "issued_at"))
+    invoices = list(Invoice.objects.filter(pk__in=unpaid_invoices().values("pk")).only("pk", "issued_at"))
     for invoice in invoices:
         invoice.issued_at = timezone.now() - datetime.timedelta(days=3 + invoice.pk % 34)
     Invoice.objects.bulk_update(invoices, ["issued_at"], batch_size=1000)
