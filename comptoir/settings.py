@@ -346,6 +346,9 @@ if TASKS_BACKEND == "rq":
 # finished background task rows older than this many days.
 HOUSEKEEPING_CART_DAYS = int(os.environ.get("HOUSEKEEPING_CART_DAYS", "30"))
 HOUSEKEEPING_TASK_DAYS = int(os.environ.get("HOUSEKEEPING_TASK_DAYS", "14"))
+# PERIODIC_JOBS=false: this process's task worker runs no periodic job (PayPal reconciliation,
+# payment reminders, daily summaries, housekeeping); see comptoir/operations/periodic.py.
+PERIODIC_JOBS = env_bool("PERIODIC_JOBS", True)
 # METRICS_TOKEN: /metrics answers Prometheus with "Authorization: Bearer <token>"; without a
 # token the endpoint does not exist. PROMETHEUS_MULTIPROC_DIR (read by prometheus-client): an
 # empty folder shared by gunicorn's worker processes, so /metrics counts every process.

@@ -41,6 +41,9 @@ class LineForm(forms.Form):
     unit_price = MoneyField(label=_("Unit price"), min_value=Decimal("0.00"))
 
 
+CARD_CHECKED = ("card_last4", "authorization_code")
+
+
 class InvoicePaymentForm(forms.Form):
     """« Information de paiement »: one payment received (method, which may stay « Aucun »,
     amount, date, reference). The invoice's status is never taken from the request: it follows
@@ -57,13 +60,44 @@ class InvoicePaymentForm(forms.Form):
         label=_("Reference"), required=False, max_length=120,
         help_text=_("Cheque number, transfer or authorization number."),
     )
+    # « Terminal du magasin »: what the terminal's receipt shows, never the card number.
+    card_brand = forms.ChoiceField(label=_("Card brand"), required=False, choices=())
+    card_last4 = forms.CharField(
+        label=_("Last 4 digits of the card"), required=False, max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    authorization_code = forms.CharField(
+        label=_("Authorization number"), required=False, max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Payment at the shop's terminal only: as printed on its receipt."),
+    )
     confirm_overpayment = forms.BooleanField(label=_("Confirm the overpayment"), required=False)
 
     def __init__(self, *args, **kwargs):
+        from comptoir.payments.models import CardBrand
+
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = [
             (value, label) for value, label in PAYMENT_METHOD_LABELS.items()
         ]
+        self.fields["card_brand"].choices = [("", "—"), *CardBrand.choices]
+
+    def clean(self):
+        """A full card number typed in any field is refused, and not shown back in the page."""
+        from comptoir.payments.cards import contains_card_number
+
+        data = super().clean()
+        # The reference of another method may be a bank's long number: as the payment service.
+        at_terminal = self.data.get("method", "") in ("terminal", "")
+        names = ("reference", "card_last4", "authorization_code") if at_terminal else CARD_CHECKED
+        for name in names:
+            if contains_card_number(self.data.get(name, "")):
+                self.data = self.data.copy()
+                self.data[name] = ""
+                self.add_error(name, _(
+                    "This looks like a full card number: it is never recorded. Keep only the last 4 "
+                    "digits and the authorization number of the terminal's receipt."))
+        return data
 
 
 class TwoFactorCodeForm(forms.Form):

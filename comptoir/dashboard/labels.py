@@ -38,4 +38,6 @@ NOTIFICATION_TEMPLATE_LABELS = {
     "invoice": _("Invoice"),
     "order_shipped": _("Order shipped"),
     "ready_for_pickup": _("Ready for pickup"),
+    "payment_reminder": _("Payment reminder"),
+    "unpaid_summary": _("Unpaid invoices summary"),
 }

@@ -92,9 +92,19 @@ def _payment(data: dict) -> str:
     method = ALL_PAYMENT_METHOD_LABELS.get(data.get("method", ""), data.get("method", ""))
     if data.get("amount") is None:
         return _("Payment recorded")
-    return _("Payment of %(amount)s recorded (%(method)s)") % {
+    text = _("Payment of %(amount)s recorded (%(method)s)") % {
         "amount": _amount(data["amount"]), "method": method,
     }
+    return text + _terminal_details(data)
+
+
+def _terminal_details(data: dict) -> str:
+    from comptoir.payments.models import Payment
+
+    payment = Payment(card_brand=data.get("card_brand", ""), card_last4=data.get("card_last4", ""),
+                      authorization_code=data.get("authorization_code", ""))
+    details = payment.terminal_details()
+    return f" — {details}" if details else ""
 
 
 def _line_changed(data: dict) -> str:
@@ -113,6 +123,19 @@ def _line_changed(data: dict) -> str:
         "Line changed: %(name)s, quantity %(old_quantity)s → %(quantity)s, "
         "unit price %(old_price)s → %(price)s"
     ) % values
+
+
+def _reminder(data: dict) -> str:
+    if data.get("expired"):
+        return _("Invoice %(reference)s unpaid after %(days)s days: order cancelled automatically") % {
+            "reference": data.get("invoice", ""), "days": data["days"]}
+    values = {"reference": data.get("invoice", ""), "balance": _amount(data["balance"]),
+              "recipient": data.get("recipient", "")}
+    if not data.get("number"):
+        return _("Payment reminder of invoice %(reference)s (balance %(balance)s) sent to "
+                 "%(recipient)s") % values
+    return _("Payment reminder %(number)s of invoice %(reference)s (balance %(balance)s) sent to "
+             "%(recipient)s") % {**values, "number": data["number"]}
 
 
 def _decimal(value):
@@ -153,5 +176,8 @@ _DESCRIBERS = {
         "method": ALL_PAYMENT_METHOD_LABELS.get(data.get("method", ""), data.get("method", "")),
         "reason": data.get("reason", ""),
     },
+    Kind.PAYMENT_REMINDER: lambda data: _reminder(data),
+    Kind.REMINDERS_CHANGED: lambda data: _("Payment reminders turned on for this order") if data.get(
+        "enabled") else _("Payment reminders and automatic cancellation turned off for this order"),
     **FULFILMENT_DESCRIBERS,
 }

@@ -48,6 +48,8 @@ urlpatterns = [
     path("commandes/<int:number>/facture/", invoices.order_invoice, name="order_invoice"),
     path("commandes/<int:number>/facture/creer/", invoices.invoice_create, name="invoice_create"),
     path("commandes/<int:number>/facture/modifier/", invoices.invoice_edit, name="invoice_edit"),
+    path("commandes/<int:number>/facture/rappel/", invoices.invoice_remind, name="invoice_remind"),
+    path("commandes/<int:number>/facture/rappels/", invoices.order_reminders, name="order_reminders"),
     path("commandes/<int:number>/paiements/<int:payment_id>/annuler/", invoices.payment_reverse,
          name="payment_reverse"),
     path("commandes/<int:number>/rembourser/", refunds.order_refund, name="order_refund"),

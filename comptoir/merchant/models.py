@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,35 @@ QST_NUMBER_VALIDATOR = RegexValidator(
     r"^\d{10} ?TQ ?\d{4}$", _("A QST number looks like 1234567890 TQ 0001.")
 )
 NEQ_VALIDATOR = RegexValidator(r"^\d{10}$", _("A NEQ has 10 digits."))
+
+
+MAX_REMINDER_DAY = 365
+MAX_REMINDERS = 5
+
+
+def parse_reminder_days(value: str) -> list[int]:
+    """« 3, 7 » → [3, 7]: whole numbers of days from 1 to 365, ascending, at most 5; raises
+    ``ValidationError`` otherwise."""
+    parts = [part.strip() for part in (value or "").split(",")]
+    if parts == [""]:
+        return []
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise ValidationError(_("Give whole numbers of days separated by commas, for example 3, 7."),
+                              code="reminder_days")
+    days = [int(part) for part in parts]
+    if any(day < 1 or day > MAX_REMINDER_DAY for day in days):
+        raise ValidationError(_("Each reminder is sent 1 to %(max)s days after the invoice.")
+                              % {"max": MAX_REMINDER_DAY}, code="reminder_days")
+    if days != sorted(set(days)):
+        raise ValidationError(_("Give the days in increasing order, each once."), code="reminder_days")
+    if len(days) > MAX_REMINDERS:
+        raise ValidationError(_("At most %(count)s reminders.") % {"count": MAX_REMINDERS},
+                              code="reminder_days")
+    return days
+
+
+def validate_reminder_days(value: str) -> None:
+    parse_reminder_days(value)
 
 
 class AlertChannel(models.TextChoices):
@@ -110,6 +140,19 @@ class ShopSettings(models.Model):
     interac_question_fr = models.CharField(_("security question (French)"), max_length=200, blank=True)
     interac_question_en = models.CharField(_("security question (English)"), max_length=200, blank=True)
     interac_answer = models.CharField(_("answer to the security question"), max_length=100, blank=True)
+    # « Rappels de paiement » (payments.reminders): unpaid invoices, reminders and expiry.
+    reminders_enabled = models.BooleanField(_("Send payment reminders for unpaid invoices"), default=False)
+    reminder_days = models.CharField(
+        _("days after the invoice"), max_length=40, default="3,7", blank=True,
+        validators=[validate_reminder_days],
+    )
+    expiry_days = models.PositiveSmallIntegerField(
+        _("cancel unpaid orders after this many days"), null=True, blank=True
+    )
+    alert_unpaid_summary = models.CharField(
+        _("daily summary of unpaid invoices"), max_length=5, choices=AlertChannel.choices,
+        default=AlertChannel.EMAIL,
+    )
 
     # « Notifications »
     alert_email = models.EmailField(_("email for alerts"), blank=True)
@@ -180,6 +223,12 @@ class ShopSettings(models.Model):
 
     def interac_question(self, language: str | None = None) -> str:
         return localized(self, "interac_question", language)
+
+    def reminder_day_list(self) -> list[int]:
+        try:
+            return parse_reminder_days(self.reminder_days)
+        except ValidationError:
+            return []
 
     def invoice_footer(self, language: str | None = None) -> str:
         return localized(self, "invoice_footer", language)

@@ -9,8 +9,9 @@
   and any process answers for all of them.
 - figures read from the database at each scrape (so they count what the task workers did too):
   orders placed, payments recorded (by method), outbox depth (pending and failed messages), age
-  of the oldest pending message, failed delivery attempts, and the task workers' heartbeat (age of
-  the newest one, number of workers seen within 5 minutes).
+  of the oldest pending message, failed delivery attempts, the task workers' heartbeat (age of
+  the newest one, number of workers seen within 5 minutes); for each periodic job
+  (``operations.periodic``), the time of its last successful run and its failed runs.
 
 The endpoint answers only with ``Authorization: Bearer <METRICS_TOKEN>``; when no token is
 configured it does not exist (404).
@@ -110,7 +111,7 @@ def _method(method: str) -> str:
 
 # --- Figures read from the database at scrape time --------------------------------------------
 class ShopCollector:
-    """Each scrape runs five small aggregate queries."""
+    """Each scrape runs seven small queries."""
 
     def describe(self):
         return []
@@ -155,7 +156,6 @@ class ShopCollector:
                                        "Failed delivery attempts recorded on the messages.")
         failures.add_metric([], max(0, (outbox["attempts"] or 0) - outbox["sent"]))
         yield failures
-
         now = timezone.now()
         workers = WorkerHeartbeat.objects.aggregate(
             newest=Max("seen_at"),
@@ -170,6 +170,22 @@ class ShopCollector:
                                           "Seconds since the newest heartbeat of a task worker.")
             heartbeat.add_metric([], max((now - workers["newest"]).total_seconds(), 0))
             yield heartbeat
+        yield from _periodic_job_metrics()
+
+
+def _periodic_job_metrics():
+    from .models import PeriodicJob
+
+    succeeded = GaugeMetricFamily(
+        "comptoir_periodic_job_last_success_timestamp_seconds",
+        "When each periodic job last ran to the end (Unix time; 0: never).", labels=["job"])
+    failed = CounterMetricFamily("comptoir_periodic_job_failures", "Failed runs of each periodic job.",
+                                 labels=["job"])
+    for name, at, failures in PeriodicJob.objects.values_list("name", "succeeded_at", "failures"):
+        succeeded.add_metric([name], at.timestamp() if at else 0)
+        failed.add_metric([name], failures)
+    yield succeeded
+    yield failed
 
 
 _shop_registry = CollectorRegistry(auto_describe=False)

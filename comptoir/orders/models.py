@@ -259,6 +259,8 @@ class OrderEvent(models.Model):
         SHIPMENT_CANCELLED = "shipment_cancelled", _("Shipment cancelled")
         READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
         PICKED_UP = "picked_up", _("Handed over to the customer")
+        PAYMENT_REMINDER = "payment_reminder", _("Payment reminder sent")
+        REMINDERS_CHANGED = "reminders_changed", _("Payment reminders turned on or off")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

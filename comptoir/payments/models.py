@@ -2,8 +2,18 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+
+class CardBrand(models.TextChoices):
+    VISA = "visa", "Visa"
+    MASTERCARD = "mastercard", "Mastercard"
+    AMEX = "amex", "American Express"
+    INTERAC = "interac", pgettext_lazy("card brand", "Interac debit")
+    DISCOVER = "discover", "Discover"
+    OTHER = "other", pgettext_lazy("card brand", "Other")
 
 
 class Payment(models.Model):
@@ -37,6 +47,10 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     provider_reference = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    # « Terminal du magasin »: what the terminal's receipt shows, never more of the card.
+    card_brand = models.CharField(_("card brand"), max_length=12, choices=CardBrand.choices, blank=True)
+    card_last4 = models.CharField(_("last 4 digits"), max_length=4, blank=True)
+    authorization_code = models.CharField(_("authorization number"), max_length=20, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -50,6 +64,18 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount}"
+
+    def terminal_details(self) -> str:
+        """« Visa •••• 4242 · autorisation 083215 » (what the terminal's receipt showed), or ""."""
+        parts = []
+        card = " ".join(part for part in [
+            self.get_card_brand_display() if self.card_brand else "",
+            f"•••• {self.card_last4}" if self.card_last4 else ""] if part)
+        if card:
+            parts.append(card)
+        if self.authorization_code:
+            parts.append(_("authorization %(code)s") % {"code": self.authorization_code})
+        return " · ".join(str(part) for part in parts)
 
     @property
     def is_reversed(self) -> bool:
@@ -103,3 +129,48 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} -{self.amount} ({self.status})"
+
+
+class PaymentReminder(models.Model):
+    """A reminder of an unpaid invoice sent to its customer, or the automatic cancellation of its
+    order (``payments.reminders``). Automatic reminders are numbered from 1 in the order of the
+    shop's days; the unique (invoice, kind, number) makes each one sent once, however many
+    workers run the job at once. A reminder sent by hand (« Envoyer un rappel maintenant ») has
+    number 0 and no limit."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        MANUAL = "manual", _("Reminder sent by hand")
+        EXPIRY = "expiry", _("Automatic cancellation")
+
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(default=0)
+    days = models.PositiveSmallIntegerField(null=True, blank=True)
+    notification = models.ForeignKey(
+        "notifications.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "kind", "number"], condition=~models.Q(kind="manual"),
+                name="payment_reminder_once",
+            ),
+        ]
+
+
+class ReminderPause(models.Model):
+    """« Désactiver les rappels » for one order: no automatic reminder and no automatic
+    cancellation while this row exists."""
+
+    order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="reminder_pause")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -26,7 +26,8 @@ from comptoir.orders.events import record_event
 from comptoir.orders.models import Order, OrderEvent
 from comptoir.orders.services import reopen_for_payment
 
-from .models import Payment
+from .cards import contains_card_number
+from .models import CardBrand, Payment
 
 MAX_AMOUNT = Decimal("1e10")
 
@@ -78,6 +79,9 @@ def record_payment(
     reference: str = "",
     confirm_overpayment: bool = False,
     provider_reference: str | None = None,
+    card_brand: str = "",
+    card_last4: str = "",
+    authorization_code: str = "",
 ) -> Payment:
     """Record money received for ``invoice``; ``amount=None`` means the whole balance.
 
@@ -85,7 +89,13 @@ def record_payment(
     kept as a credit to refund. A provider notification can arrive twice (webhook retries,
     return page and webhook): the same ``provider_reference`` returns the payment already
     recorded and does nothing else.
+
+    ``card_brand``, ``card_last4``, ``authorization_code``: what the receipt of the shop's terminal
+    shows (method « Terminal du magasin » only). A full card number typed in them, or in the
+    reference of a terminal payment, is refused before anything is written.
     """
+    card = _checked_card_details(method, reference=reference, card_brand=card_brand,
+                                 card_last4=card_last4, authorization_code=authorization_code)
     with transaction.atomic():
         # The invoice row lock (after its order's, see ``core.locks``) serialises payments of one
         # invoice, so two of them can never both fit in the balance, and a repeated provider
@@ -101,7 +111,7 @@ def record_payment(
         payment = Payment.objects.create(
             invoice=locked, method=method, amount=amount, currency=locked.currency,
             reference=reference, received_on=received_on,
-            provider_reference=provider_reference or None, actor=actor,
+            provider_reference=provider_reference or None, actor=actor, **card,
         )
         update_paid_amount(locked)
         record_event(
@@ -109,6 +119,7 @@ def record_payment(
             invoice=locked.reference, amount=str(amount), method=method, reference=reference,
             received_on=received_on.isoformat(), paid=locked.status == Invoice.Status.PAID,
             balance=str(locked.balance_amount), credit=str(locked.credit_amount),
+            **{name: value for name, value in card.items() if value},
         )
     _copy_state(invoice, locked)
     return payment
@@ -174,6 +185,35 @@ def _checked_details(method: str, reference: str) -> str:
             code="reference_too_long",
         )
     return reference
+
+
+def _checked_card_details(method: str, *, reference: str, card_brand: str, card_last4: str,
+                          authorization_code: str) -> dict:
+    card_brand, card_last4 = (card_brand or "").strip(), (card_last4 or "").strip()
+    authorization_code = (authorization_code or "").strip()
+    # The reference too when the card was in the customer's hands at the shop (a bank's or
+    # PayPal's reference of another method may be a long number that passes the Luhn check).
+    at_terminal = method in (Payment.Method.TERMINAL, Payment.Method.UNSPECIFIED)
+    texts = (reference, card_last4, authorization_code) if at_terminal else (card_last4, authorization_code)
+    if any(contains_card_number(text) for text in texts):
+        raise PaymentError(_(
+            "This looks like a full card number: it is never recorded. Keep only the last 4 digits "
+            "and the authorization number of the terminal's receipt."
+        ), code="card_number")
+    if (card_brand or card_last4 or authorization_code) and method != Payment.Method.TERMINAL:
+        raise PaymentError(_("Card details are only recorded for a payment at the shop's terminal."),
+                           code="card_details_method")
+    if card_brand not in CardBrand.values and card_brand:
+        raise PaymentError(_("Choose a card brand from the list."), code="card_brand")
+    if card_last4 and not (len(card_last4) == 4 and card_last4.isascii() and card_last4.isdigit()):
+        raise PaymentError(_("Give exactly the last 4 digits of the card."), code="card_last4")
+    if authorization_code and not (
+        len(authorization_code) <= 20 and authorization_code.isascii()
+        and authorization_code.replace(" ", "").replace("-", "").isalnum()
+    ):
+        raise PaymentError(_("An authorization number has at most 20 letters or digits."),
+                           code="authorization_code")
+    return {"card_brand": card_brand, "card_last4": card_last4, "authorization_code": authorization_code}
 
 
 def _checked_date(received_on) -> datetime.date:

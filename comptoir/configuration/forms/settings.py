@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.provinces import Province, validate_postal_code
-from comptoir.merchant.models import AlertChannel, ShopSettings
+from comptoir.merchant.models import MAX_REMINDER_DAY, AlertChannel, ShopSettings, parse_reminder_days
 
 from ..selectors import paypal_status
 from ..validators import normalize_mobile_e164, normalize_phone
@@ -30,6 +30,8 @@ class PaymentSettingsForm(forms.ModelForm):
             "order_details_only", "catalogue_mode", "insurance_fee_amount", "paypal_enabled",
             "cheque_enabled", "cheque_instructions_fr", "cheque_instructions_en",
             "cash_on_delivery_enabled",
+            # « Rappels de paiement »
+            "reminders_enabled", "reminder_days", "expiry_days", "alert_unpaid_summary",
         ]
         labels = {
             "order_details_only": _("Disable payments and only collect the order details"),
@@ -40,8 +42,20 @@ class PaymentSettingsForm(forms.ModelForm):
             "cheque_instructions_fr": _("Payment instructions (French)"),
             "cheque_instructions_en": _("Payment instructions (English)"),
             "cash_on_delivery_enabled": _("Allow cash on delivery payments"),
+            "reminders_enabled": _("Send payment reminders for unpaid invoices"),
+            "reminder_days": _("Send a reminder this many days after the invoice"),
+            "expiry_days": _("Cancel the unpaid order this many days after the invoice"),
+            "alert_unpaid_summary": _("Daily summary of unpaid invoices"),
         }
         help_texts = {
+            "reminder_days": _("Days separated by commas, for example 3, 7."),
+            "expiry_days": _(
+                "Leave empty to never cancel. Cancelling puts the stock back, issues the credit note "
+                "and tells the customer."
+            ),
+            "alert_unpaid_summary": _(
+                "Sent while reminders are on, to the email or mobile number of « Notifications »."
+            ),
             "insurance_fee_amount": _("A fixed amount in CAD added to every new order (0 for none)."),
             "cheque_instructions_fr": _(
                 "Shown to the customer after ordering: payee, address, bank details."
@@ -49,6 +63,7 @@ class PaymentSettingsForm(forms.ModelForm):
         }
         field_classes = {"insurance_fee_amount": MoneyField}
         widgets = {
+            "alert_unpaid_summary": forms.RadioSelect,
             "cheque_instructions_fr": forms.Textarea(attrs={"rows": 4}),
             "cheque_instructions_en": forms.Textarea(attrs={"rows": 4}),
         }
@@ -95,6 +110,7 @@ class PaymentSettingsForm(forms.ModelForm):
                 "Allow at least one payment method, or disable payments and only collect the "
                 "order details."
             ))
+        self._clean_reminders(data)
         return data
 
     def _clean_interac(self, data) -> None:
@@ -111,6 +127,38 @@ class PaymentSettingsForm(forms.ModelForm):
                 ))
             if not (data.get("interac_answer") or "").strip():
                 self.add_error("interac_answer", _("Without autodeposit, enter the answer."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alert_unpaid_summary"].required = False
+
+    def clean_reminder_days(self):
+        if "reminder_days" not in self.data:  # a form without the block leaves it as it is
+            return self.instance.reminder_days
+        value = self.cleaned_data.get("reminder_days", "")
+        return ", ".join(str(day) for day in parse_reminder_days(value))
+
+    def clean_alert_unpaid_summary(self):
+        return self.cleaned_data.get("alert_unpaid_summary") or self.instance.alert_unpaid_summary
+
+    def _clean_reminders(self, data) -> None:
+        days = parse_reminder_days(data["reminder_days"]) if data.get("reminder_days") else []
+        expiry = data.get("expiry_days")
+        if data.get("reminders_enabled") and not days and not expiry and "reminder_days" not in self.errors:
+            self.add_error("reminder_days", _("Give the days of the reminders, for example 3, 7."))
+        if expiry is not None and not 1 <= expiry <= MAX_REMINDER_DAY:
+            self.add_error("expiry_days", _("Give a number of days from 1 to %(max)s.")
+                           % {"max": MAX_REMINDER_DAY})
+        elif expiry and days and expiry <= days[-1]:
+            self.add_error("expiry_days", _(
+                "The cancellation comes after the last reminder: more than %(days)s days."
+            ) % {"days": days[-1]})
+        channel = data.get("alert_unpaid_summary")
+        shop = self.instance
+        if data.get("reminders_enabled") and channel in (AlertChannel.SMS, AlertChannel.BOTH) and (
+                not shop.alert_mobile):
+            self.add_error("alert_unpaid_summary", _(
+                "Enter the mobile number for alerts in « Notifications » first."))
 
 
 class BusinessInfoForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from .conftest import errors_of, image_upload
 PAYMENTS = {
     "insurance_fee_amount": "2.50", "cheque_enabled": "on",
     "cheque_instructions_fr": "Chèque à l'ordre des Délices.", "cheque_instructions_en": "Cheque to Délices.",
+    "reminder_days": "3, 7", "alert_unpaid_summary": "email",
 }
 BUSINESS = {
     "legal_name": "Les Délices du Comptoir inc.", "trade_name": "Délices du Comptoir",

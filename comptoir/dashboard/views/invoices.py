@@ -26,7 +26,53 @@ def order_invoice(request, number: int):
     balance = _balance(invoice) if invoice else None
     return render(request, "dashboard/orders/invoice.html", order_context(
         order, tab="invoice", balance=balance, **_money_after_sale(order, invoice),
+        **_reminders(order, invoice),
     ))
+
+
+def _reminders(order, invoice) -> dict:
+    """« Rappels de paiement » of the tab: those sent, and whether they are on for this order."""
+    from comptoir.merchant.models import ShopSettings
+    from comptoir.payments.reminders import reminders_state
+
+    if invoice is None:
+        return {}
+    return {"reminders": reminders_state(order), "reminders_enabled": ShopSettings.load().reminders_enabled}
+
+
+@staff_required
+@require_POST
+def invoice_remind(request, number: int):
+    """« Envoyer un rappel maintenant »: a payment reminder to the customer, now."""
+    from comptoir.payments.reminders import send_reminder_now
+
+    order = _order_or_404(number)
+    invoice = invoice_of(order)
+    if invoice is None:
+        messages.error(request, _("Create the invoice first."))
+    else:
+        try:
+            send_reminder_now(invoice, actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("A payment reminder is on its way to %(email)s.") % {
+                "email": invoice.customer_email})
+    return redirect("dashboard:order_invoice", number=number)
+
+
+@staff_required
+@require_POST
+def order_reminders(request, number: int):
+    """Turn the automatic reminders (and cancellation) of one order off or back on."""
+    from comptoir.payments.reminders import set_order_reminders
+
+    order = _order_or_404(number)
+    enabled = request.POST.get("enabled") == "on"
+    set_order_reminders(order, enabled=enabled, actor=request.user)
+    messages.success(request, _("Payment reminders are on for this order.") if enabled
+                     else _("Payment reminders are off for this order."))
+    return redirect("dashboard:order_invoice", number=number)
 
 
 def _money_after_sale(order, invoice) -> dict:
@@ -101,6 +147,8 @@ def _save_payment(request, invoice: Invoice, data: dict) -> bool:
             invoice, method=data["method"], amount=data["amount"], actor=request.user,
             received_on=data["received_on"], reference=data["reference"],
             confirm_overpayment=data["confirm_overpayment"],
+            card_brand=data["card_brand"], card_last4=data["card_last4"],
+            authorization_code=data["authorization_code"],
         )
     except DomainError as error:
         messages.error(request, str(error))

@@ -1,5 +1,6 @@
 """``manage.py run_worker``: the database task worker plus the outbox sweep."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -75,6 +76,20 @@ def test_after_an_outage_the_sweep_and_the_worker_deliver_once(smtp_server, rest
     assert DBTaskResult.objects.get(pk=retry_task.pk).return_value == "skipped"
 
 
+def wait_for_periodic_jobs(database, names: set, seconds: float = 30) -> bool:
+    import sqlite3
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(database, timeout=5)) as connection:
+            done = {name for (name,) in connection.execute(
+                "SELECT name FROM operations_periodicjob WHERE status = 'done'")}
+        if names <= done:
+            return True
+        time.sleep(0.3)
+    return False
+
+
 def test_one_ctrl_c_stops_the_worker_cleanly(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
            "COMPTOIR_VAR_DIR": str(tmp_path), "DEBUG": "false", "PYTHONUNBUFFERED": "1"}
@@ -93,6 +108,8 @@ def test_one_ctrl_c_stops_the_worker_cleanly(tmp_path):
                 break
         assert "Starting worker" in line
         time.sleep(1)  # a few idle polls and sweeps
+        # Its side thread runs the periodic jobs due (on a new database: all of them, once).
+        assert wait_for_periodic_jobs(tmp_path / "worker.sqlite3", {"housekeeping", "daily_sales"})
         worker.send_signal(signal.SIGINT)
         assert worker.wait(timeout=15) == 0
     finally:

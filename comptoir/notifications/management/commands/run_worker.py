@@ -12,6 +12,12 @@ enqueued again); and records this worker's heartbeat (also every 30 seconds betw
 ticks, for ``/readyz``, ``/metrics`` and the back-office). In ``--batch`` mode it runs once, before
 the queue is drained.
 
+Another side thread runs the shop's periodic jobs (``comptoir.operations.periodic``: PayPal
+reconciliation, payment reminders, daily summaries, housekeeping…) about every 30 seconds; each
+period of each job is run by one worker of the whole installation. ``--no-periodic`` (or
+``PERIODIC_JOBS=false``) leaves them to the other workers or to the management commands; not in
+``--batch`` mode.
+
 A database error (PostgreSQL restarting, connection lost, SQLite disk full) never stops the
 worker: it is logged, the connection is closed and the loop starts again after 1, 2, 4 … 60
 seconds (``comptoir.notifications.worker``); under RQ, so does a Redis error. Ctrl-C stops the
@@ -65,8 +71,13 @@ class Command(DatabaseWorkerCommand):
             help="Seconds between two periodic ticks: sweep of overdue notifications and webhook "
                  "events (default: %(default)s)",
         )
+        parser.add_argument(
+            "--no-periodic", action="store_false", dest="periodic",
+            help="Do not run the periodic jobs in this worker (default: run them unless "
+                 "PERIODIC_JOBS=false)",
+        )
 
-    def handle(self, *args, sweep_interval: float, **options):
+    def handle(self, *args, sweep_interval: float, periodic: bool = True, **options):
         run = self._run_rq if uses_rq() else self._run
         if options["batch"]:
             _periodic_tick(options["worker_id"])
@@ -79,11 +90,20 @@ class Command(DatabaseWorkerCommand):
             name="outbox-sweep", daemon=True,
         )
         sweeper.start()
+        threads = [sweeper]
+        if periodic and settings.PERIODIC_JOBS:
+            scheduler = threading.Thread(
+                target=_periodic_forever, args=(stop, options["worker_id"]), name="periodic-jobs",
+                daemon=True,
+            )
+            scheduler.start()
+            threads.append(scheduler)
         try:
             return run(*args, **options)
         finally:
             stop.set()
-            sweeper.join(timeout=5)
+            for thread in threads:
+                thread.join(timeout=5)
 
     def _run(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, reload,
              max_tasks, worker_id, exclude_queues, **options):
@@ -198,3 +218,25 @@ def _sweep_forever(stop: threading.Event, interval: float, worker_id: str) -> No
             next_sweep = time.monotonic() + interval
         else:
             _beat(worker_id, started_at)
+
+
+def _periodic_once(worker_id: str) -> None:
+    from comptoir.operations.periodic import run_due_jobs
+
+    try:
+        run_due_jobs(worker_id=worker_id)
+    except resilience.DATABASE_ERRORS as error:
+        logger.warning("Periodic jobs: database error (%s: %s)", type(error).__name__, error)
+        resilience.close_connections()
+    except Exception:  # a job's own failure is recorded by run_due_jobs; this is anything else
+        logger.exception("Periodic jobs failed")
+    finally:
+        close_old_connections()
+
+
+def _periodic_forever(stop: threading.Event, worker_id: str) -> None:
+    from comptoir.operations.periodic import TICK_SECONDS
+
+    _periodic_once(worker_id)
+    while not stop.wait(TICK_SECONDS):
+        _periodic_once(worker_id)
