@@ -328,6 +328,15 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # Each process's own memory; room for the storefront pages kept for visitors
+    # (core.page_cache: a few kB each) of a catalogue of a few thousand products.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "3000"))},
+        }
+    }
 # Housekeeping (manage.py housekeeping): carts untouched for this many days are deleted, and
 # finished background task rows older than this many days.
 HOUSEKEEPING_CART_DAYS = int(os.environ.get("HOUSEKEEPING_CART_DAYS", "30"))

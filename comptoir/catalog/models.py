@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.i18n import LocalizedFieldsMixin
+from comptoir.core.page_cache import PageCacheQuerySet, watch
 
 from .search import product_search_columns
 
@@ -25,6 +26,8 @@ class Category(LocalizedFieldsMixin, models.Model):
     image = models.ImageField(_("image"), upload_to="categories/", blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     is_visible = models.BooleanField(_("visible"), default=True)
+
+    objects = PageCacheQuerySet.as_manager()  # writes bump the storefront pages' version
 
     class Meta:
         ordering = ["position", "name_fr"]
@@ -68,6 +71,8 @@ class Product(LocalizedFieldsMixin, models.Model):
     search_category = models.TextField(default="", editable=False)
     search_description = models.TextField(default="", editable=False)
 
+    objects = PageCacheQuerySet.as_manager()  # writes bump the storefront pages' version
+
     class Meta:
         ordering = ["position", "name_fr"]
         verbose_name = _("product")
@@ -102,6 +107,8 @@ class Product(LocalizedFieldsMixin, models.Model):
 
 
 SEARCHED_FIELDS = {"name_fr", "name_en", "sku", "description_fr", "description_en", "category"}
+watch(Category)
+watch(Product)
 
 
 class StockMovement(models.Model):

@@ -49,3 +49,14 @@ def _can_return_from_update(connection) -> bool:
     if connection.vendor == "postgresql":
         return True
     return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
+
+
+class SharedVersion(models.Model):
+    """A named version number that every web process reads from the database (e.g. the
+    catalogue's, ``core.page_cache``): one row, bumped after each change, read with one query."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    value = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from comptoir.catalog import selectors
+from comptoir.core.page_cache import cached_for_visitors
 from comptoir.core.search import clean_search_text
 
 from ..forms import QuantityForm
@@ -13,6 +14,7 @@ from ..shop import current_shop
 PAGE_SIZE = 12
 
 
+@cached_for_visitors
 def home(request):
     return render(request, "storefront/catalog/home.html", {
         "categories": list(selectors.visible_categories()),
@@ -20,6 +22,7 @@ def home(request):
     })
 
 
+@cached_for_visitors
 def category(request, slug):
     category = selectors.get_visible_category(slug)
     if category is None:
@@ -32,6 +35,7 @@ def category(request, slug):
     })
 
 
+@cached_for_visitors
 def product(request, slug):
     product = selectors.get_visible_product(slug)
     if product is None:
