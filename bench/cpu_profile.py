@@ -1,14 +1,14 @@
 """Where the CPU goes: pages and checkouts measured in process, with cProfile's top functions.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/comptoir_bench python bench/profile.py
-    python bench/profile.py --pages product,checkout --top 25 --repeat 50
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/comptoir_bench python bench/cpu_profile.py
+    python bench/cpu_profile.py --pages product,checkout --top 25 --repeat 50
 
 Runs in this process with Django's test client against a database that already holds the
 catalogue and orders (``bench/storefront.py --products 2000`` or ``bench/backoffice.py --keep``
 make one). For each page: the CPU time of this process per request (``time.process_time``, so
 other load on the machine hardly changes it; PostgreSQL's own CPU is not included), the queries,
 and with ``--top N`` the N functions with the most time of their own and the N with the most
-cumulative time (cProfile). Prints figures; asserts nothing about time.
+cumulative time (cProfile, timed in CPU time). Prints figures; asserts nothing about time.
 """
 
 import argparse
@@ -58,13 +58,13 @@ def main() -> None:
 def build_targets() -> dict:
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from storefront import LANGUAGE_PREFIX, VirtualCustomer
 
     from comptoir.catalog.models import Category, Product
     from comptoir.core.testing import sign_in_verified
     from comptoir.customers.models import Customer
     from comptoir.orders.models import Order
     from comptoir.shipping.models import DeliveryMethod
-    from storefront import LANGUAGE_PREFIX, VirtualCustomer
 
     product = Product.objects.filter(is_visible=True, image="").order_by("id")[
         Product.objects.filter(is_visible=True).count() // 2]
@@ -106,7 +106,7 @@ def build_targets() -> dict:
 
 
 def print_profile(run, options) -> None:
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)  # CPU time: other load hardly changes it
     profiler.enable()
     for _ in range(options.repeat):
         run()
