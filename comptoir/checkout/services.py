@@ -2,10 +2,15 @@
 
 ``place_order`` is one transaction: it locks the cart and the products (by id, so concurrent
 checkouts never deadlock), refuses when stock is short without changing anything, then writes
-the order, its snapshot lines and taxes, the stock movements, the customer, the timeline entry,
-the invoice (when a payment method was chosen) and the outbox messages.
+the customer, the order, its snapshot lines and taxes, the invoice (when a payment method was
+chosen) and renders the outbox messages under provisional numbers; only then does it take the
+order's and the invoice's gap-free numbers (their sequence rows stay locked until the commit, so
+every checkout of the shop waits for that part only), put them in place and insert the stock
+movements, the timeline entries and the messages.
 """
 
+import json
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,10 +31,11 @@ from comptoir.core.money import quantize
 from comptoir.core.provinces import validate_postal_code
 from comptoir.customers.models import Address
 from comptoir.customers.services import create_account, record_customer
-from comptoir.invoicing.services import issue_checkout_invoice
+from comptoir.invoicing.services import issue_checkout_invoice, record_invoice_issued
 from comptoir.merchant.models import ShopSettings
+from comptoir.notifications.services import record_new_notifications
 from comptoir.orders.events import record_event
-from comptoir.orders.messages import OrderParts, queue_order_placed_messages
+from comptoir.orders.messages import OrderParts, prepare_order_placed_messages
 from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
 from comptoir.orders.pricing import PricedLine, Quote, price_order
 
@@ -161,20 +167,59 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
         OrderTax(order=order, code=line.code, rate=line.rate, amount=line.amount, position=position)
         for position, line in enumerate(quote.taxes.lines)
     )
-    record_event(order, OrderEvent.Kind.PLACED, actor=user, number=order.number,
-                 total=str(order.total_amount), payment_method=payment_method)
     CartLine.objects.filter(pk__in=[line.pk for line in cart_lines]).delete()  # only what was ordered
-    _invoice_and_notify(order, shop=shop, lines=lines, taxes=taxes)
+    invoice = None
+    if order.payment_method:
+        invoice = issue_checkout_invoice(order, lines=lines, taxes=taxes, shop=shop,
+                                         number=_provisional_number())
+    messages = prepare_order_placed_messages(
+        order, shop=shop, parts=OrderParts(lines=lines, taxes=taxes, invoice=invoice, payments=[]))
+    _take_numbers(order, invoice, messages)
+    _record_numbered(order, invoice, items, messages, actor=user)
     return order
 
 
-def _invoice_and_notify(order: Order, *, shop, lines, taxes) -> None:
-    """The invoice and the messages, from the rows just written: nothing is read back."""
-    invoice = None
-    if order.payment_method:
-        invoice = issue_checkout_invoice(order, lines=lines, taxes=taxes, shop=shop)
-    parts = OrderParts(lines=lines, taxes=taxes, invoice=invoice, payments=[])
-    queue_order_placed_messages(order, shop=shop, parts=parts, new_order=True)
+def _provisional_number() -> int:
+    """A number for the rows written before the real numbers are taken: 19 digits (so that it
+    cannot be mistaken for anything else in a rendered message), unique without a lock, never
+    committed (``_take_numbers`` replaces it in the same transaction)."""
+    return (1 << 62) + secrets.randbits(60)
+
+
+def _take_numbers(order: Order, invoice, messages) -> None:
+    """The order's and the invoice's gap-free numbers, taken last: their sequence rows stay locked
+    from here to the commit, so nothing slow may follow (the messages are already rendered).
+    The provisional numbers are replaced in the rows and in the rendered messages."""
+    provisional = str(order.number)
+    replacements = {provisional: str(Sequence.assign("order", order, "number", start=1001))}
+    if invoice is not None:
+        provisional = str(invoice.number)
+        Sequence.assign("invoice", invoice, "number")
+        replacements[provisional] = f"{invoice.number:06d}"  # as in its reference, F-000123
+    for message in messages:
+        for field in ("subject", "body_text", "body_html"):
+            setattr(message, field, _replaced(getattr(message, field), replacements))
+        message.context = json.loads(_replaced(json.dumps(message.context), replacements))
+
+
+def _replaced(text: str, replacements: dict[str, str]) -> str:
+    for provisional, final in replacements.items():
+        text = text.replace(provisional, final)
+    return text
+
+
+def _record_numbered(order: Order, invoice, items: list[CartItem], messages, *, actor) -> None:
+    """What carries the final numbers: stock movements, timeline entries, messages (inserts only)."""
+    StockMovement.objects.bulk_create(
+        StockMovement(product=item.product, change=-item.quantity, reason=StockMovement.Reason.SALE,
+                      order_number=order.number, actor=actor)
+        for item in items
+    )
+    record_event(order, OrderEvent.Kind.PLACED, actor=actor, number=order.number,
+                 total=str(order.total_amount), payment_method=order.payment_method)
+    if invoice is not None:
+        record_invoice_issued(order, invoice, actor=actor)
+    record_new_notifications(messages)
 
 
 def _check_request(shop, *, email, delivery_method, payment_method, billing_address, shipping_address):
@@ -242,7 +287,7 @@ def _create_order(shop, quote: Quote, *, customer, email, phone, language, billi
                   sms_consent=False) -> Order:
     is_cheque = payment_method == PaymentMethod.CHEQUE
     return Order.objects.create(
-        number=Sequence.next_value("order", start=1001), checkout_token=checkout_token,
+        number=_provisional_number(), checkout_token=checkout_token,
         customer=customer, email=email, phone=phone, language=language,
         billing_address=billing_address, shipping_address=shipping_address,
         delivery_method=delivery_method, delivery_name_fr=delivery_method.name_fr,
@@ -252,12 +297,14 @@ def _create_order(shop, quote: Quote, *, customer, email, phone, language, billi
         tax_province=quote.tax_province or "", subtotal_amount=quote.subtotal_amount,
         shipping_amount=quote.shipping_amount, insurance_amount=quote.insurance_amount,
         tax_total=quote.tax_total, total_amount=quote.total_amount, placed_at=timezone.now(),
+        invoice_issued=bool(payment_method),  # its invoice is issued in the same transaction
         sms_consent=sms_consent and bool(phone),
     )
 
 
 def _write_lines(order: Order, items: list[CartItem], *, actor) -> list[OrderLine]:
-    """Snapshot lines, stock decrements and stock movements: a fixed number of queries."""
+    """Snapshot lines and stock decrements (the stock movements, which carry the order's number,
+    come after the numbers: ``_record_numbered``): a fixed number of queries."""
     lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order, product=item.product, sku=item.product.sku, name_fr=item.product.name_fr,
@@ -270,9 +317,4 @@ def _write_lines(order: Order, items: list[CartItem], *, actor) -> list[OrderLin
     taken = Case(*(When(pk=item.product.pk, then=Value(item.quantity)) for item in items),
                  output_field=IntegerField())
     Product.objects.filter(pk__in=[item.product.pk for item in items]).update(stock=F("stock") - taken)
-    StockMovement.objects.bulk_create(
-        StockMovement(product=item.product, change=-item.quantity, reason=StockMovement.Reason.SALE,
-                      order_number=order.number, actor=actor)
-        for item in items
-    )
     return lines
