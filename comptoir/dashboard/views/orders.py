@@ -1,6 +1,7 @@
 """« Commandes »: the order list, the order page (tab « Commande ») and its actions."""
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +32,12 @@ from comptoir.payments.refunds import order_balances
 from ..access import staff_required
 from ..forms import AddLineForm, LineForm, LinesForm, StatusForm
 from ..fulfilment_forms import ExportForm
+from ..templatetags.dashboard import (
+    invoice_status_label,
+    is_ready_to_complete,
+    order_payment_method,
+    status_can_change,
+)
 from ..timeline import build_timeline
 from .batch import filtered_orders
 from .common import form_errors, redirect_back, walk_by_number
@@ -80,7 +87,25 @@ def _with_row_parts(orders):
     change_status = reverse("dashboard:order_change_status", args=[0])
     change_status, change_status_tail = change_status.rsplit("/0/", 1)
     select_label, status_label = _("Select order %(number)s"), _("Status of order %(number)s")
+    status_names = {value: str(label) for value, label in Order.Status.choices}
+    fulfilment_names = {value: str(label) for value, label in Order.Fulfilment.choices}
+    payment_names, invoice_names = {}, {}
     for order in orders:
+        if order.payment_method not in payment_names:
+            payment_names[order.payment_method] = order_payment_method(order.payment_method)
+        try:
+            status = order.invoice.status
+        except ObjectDoesNotExist:  # no invoice yet
+            status = ""
+        if status and status not in invoice_names:
+            invoice_names[status] = invoice_status_label(status)
+        order.row_status_name = status_names.get(order.status, order.status)
+        order.row_fulfilment_name = fulfilment_names.get(order.fulfilment_state, order.fulfilment_state)
+        order.row_payment_name = payment_names[order.payment_method]
+        order.row_invoice_status = status
+        order.row_invoice_status_name = invoice_names.get(status, "")
+        order.row_can_change = status_can_change(order)
+        order.row_ready = is_ready_to_complete(order)
         order.row_status_options = options.get(order.status, "")
         order.row_detail_url = f"{detail}{order.number}/"
         order.row_change_status_url = f"{change_status}/{order.number}/{change_status_tail}"
