@@ -67,12 +67,14 @@ class Sequence(models.Model):
                     [start - 1, start - 1, name, instance.pk],
                 )
                 row = cursor.fetchone()
-            if row is None:  # no counter row (its increment, if any, rolls back with the caller)
-                raise RuntimeError(f"Sequence {name!r} or row {instance.pk} of {target} is missing")
-            value = row[0]
-        else:
-            value = cls.next_value(name, start=start)
-            type(instance)._base_manager.filter(pk=instance.pk).update(**{field: value})
+            if row is not None:
+                setattr(instance, field, row[0])
+                return row[0]
+            if cls.objects.filter(name=name).exists():  # the counter moved: the row is missing
+                raise RuntimeError(f"Row {instance.pk} of {target} is missing")
+        # No counter row yet (``next_value`` creates it), or another database: two statements.
+        value = cls.next_value(name, start=start)
+        type(instance)._base_manager.filter(pk=instance.pk).update(**{field: value})
         setattr(instance, field, value)
         return value
 
