@@ -44,12 +44,15 @@ def main() -> None:
         run()  # warm: templates, translations, connections
         with common.QueryCounter() as queries:
             run()
-        started = time.process_time()
-        for _ in range(options.repeat):
-            run()
-        cpu_ms = (time.process_time() - started) * 1000 / options.repeat
+        with common.LockHoldTimer() as timer:
+            started = time.process_time()
+            for _ in range(options.repeat):
+                run()
+            cpu_ms = (time.process_time() - started) * 1000 / options.repeat
         print(f"{name:<16} {cpu_ms:6.2f} ms CPU per {'order' if name == 'checkout' else 'request'}, "
               f"{queries.count} queries")
+        if timer.held:
+            print(f"{'':<16} order-number lock held: {common.latency_summary(timer.held)}")
         if options.top:
             print_profile(run, options)
     print(f"{common.load_average()} at the end")

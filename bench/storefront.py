@@ -140,7 +140,6 @@ def print_in_process_cpu(product_path: str, slug: str, method_pk: int, repeat: i
     the time the order-number lock is held per checkout: from the statement that takes the order
     number (it locks the counter's row) to the end of the commit."""
     from django.core.cache import cache
-    from django.db import connection, transaction
     from django.test import Client
 
     def cpu_ms(run) -> float:
@@ -157,26 +156,16 @@ def print_in_process_cpu(product_path: str, slug: str, method_pk: int, repeat: i
     print(f"\nIn process (Django test client), CPU time of this process, mean of {repeat}")
     print(f"  product page, rendered            {cpu_ms(rendered):6.2f} ms")
     print(f"  product page, kept (first visit)  {cpu_ms(lambda: Client().get(product_path)):6.2f} ms")
-    held, numbers, taken = [], [0], [None]
-
-    def committed():
-        held.append(time.perf_counter() - taken[0])
-        taken[0] = None
-
-    def timer(execute, sql, params, many, context):
-        if "core_sequence" in sql and taken[0] is None:  # the first number of the transaction
-            taken[0] = time.perf_counter()
-            transaction.on_commit(committed)
-        return execute(sql, params, many, context)
+    numbers = [0]
 
     def checkout():
         numbers[0] += 1
         VirtualCustomer(Client(), method_pk, number=numbers[0], test_client=True).buy(
             slug, 1, before_confirm=lambda: None)
 
-    with connection.execute_wrapper(timer):
+    with common.LockHoldTimer() as timer:
         per_order = cpu_ms(checkout)
-    held = held[-repeat:]
+    held = timer.held[-repeat:]
     print(f"  complete checkout (5 requests)    {per_order:6.2f} ms")
     print(f"  order-number lock held per checkout: {common.latency_summary(held)}")
 
