@@ -214,3 +214,25 @@ def test_a_refused_change_leaves_the_kept_page_as_it_was(jam, other_process):
     other_process()
     assert SharedVersion.objects.get(name=page_cache.VERSION_NAME).value == before
     assert "8,50\u00a0$" in visit(url("product", slug=jam.slug))
+
+
+@pytest.mark.browser
+def test_in_chromium_a_new_visitor_adds_to_cart_from_a_kept_page(live_server, browser, jam):
+    first = browser.new_context(locale="fr-CA")
+    first.new_page().goto(f"{live_server.url}{url('product', slug=jam.slug)}")
+    first.close()
+    # Written behind the cache's back: the next visitor is served the kept page, still 8,50 $.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE catalog_product SET description_fr = 'Écrit en douce.' WHERE id = %s",
+                       [jam.pk])
+    visitor = browser.new_context(locale="fr-CA")
+    page = visitor.new_page()
+    page.goto(f"{live_server.url}{url('product', slug=jam.slug)}")
+    assert "Écrit en douce." not in page.content()
+    page.get_by_label("Quantité").fill("3")
+    page.get_by_role("button", name="Ajouter au panier").click()
+    page.get_by_role("heading", name="Votre panier").wait_for()
+    assert CartLine.objects.get().quantity == 3
+    visitor.close()
