@@ -31,10 +31,10 @@ from comptoir.core.money import quantize
 from comptoir.core.provinces import validate_postal_code
 from comptoir.customers.models import Address
 from comptoir.customers.services import create_account, record_customer
-from comptoir.invoicing.services import issue_checkout_invoice, record_invoice_issued
+from comptoir.invoicing.services import invoice_issued_event, issue_checkout_invoice
 from comptoir.merchant.models import ShopSettings
 from comptoir.notifications.services import record_new_notifications
-from comptoir.orders.events import record_event
+from comptoir.orders.events import record_events
 from comptoir.orders.messages import OrderParts, prepare_order_placed_messages
 from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
 from comptoir.orders.pricing import PricedLine, Quote, price_order
@@ -215,10 +215,11 @@ def _record_numbered(order: Order, invoice, items: list[CartItem], messages, *, 
                       order_number=order.number, actor=actor)
         for item in items
     )
-    record_event(order, OrderEvent.Kind.PLACED, actor=actor, number=order.number,
-                 total=str(order.total_amount), payment_method=order.payment_method)
+    events = [(OrderEvent.Kind.PLACED, {"number": order.number, "total": str(order.total_amount),
+                                        "payment_method": order.payment_method})]
     if invoice is not None:
-        record_invoice_issued(order, invoice, actor=actor)
+        events.append(invoice_issued_event(invoice))
+    record_events(order, events, actor=actor)
     record_new_notifications(messages)
 
 

@@ -100,17 +100,17 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, re
     if settled:
         mark_invoice_paid(order, True)
     if number is None:  # a provisional number: the caller records the event once it is final
-        record_invoice_issued(order, invoice, actor=actor, replaces=replaces)
+        kind, data = invoice_issued_event(invoice, replaces=replaces)
+        record_event(order, kind, actor=actor, **data)
     return invoice
 
 
-def record_invoice_issued(order: Order, invoice: Invoice, *, actor=None, replaces=None) -> None:
-    """The order's timeline entry « invoice issued », with the invoice's final number."""
-    record_event(
-        order, OrderEvent.Kind.INVOICE_ISSUED, actor=actor,
-        invoice=invoice.reference, total=str(invoice.total_amount),
+def invoice_issued_event(invoice: Invoice, *, replaces=None) -> tuple[str, dict]:
+    """The kind and data of the order's timeline entry « invoice issued » (final number)."""
+    return OrderEvent.Kind.INVOICE_ISSUED, {
+        "invoice": invoice.reference, "total": str(invoice.total_amount),
         **({"replaces": replaces.reference} if replaces is not None else {}),
-    )
+    }
 
 
 def _check_can_invoice(order: Order, *, has_lines: bool) -> None:
