@@ -214,6 +214,48 @@ class QueryCounter:
         self._context.__exit__(*exc)
 
 
+class LockHoldTimer:
+    """Inside ``with LockHoldTimer() as timer:``, the time each transaction of the default
+    connection held the order-number lock: from the start of its first statement on the
+    ``core_sequence`` table (the one that takes a number locks its row) to the end of its commit.
+    ``timer.held`` lists them in seconds."""
+
+    def __init__(self):
+        self.held = []
+        self._taken = None
+        self._context = None
+        self._commit = None
+
+    def __call__(self, execute, sql, params, many, context):
+        if self._taken is None and "core_sequence" in sql:
+            self._taken = time.perf_counter()
+        return execute(sql, params, many, context)
+
+    def _timed_commit(self):
+        try:
+            return self._commit()
+        finally:
+            if self._taken is not None:
+                self.held.append(time.perf_counter() - self._taken)
+                self._taken = None
+
+    def __enter__(self):
+        from django.db import connection
+
+        connection.ensure_connection()
+        self._commit = connection._commit
+        connection._commit = self._timed_commit
+        self._context = connection.execute_wrapper(self)
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        from django.db import connection
+
+        self._context.__exit__(*exc)
+        connection._commit = self._commit
+
+
 def load_average() -> str:
     """The machine's 1-minute load average: other work competing for the 2 cores skews figures."""
     return f"load average {os.getloadavg()[0]:.1f}"

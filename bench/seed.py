@@ -410,3 +410,47 @@ def _seed_chunk_sql(cursor, size: int, *, start, spacing: timedelta, merchant: d
         Sequence.objects.filter(name="invoice").update(last_value=last_invoice)
     else:
         Sequence.objects.filter(name="invoice").update(last_value=first_invoice - 1)
+CATALOGUE_WORDS = (
+    ["Classique", "Moderne", "Compact", "Deluxe", "Écolo", "Ultra", "Futé", "Rétro", "Robuste",
+     "Premium", "Simple", "Pro", "Léger", "Bio", "Sans fil", "Costaud"],
+    ["Bouilloire", "Sac à dos", "Lampe", "Casque", "Chaise", "Carnet", "Veste", "Tasse", "Mélangeur",
+     "Perceuse", "Tente", "Montre", "Enceinte", "Espadrilles", "Bureau", "Poêle", "Parapluie",
+     "Clavier", "Gourde", "Foulard"],
+)
+CATALOGUE_SKU = "GEN"
+
+
+def seed_catalogue(products: int, *, categories: int = 20, seed: int = 42) -> None:
+    """Grow the catalogue to ``products`` visible products in at least ``categories`` categories
+    (generated ones: ``gen-…`` categories, ``GEN…`` products without pictures, French names and
+    descriptions of realistic length), like a real shop's."""
+    from django.utils.text import slugify
+
+    from comptoir.catalog.models import Category
+
+    rng = random.Random(seed)
+    missing = categories - Category.objects.count()
+    if missing > 0:
+        names = CATALOGUE_WORDS[1]
+        Category.objects.bulk_create(
+            Category(name_fr=f"{names[i % len(names)]} {i + 1}", name_en=f"{names[i % len(names)]} {i + 1}",
+                     slug=f"gen-{i:02d}", position=100 + i, is_visible=True,
+                     description_fr=f"Tous nos articles : {names[i % len(names)].lower()}.")
+            for i in range(missing)
+        )
+    generated = list(Category.objects.filter(slug__startswith="gen-")) or list(Category.objects.all())
+    missing = products - Product.objects.count()
+    start = Product.objects.filter(sku__startswith=CATALOGUE_SKU).count()
+    new = []
+    for i in range(start, start + max(0, missing)):
+        title = f"{rng.choice(CATALOGUE_WORDS[0])} {rng.choice(CATALOGUE_WORDS[1])} {i + 1:04d}"
+        description = (f"{title}. Un article solide et bien conçu pour tous les jours. "
+                       "Expédié en 2 jours ouvrables. ") * 3
+        new.append(Product(
+            category=generated[i % len(generated)], sku=f"{CATALOGUE_SKU}{i + 1:06d}", slug=slugify(title),
+            name_fr=title, name_en=title, description_fr=description, description_en=description,
+            price_amount=Decimal(rng.randrange(299, 29999)) / 100, stock=rng.randint(50, 1000),
+            is_taxable=True, is_visible=True, position=i,
+        ))
+    with transaction.atomic():
+        Product.objects.bulk_create(new, batch_size=1000)

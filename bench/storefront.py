@@ -49,9 +49,12 @@ def main() -> None:
                              "default: the settings of comptoir/gunicorn_conf.py)")
     parser.add_argument("--python-client", action="store_true",
                         help="load the pages with the Python client even when wrk is installed")
+    parser.add_argument("--products", type=int, default=2000,
+                        help="catalogue size: the demo shop grown to this many products in 20 "
+                             "categories (database comptoir_bench_<N>); 0: the demo shop alone (43)")
     options = parser.parse_args()
 
-    common.prepare_environment("comptoir_bench")
+    common.prepare_environment(f"comptoir_bench_{options.products}" if options.products else "comptoir_bench")
     common.manage("migrate", "--noinput", "-v", "0")
     common.manage("load_demo_data", "--no-orders")
     common.manage("collectstatic", "--noinput", "-v", "0")
@@ -60,56 +63,129 @@ def main() -> None:
     django.setup()
     print(f"Machine: {common.machine_description()}, {common.postgres_version()}, "
           f"{common.load_average()} at the start")
-    product, category, method_pk = prepare_catalogue()
+    product, category, method_pk = prepare_catalogue(options.products)
     product_path = f"{LANGUAGE_PREFIX}/produit/{product.slug}/"
     category_path = f"{LANGUAGE_PREFIX}/categorie/{category.slug}/"
 
-    print("\nQueries (Django test client)")
+    print("\nQueries (Django test client): rendered / kept page (a first visit, core.page_cache)")
     for label, path in (("home page", f"{LANGUAGE_PREFIX}/"), ("category page", category_path),
                         ("product page", product_path)):
         print(f"  {label:<34} {count_page_queries(path)}")
     flow_queries, confirm_queries = count_checkout_queries(product.slug, method_pk)
     print(f"  {'complete checkout (5 requests)':<34} {flow_queries}")
     print(f"  {'confirmation request (place_order)':<34} {confirm_queries}")
+    print_in_process_cpu(product_path, product.slug, method_pk)
 
     wrk = None if options.python_client else shutil.which("wrk")
     with common.Gunicorn(workers=2, threads=options.threads) as server:
         print(f"\nPages: gunicorn, {server.description}; {options.concurrency} concurrent clients, "
               f"{options.seconds:.0f} s each, load generator: {'wrk' if wrk else 'Python (asyncio)'}")
         for label, path in (("product page", product_path), ("category page", category_path)):
+            before = server_cpu(server)
             if wrk:
-                print(f"  {label:<14} {wrk_page(wrk, server.base_url + path, options)}")
-                continue
-            rate, latencies, errors = asyncio.run(
-                load_page(server.port, path, seconds=options.seconds, concurrency=options.concurrency)
-            )
-            print(f"  {label:<14} {rate:7.1f} req/s, {common.latency_summary(latencies)}, errors: {errors}")
+                summary, count = wrk_page(wrk, server.base_url + path, options)
+            else:
+                rate, latencies, errors = asyncio.run(
+                    load_page(server.port, path, seconds=options.seconds, concurrency=options.concurrency)
+                )
+                summary = f"{rate:7.1f} req/s, {common.latency_summary(latencies)}, errors: {errors}"
+                count = len(latencies) + errors
+            print(f"  {label:<14} {summary}")
+            print(f"  {'':<14} {cpu_per(before, server_cpu(server), count, 'request')}")
         run_checkouts(server, product.slug, method_pk, options)
         check_oversell(server.base_url, method_pk, options.customers)
         print(f"\nPeak memory of a web worker (VmHWM): {server.worker_peak_rss_mb():.0f} MB")
 
 
-def prepare_catalogue():
+def prepare_catalogue(products: int):
+    from seed import seed_catalogue
+
     from comptoir.catalog.models import Category, Product
     from comptoir.shipping.models import DeliveryMethod
 
+    if products:
+        seed_catalogue(products)
     # Large stock: the load measures checkout, not running out (oversell is checked apart).
     Product.objects.update(stock=1_000_000)
-    product = Product.objects.get(sku="ERA-001")
-    category = Category.objects.get(slug="erable")
+    if products:  # a generated product (no picture) and category, from the middle of the catalogue
+        generated = Product.objects.filter(sku__startswith="GEN").order_by("id")
+        product = generated[generated.count() // 2]
+        category = product.category
+    else:
+        product = Product.objects.get(sku="ERA-001")
+        category = Category.objects.get(slug="erable")
+    print(f"Catalogue: {Product.objects.count()} products in {Category.objects.count()} categories")
     method = DeliveryMethod.objects.get(kind="shipped")
     return product, category, method.pk
 
 
-def count_page_queries(path: str) -> int:
+def count_page_queries(path: str) -> str:
+    from django.core.cache import cache
     from django.test import Client
 
-    client = Client()
-    client.get(path)  # warm caches (translations, templates, shop settings)
-    with common.QueryCounter() as queries:
-        response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    return queries.count
+    Client().get(path)  # warm caches (translations, templates, shop settings)
+    counts = []
+    for _kept in (False, True):
+        if not _kept:
+            cache.clear()
+        with common.QueryCounter() as queries:
+            response = Client().get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts.append(str(queries.count))
+    return " / ".join(counts)
+
+
+def print_in_process_cpu(product_path: str, slug: str, method_pk: int, repeat: int = 20) -> None:
+    """CPU time of this process per page and per checkout (Django test client, no network), and
+    the time the order-number lock is held per checkout: from the statement that takes the order
+    number (it locks the counter's row) to the end of the commit."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    def cpu_ms(run) -> float:
+        run()
+        started = time.process_time()
+        for _ in range(repeat):
+            run()
+        return (time.process_time() - started) * 1000 / repeat
+
+    visitor = Client()
+
+    def first_visit():  # no cookie: a new CSRF cookie each time
+        visitor.cookies.clear()
+        visitor.get(product_path)
+
+    def rendered():
+        cache.clear()
+        first_visit()
+
+    print(f"\nIn process (Django test client), CPU time of this process, mean of {repeat}")
+    print(f"  product page, rendered            {cpu_ms(rendered):6.2f} ms")
+    print(f"  product page, kept (first visit)  {cpu_ms(first_visit):6.2f} ms")
+    numbers = [0]
+
+    def checkout():
+        numbers[0] += 1
+        VirtualCustomer(Client(), method_pk, number=numbers[0], test_client=True).buy(
+            slug, 1, before_confirm=lambda: None)
+
+    with common.LockHoldTimer() as timer:
+        per_order = cpu_ms(checkout)
+    held = timer.held[-repeat:]
+    print(f"  complete checkout (5 requests)    {per_order:6.2f} ms")
+    print(f"  order-number lock held per checkout: {common.latency_summary(held)}")
+
+
+def server_cpu(server) -> tuple[dict, dict]:
+    return common.cpu_seconds(server.worker_pids()), common.cpu_seconds(common.database_backend_pids())
+
+
+def cpu_per(before, after, count: int, unit: str) -> str:
+    if not count:
+        return "no request"
+    workers = _used_since(before[0], after[0]) / count * 1000
+    database = _used_since(before[1], after[1]) / count * 1000
+    return f"CPU time per {unit}: web workers {workers:.2f} ms, PostgreSQL {database:.2f} ms"
 
 
 def count_checkout_queries(slug: str, method_pk: int) -> tuple[int, int]:
@@ -170,8 +246,9 @@ class VirtualCustomer:
         return answer.status_code == 302 and "/merci/" in location
 
 
-def wrk_page(wrk: str, url: str, options) -> str:
-    """Load ``url`` with wrk (2 threads, keep-alive connections), bounded in time; its summary."""
+def wrk_page(wrk: str, url: str, options) -> tuple[str, int]:
+    """Load ``url`` with wrk (2 threads, keep-alive connections), bounded in time; its summary and
+    the number of requests."""
     output = subprocess.run(
         [wrk, "-t2", f"-c{options.concurrency}", f"-d{options.seconds:.0f}s", "--latency", url],
         capture_output=True, text=True, check=True, timeout=options.seconds + 60,
@@ -185,8 +262,9 @@ def wrk_page(wrk: str, url: str, options) -> str:
             figures[parts[0]] = parts[1]
         elif "Non-2xx" in line or "Socket errors" in line:
             figures.setdefault("errors", []).append(line.strip())
+    count = next((int(line.split()[0]) for line in output.splitlines() if " requests in " in line), 0)
     return (f"{figures.get('rate', 0):7.1f} req/s, p50 {figures.get('50%')}, p90 {figures.get('90%')}, "
-            f"p99 {figures.get('99%')}, errors: {'; '.join(figures.get('errors', [])) or 0}")
+            f"p99 {figures.get('99%')}, errors: {'; '.join(figures.get('errors', [])) or 0}"), count
 
 
 async def load_page(port: int, path: str, *, seconds: float, concurrency: int):

@@ -333,6 +333,15 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # Each process's own memory; room for the storefront pages kept for visitors
+    # (core.page_cache: a few kB each) of a catalogue of a few thousand products.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "3000"))},
+        }
+    }
 # TASKS_BACKEND=rq: the tasks (message delivery, webhook processing) go to the RQ queue "default"
 # on REDIS_URL; the outbox and webhook rows stay in the database and remain what counts (the
 # worker's sweep enqueues again whatever Redis lost). RQ_TIMEOUT: seconds a task may run.

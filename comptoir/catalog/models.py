@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.i18n import LocalizedFieldsMixin, localized
+from comptoir.core.page_cache import PageCacheQuerySet, watch
 from comptoir.taxes.models import TaxStatusMixin
 
 from .search import product_search_columns
@@ -26,6 +27,8 @@ class Category(LocalizedFieldsMixin, models.Model):
     image = models.ImageField(_("image"), upload_to="categories/", blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     is_visible = models.BooleanField(_("visible"), default=True)
+
+    objects = PageCacheQuerySet.as_manager()  # writes bump the storefront pages' version
 
     class Meta:
         ordering = ["position", "name_fr"]
@@ -72,6 +75,8 @@ class Product(LocalizedFieldsMixin, TaxStatusMixin, models.Model):
     search_name = models.TextField(default="", editable=False)
     search_category = models.TextField(default="", editable=False)
     search_description = models.TextField(default="", editable=False)
+
+    objects = PageCacheQuerySet.as_manager()  # writes bump the storefront pages' version
 
     class Meta:
         ordering = ["position", "name_fr"]
@@ -129,6 +134,8 @@ class ProductOption(LocalizedFieldsMixin, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = PageCacheQuerySet.as_manager()  # writes bump the storefront pages' version
+
     class Meta:
         ordering = ["position", "id"]
 
@@ -143,6 +150,8 @@ class OptionValue(LocalizedFieldsMixin, models.Model):
     name_fr = models.CharField(_("name (French)"), max_length=60)
     name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PageCacheQuerySet.as_manager()  # writes bump the storefront pages' version
 
     class Meta:
         ordering = ["position", "id"]
@@ -176,6 +185,8 @@ class ProductVariant(models.Model):
     image = models.ImageField(_("image"), upload_to="products/", blank=True)
     is_active = models.BooleanField(_("for sale"), default=True)
     position = models.PositiveIntegerField(default=0)
+
+    objects = PageCacheQuerySet.as_manager()  # writes bump the storefront pages' version
 
     class Meta:
         ordering = ["position", "id"]
@@ -223,6 +234,11 @@ class ProductVariant(models.Model):
 
 
 SEARCHED_FIELDS = {"name_fr", "name_en", "sku", "description_fr", "description_en", "category"}
+watch(Category)
+watch(Product)
+watch(ProductOption)
+watch(OptionValue)
+watch(ProductVariant)
 
 
 class StockMovement(models.Model):

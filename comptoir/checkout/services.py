@@ -3,11 +3,16 @@
 ``place_order`` is one transaction: it locks the cart, the promotions it may use (usage limits)
 and the products or variants (by id, so concurrent checkouts never deadlock), refuses when stock
 is short or the cart's promo code can no longer be used without changing anything, then writes
-the order, its snapshot lines (with their share of the discounts) and taxes, the promotions'
-uses, the stock movements, the customer, the timeline entry, the invoice (when a payment method
-was chosen) and the outbox messages.
+the customer, the order, its snapshot lines (with their share of the discounts) and taxes, the
+promotions' uses, the invoice (when a payment method was chosen) and renders the outbox messages
+under provisional numbers; only then does it take the order's and the invoice's gap-free numbers
+(their sequence rows stay locked until the commit, so every checkout of the shop waits for that
+part only), put them (and the payment reference that follows from the order's number) in place
+and insert the stock movements, the timeline entries and the messages.
 """
 
+import json
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,10 +34,11 @@ from comptoir.core.money import quantize
 from comptoir.core.provinces import validate_postal_code
 from comptoir.customers.models import Address
 from comptoir.customers.services import create_account, record_customer
-from comptoir.invoicing.services import issue_checkout_invoice
+from comptoir.invoicing.services import invoice_issued_event, issue_checkout_invoice
 from comptoir.merchant.models import ShopSettings
-from comptoir.orders.events import record_event
-from comptoir.orders.messages import OrderParts, queue_order_placed_messages
+from comptoir.notifications.services import record_new_notifications
+from comptoir.orders.events import record_events
+from comptoir.orders.messages import OrderParts, prepare_order_placed_messages
 from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
 from comptoir.orders.pricing import PricedLine, Quote, price_order
 from comptoir.orders.references import interac_instructions, payment_reference
@@ -209,20 +215,65 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
         OrderTax(order=order, code=line.code, rate=line.rate, amount=line.amount, position=position)
         for position, line in enumerate(quote.taxes.lines)
     )
-    record_event(order, OrderEvent.Kind.PLACED, actor=user, number=order.number,
-                 total=str(order.total_amount), payment_method=payment_method)
     CartLine.objects.filter(pk__in=[line.pk for line in cart_lines]).delete()  # only what was ordered
-    _invoice_and_notify(order, shop=shop, lines=lines, taxes=taxes)
+    invoice = None
+    if order.payment_method:
+        invoice = issue_checkout_invoice(order, lines=lines, taxes=taxes, shop=shop,
+                                         number=_provisional_number())
+    messages = prepare_order_placed_messages(
+        order, shop=shop, parts=OrderParts(lines=lines, taxes=taxes, invoice=invoice, payments=[]))
+    _take_numbers(order, invoice, messages)
+    _record_numbered(order, invoice, items, messages, actor=user)
     return order
 
 
-def _invoice_and_notify(order: Order, *, shop, lines, taxes) -> None:
-    """The invoice and the messages, from the rows just written: nothing is read back."""
-    invoice = None
-    if order.payment_method:
-        invoice = issue_checkout_invoice(order, lines=lines, taxes=taxes, shop=shop)
-    parts = OrderParts(lines=lines, taxes=taxes, invoice=invoice, payments=[])
-    queue_order_placed_messages(order, shop=shop, parts=parts, new_order=True)
+def _provisional_number() -> int:
+    """A number for the rows written before the real numbers are taken: 19 digits (so that it
+    cannot be mistaken for anything else in a rendered message), unique without a lock, never
+    committed (``_take_numbers`` replaces it in the same transaction)."""
+    return (1 << 62) + secrets.randbits(60)
+
+
+def _take_numbers(order: Order, invoice, messages) -> None:
+    """The order's and the invoice's gap-free numbers, taken last: their sequence rows stay locked
+    from here to the commit, so nothing slow may follow (the messages are already rendered).
+    The provisional numbers are replaced in the rows and in the rendered messages."""
+    provisional, provisional_reference = str(order.number), order.payment_reference
+    replacements = {provisional: str(Sequence.assign("order", order, "number", start=1001))}
+    order.fill_payment_reference()
+    replacements[provisional_reference] = order.payment_reference
+    order.payment_instructions = _replaced(order.payment_instructions, replacements)
+    Order.objects.filter(pk=order.pk).update(payment_reference=order.payment_reference,
+                                             payment_instructions=order.payment_instructions)
+    if invoice is not None:
+        provisional = str(invoice.number)
+        Sequence.assign("invoice", invoice, "number")
+        replacements[provisional] = f"{invoice.number:06d}"  # as in its reference, F-000123
+    for message in messages:
+        for field in ("subject", "body_text", "body_html"):
+            setattr(message, field, _replaced(getattr(message, field), replacements))
+        message.context = json.loads(_replaced(json.dumps(message.context), replacements))
+
+
+def _replaced(text: str, replacements: dict[str, str]) -> str:
+    for provisional, final in replacements.items():
+        text = text.replace(provisional, final)
+    return text
+
+
+def _record_numbered(order: Order, invoice, items: list[CartItem], messages, *, actor) -> None:
+    """What carries the final numbers: stock movements, timeline entries, messages (inserts only)."""
+    StockMovement.objects.bulk_create(
+        StockMovement(product=item.product, variant=item.variant, change=-item.quantity,
+                      reason=StockMovement.Reason.SALE, order_number=order.number, actor=actor)
+        for item in items
+    )
+    events = [(OrderEvent.Kind.PLACED, {"number": order.number, "total": str(order.total_amount),
+                                        "payment_method": order.payment_method})]
+    if invoice is not None:
+        events.append(invoice_issued_event(invoice))
+    record_events(order, events, actor=actor)
+    record_new_notifications(messages)
 
 
 def _check_request(shop, *, email, delivery_method, payment_method, billing_address, shipping_address):
@@ -297,8 +348,8 @@ def check_stock(product: Product | ProductVariant, quantity: int) -> None:
 def _create_order(shop, quote: Quote, *, customer, email, phone, language, billing_address,
                   shipping_address, delivery_method, payment_method, checkout_token,
                   placed_at, sms_consent=False) -> Order:
-    number = Sequence.next_value("order", start=1001)
-    reference = payment_reference(number)
+    number = _provisional_number()
+    reference = payment_reference(number)  # provisional too: ``_take_numbers`` replaces it
     if payment_method == PaymentMethod.CHEQUE:
         instructions = shop.cheque_instructions(language)
     elif payment_method == PaymentMethod.INTERAC:
@@ -318,13 +369,15 @@ def _create_order(shop, quote: Quote, *, customer, email, phone, language, billi
         discount_amount=quote.discount_amount, shipping_discount_amount=quote.shipping_discount_amount,
         discount_label=quote.promotions[0].label[:300] if quote.promotions else "",
         tax_total=quote.tax_total, total_amount=quote.total_amount, placed_at=placed_at,
+        invoice_issued=bool(payment_method),  # its invoice is issued in the same transaction
         sms_consent=sms_consent and bool(phone),
     )
 
 
 def _write_lines(order: Order, items: list[CartItem], *, actor, discounts) -> list[OrderLine]:
-    """Snapshot lines (each with its share of the discounts), stock decrements and stock
-    movements: a fixed number of queries."""
+    """Snapshot lines (each with its share of the discounts) and stock decrements (the stock
+    movements, which carry the order's number, come after the numbers: ``_record_numbered``): a
+    fixed number of queries."""
     lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order, product=item.product, variant=item.variant, sku=item.sellable.sku,
@@ -342,9 +395,4 @@ def _write_lines(order: Order, items: list[CartItem], *, actor, discounts) -> li
             taken = Case(*(When(pk=item.sellable.pk, then=Value(item.quantity)) for item in sold),
                          output_field=IntegerField())
             model.objects.filter(pk__in=[item.sellable.pk for item in sold]).update(stock=F("stock") - taken)
-    StockMovement.objects.bulk_create(
-        StockMovement(product=item.product, variant=item.variant, change=-item.quantity,
-                      reason=StockMovement.Reason.SALE, order_number=order.number, actor=actor)
-        for item in items
-    )
     return lines

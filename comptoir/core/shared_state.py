@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from .page_cache import pages_changed
+
 VERSION_KEY = "shop-configuration-version"
 ENTRY_TIMEOUT = 3600  # seconds; a bound, not what keeps values fresh (the version does)
 _REQUEST_ATTRIBUTE = "_comptoir_configuration_version"
@@ -25,7 +27,9 @@ def shared_cache_enabled() -> bool:
 
 
 def configuration_changed() -> None:
-    """Record that the shop's settings, logo or categories change in the current transaction."""
+    """Record that the shop's settings, logo or categories change in the current transaction
+    (the storefront pages kept by ``core.page_cache`` too)."""
+    pages_changed()
     if shared_cache_enabled():
         transaction.on_commit(_bump_version)
 

@@ -50,16 +50,20 @@ def issue_invoice(order: Order, *, actor=None) -> Invoice:
     return invoice
 
 
-def issue_checkout_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor=None) -> Invoice:
+def issue_checkout_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor=None,
+                           number: int | None = None) -> Invoice:
     """Issue the invoice of an order being placed, inside the checkout's transaction.
 
     The order row was inserted by this same transaction: nobody else can see, lock or invoice it
     before the commit, and ``lines``/``taxes`` are the rows just written. So the lock, the checks
     and the re-reads of ``issue_invoice`` have nothing to protect here.
+
+    ``number``: a provisional number that the caller replaces, before its commit, with one taken
+    from the ``invoice`` sequence (checkout takes its numbers last, to hold their locks briefly).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("issue_checkout_invoice must run inside the checkout transaction")
-    invoice = _create_invoice(order, lines=lines, taxes=taxes, shop=shop, actor=actor)
+    invoice = _create_invoice(order, lines=lines, taxes=taxes, shop=shop, actor=actor, number=number)
     order.invoice = invoice
     return invoice
 
@@ -74,7 +78,8 @@ def issue_replacement_invoice(order: Order, *, actor, replaces: Invoice) -> Invo
                            shop=ShopSettings.load(), actor=actor, replaces=replaces)
 
 
-def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, replaces=None) -> Invoice:
+def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, replaces=None,
+                    number: int | None = None) -> Invoice:
     issued_at = timezone.now()
     in_closed_period = check_closed_period(issued_at, policy=shop.closed_period_policy)
     # Nothing to pay (free goods, nothing taxed): the invoice is settled as it is issued,
@@ -83,7 +88,7 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, re
     invoice = Invoice.objects.create(
         order=order,
         current_for=order,
-        number=Sequence.next_value("invoice"),
+        number=number or Sequence.next_value("invoice"),
         issued_at=issued_at,
         status=Invoice.Status.PAID if settled else Invoice.Status.UNPAID,
         paid_at=issued_at if settled else None,
@@ -97,16 +102,23 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, re
     # A new invoice adds what it asks for to its customer's balance (an atomic addition: no
     # read of the other invoices, which other transactions may be changing).
     add_to_figures(Customer.objects.filter(pk=order.customer_id), balance=invoice.balance_amount)
-    Order.objects.filter(pk=order.pk).update(invoice_issued=True)
-    order.invoice_issued = True
+    if not order.invoice_issued:  # checkout inserts its order with the flag set
+        Order.objects.filter(pk=order.pk).update(invoice_issued=True)
+        order.invoice_issued = True
     if settled:
         mark_invoice_paid(order, True)
-    record_event(
-        order, OrderEvent.Kind.INVOICE_ISSUED, actor=actor,
-        invoice=invoice.reference, total=str(invoice.total_amount),
-        **({"replaces": replaces.reference} if replaces is not None else {}),
-    )
+    if number is None:  # a provisional number: the caller records the event once it is final
+        kind, data = invoice_issued_event(invoice, replaces=replaces)
+        record_event(order, kind, actor=actor, **data)
     return invoice
+
+
+def invoice_issued_event(invoice: Invoice, *, replaces=None) -> tuple[str, dict]:
+    """The kind and data of the order's timeline entry « invoice issued » (final number)."""
+    return OrderEvent.Kind.INVOICE_ISSUED, {
+        "invoice": invoice.reference, "total": str(invoice.total_amount),
+        **({"replaces": replaces.reference} if replaces is not None else {}),
+    }
 
 
 def _check_can_invoice(order: Order, *, has_lines: bool) -> None:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.i18n import localized
+from comptoir.core.page_cache import watch
 from comptoir.core.provinces import Province
 
 GST_NUMBER_VALIDATOR = RegexValidator(
@@ -269,3 +270,6 @@ class ShopSettings(models.Model):
             "invoice_footer_fr": self.invoice_footer_fr,
             "invoice_footer_en": self.invoice_footer_en,
         }
+
+
+watch(ShopSettings)  # the storefront pages show the shop's name, address, logo and modes

@@ -86,9 +86,7 @@ def queue_notifications(messages: list[OutgoingMessage], *, new_keys: bool = Fal
         if message.channel not in Notification.Channel.values:
             raise ValueError(f"Unknown channel {message.channel!r}")
     if new_keys:
-        rows = Notification.objects.bulk_create([_new_row(message) for message in messages])
-        _schedule_pending(rows)
-        return rows
+        return record_new_notifications(prepare_notifications(messages))
     existing = Notification.objects.in_bulk([m.dedupe_key for m in messages], field_name="dedupe_key")
     new_rows = [_new_row(message) for message in messages if message.dedupe_key not in existing]
     # ``savepoint=False``: inside the caller's transaction this adds no savepoint; alone, the
@@ -106,6 +104,24 @@ def queue_notifications(messages: list[OutgoingMessage], *, new_keys: bool = Fal
         _schedule_pending(row for row in new_rows if row.pk is not None)
     created = {row.dedupe_key: row for row in new_rows if row.pk is not None}
     return [created.get(m.dedupe_key) or existing[m.dedupe_key] for m in messages]
+
+
+def prepare_notifications(messages: list[OutgoingMessage]) -> list[Notification]:
+    """The rendered, unsaved rows of ``messages`` (no query): a caller may render them before it
+    takes a lock and record them with :func:`record_new_notifications` once it holds it."""
+    for message in messages:
+        if message.channel not in Notification.Channel.values:
+            raise ValueError(f"Unknown channel {message.channel!r}")
+    return [_new_row(message) for message in messages]
+
+
+def record_new_notifications(rows: list[Notification]) -> list[Notification]:
+    """Insert rows from :func:`prepare_notifications` whose keys cannot exist yet (see
+    ``queue_notifications(new_keys=True)``) and enqueue their deliveries, in the current
+    transaction."""
+    rows = Notification.objects.bulk_create(rows)
+    _schedule_pending(rows)
+    return rows
 
 
 def _schedule_pending(rows) -> None:

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from comptoir.core.i18n import localized
 from comptoir.merchant.models import AlertChannel, ShopSettings
 from comptoir.notifications.models import Notification
-from comptoir.notifications.services import OutgoingMessage, queue_notifications
+from comptoir.notifications.services import OutgoingMessage, prepare_notifications, queue_notifications
 
 from .models import Order, OrderLine, OrderTax
 
@@ -42,6 +42,14 @@ class OrderParts:
     payments: list
 
 
+def prepare_order_placed_messages(order: Order, *, shop: ShopSettings,
+                                  parts: OrderParts) -> list[Notification]:
+    """The rendered, unsaved rows of ``queue_order_placed_messages`` for a new order (checkout:
+    rendered before the order and invoice numbers are taken, recorded with
+    ``notifications.services.record_new_notifications``)."""
+    return prepare_notifications(_order_placed_messages(order, shop, parts))
+
+
 def queue_order_placed_messages(
     order: Order, *, shop: ShopSettings | None = None, parts: OrderParts | None = None,
     new_order: bool = False,
@@ -55,12 +63,16 @@ def queue_order_placed_messages(
     if parts is None:
         order, parts = _load(order)
     shop = shop or ShopSettings.load()
-    return queue_notifications([
+    return queue_notifications(_order_placed_messages(order, shop, parts), new_keys=new_order)
+
+
+def _order_placed_messages(order: Order, shop: ShopSettings, parts: OrderParts) -> list[OutgoingMessage]:
+    return [
         _customer_email(order, shop, parts, template="order_confirmation",
                         key=f"order:{order.pk}:placed:customer"),
         *_merchant_alerts(order, shop, parts, template="new_order", channels=shop.alert_new_order,
                           key=f"order:{order.pk}:placed:merchant"),
-    ], new_keys=new_order)
+    ]
 
 
 def queue_payment_confirmation_messages(order: Order, *, event: str, again: str = "") -> list[Notification]:

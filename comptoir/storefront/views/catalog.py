@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from comptoir.catalog import selectors
 from comptoir.core.money import format_amount
+from comptoir.core.page_cache import cached_for_visitors
 from comptoir.core.search import clean_search_text, is_plain_number
 
 from ..forms import QuantityForm
@@ -17,6 +18,7 @@ from ..shop import current_shop
 PAGE_SIZE = 12
 
 
+@cached_for_visitors
 def home(request):
     return render(request, "storefront/catalog/home.html", {
         "categories": list(selectors.visible_categories()),
@@ -24,6 +26,7 @@ def home(request):
     })
 
 
+@cached_for_visitors
 def category(request, slug):
     category = selectors.get_visible_category(slug)
     if category is None:
@@ -37,6 +40,7 @@ def category(request, slug):
     })
 
 
+@cached_for_visitors
 def product(request, slug):
     product = selectors.get_visible_product(slug)
     if product is None:
