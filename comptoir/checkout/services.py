@@ -30,7 +30,7 @@ from comptoir.core.errors import DomainError, OutOfStock
 from comptoir.core.i18n import LANGUAGE_CODES
 from comptoir.core.locks import lock
 from comptoir.core.models import Sequence
-from comptoir.core.money import quantize
+from comptoir.core.money import ZERO, quantize
 from comptoir.core.provinces import validate_postal_code
 from comptoir.customers.models import Address
 from comptoir.customers.services import create_account, record_customer
@@ -202,7 +202,9 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
     customer = record_customer(email=email, phone=phone, language=language, user=user,
                                billing_address=billing_address, shipping_address=shipping_address,
                                order_snapshots=snapshots, news_consent_wording=news_consent_wording,
-                               order_total=quote.total_amount, placed_at=placed_at)
+                               order_total=quote.total_amount, placed_at=placed_at,
+                               # the balance of the invoice issued below (none without a method)
+                               balance=max(quote.total_amount, ZERO) if payment_method else ZERO)
     order = _create_order(
         shop, quote, customer=customer, email=email, phone=phone, language=language,
         billing_address=billing_address, shipping_address=shipping_address,
@@ -219,7 +221,7 @@ def _place(cart, *, email, phone, billing_address, shipping_address, delivery_me
     invoice = None
     if order.payment_method:
         invoice = issue_checkout_invoice(order, lines=lines, taxes=taxes, shop=shop,
-                                         number=_provisional_number())
+                                         number=_provisional_number(), balance_counted=True)
     messages = prepare_order_placed_messages(
         order, shop=shop, parts=OrderParts(lines=lines, taxes=taxes, invoice=invoice, payments=[]))
     _take_numbers(order, invoice, messages)
@@ -239,11 +241,11 @@ def _take_numbers(order: Order, invoice, messages) -> None:
     from here to the commit, so nothing slow may follow (the messages are already rendered).
     The provisional numbers are replaced in the rows and in the rendered messages."""
     provisional, provisional_reference = str(order.number), order.payment_reference
-    replacements = {provisional: str(Sequence.assign("order", order, "number", start=1001))}
-    order.fill_payment_reference()
-    replacements[provisional_reference] = order.payment_reference
+    order.number = Sequence.next_value("order", start=1001)
+    order.fill_payment_reference()  # it follows from the number
+    replacements = {provisional: str(order.number), provisional_reference: order.payment_reference}
     order.payment_instructions = _replaced(order.payment_instructions, replacements)
-    Order.objects.filter(pk=order.pk).update(payment_reference=order.payment_reference,
+    Order.objects.filter(pk=order.pk).update(number=order.number, payment_reference=order.payment_reference,
                                              payment_instructions=order.payment_instructions)
     if invoice is not None:
         provisional = str(invoice.number)

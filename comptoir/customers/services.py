@@ -73,12 +73,14 @@ def record_customer(
     news_consent_wording: str = "",
     order_total: Decimal | None = None,
     placed_at: datetime.datetime | None = None,
+    balance: Decimal = Decimal(0),
 ) -> Customer:
     """Create or update the customer who is placing an order, with their latest addresses.
 
     ``order_snapshots`` are the order's own unsaved address rows: they are inserted with the
     customer's copies, in the same query. ``order_total`` and ``placed_at``: the order being
-    placed, added to the customer's figures in the same write.
+    placed, added to the customer's figures in the same write; ``balance``: what its invoice,
+    issued in the same transaction, will ask for (added to ``balance_owed`` in that write too).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_customer must run inside the checkout transaction")
@@ -99,7 +101,8 @@ def record_customer(
     customer = _existing_customer(email=email, user=user)
     if customer is None:
         first = {} if order_total is None else {
-            "order_count": 1, "total_spent": order_total, "last_order_at": placed_at}
+            "order_count": 1, "total_spent": order_total, "last_order_at": placed_at,
+            "balance_owed": balance}
         try:
             with transaction.atomic():  # a savepoint: a concurrent first order may create the row
                 return Customer.objects.create(user=user, **fields, **first)
@@ -112,7 +115,7 @@ def record_customer(
     if order_total is None:
         customer.save()
         return customer
-    changes = figure_changes(orders=1, spent=order_total, placed_at=placed_at)
+    changes = figure_changes(orders=1, spent=order_total, balance=balance, placed_at=placed_at)
     for name, value in changes.items():
         setattr(customer, name, value)
     saved = [field.name for field in Customer._meta.concrete_fields

@@ -51,7 +51,7 @@ def issue_invoice(order: Order, *, actor=None) -> Invoice:
 
 
 def issue_checkout_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor=None,
-                           number: int | None = None) -> Invoice:
+                           number: int | None = None, balance_counted: bool = False) -> Invoice:
     """Issue the invoice of an order being placed, inside the checkout's transaction.
 
     The order row was inserted by this same transaction: nobody else can see, lock or invoice it
@@ -60,10 +60,13 @@ def issue_checkout_invoice(order: Order, *, lines, taxes, shop: ShopSettings, ac
 
     ``number``: a provisional number that the caller replaces, before its commit, with one taken
     from the ``invoice`` sequence (checkout takes its numbers last, to hold their locks briefly).
+    ``balance_counted``: the caller already added the invoice's balance to its customer's
+    ``balance_owed`` (checkout does it in the customer's own write).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("issue_checkout_invoice must run inside the checkout transaction")
-    invoice = _create_invoice(order, lines=lines, taxes=taxes, shop=shop, actor=actor, number=number)
+    invoice = _create_invoice(order, lines=lines, taxes=taxes, shop=shop, actor=actor, number=number,
+                              add_balance=not balance_counted)
     order.invoice = invoice
     return invoice
 
@@ -79,7 +82,7 @@ def issue_replacement_invoice(order: Order, *, actor, replaces: Invoice) -> Invo
 
 
 def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, replaces=None,
-                    number: int | None = None) -> Invoice:
+                    number: int | None = None, add_balance: bool = True) -> Invoice:
     issued_at = timezone.now()
     in_closed_period = check_closed_period(issued_at, policy=shop.closed_period_policy)
     # Nothing to pay (free goods, nothing taxed): the invoice is settled as it is issued,
@@ -101,7 +104,8 @@ def _create_invoice(order: Order, *, lines, taxes, shop: ShopSettings, actor, re
     _copy_lines_and_taxes(invoice, lines, taxes)
     # A new invoice adds what it asks for to its customer's balance (an atomic addition: no
     # read of the other invoices, which other transactions may be changing).
-    add_to_figures(Customer.objects.filter(pk=order.customer_id), balance=invoice.balance_amount)
+    if add_balance:
+        add_to_figures(Customer.objects.filter(pk=order.customer_id), balance=invoice.balance_amount)
     if not order.invoice_issued:  # checkout inserts its order with the flag set
         Order.objects.filter(pk=order.pk).update(invoice_issued=True)
         order.invoice_issued = True
