@@ -122,9 +122,9 @@ def _tab_label(value: str) -> str:
     return str(Order.Status(value).label)
 
 
-def _order_or_404(number: int) -> Order:
+def _order_or_404(number: int, *, invoice_documents: bool = True) -> Order:
     try:
-        return payment_selectors.order_detail(number)
+        return payment_selectors.order_detail(number, invoice_documents=invoice_documents)
     except Order.DoesNotExist as error:
         raise Http404(_("No order with this number.")) from error
 
@@ -152,14 +152,15 @@ def order_context(order: Order, **extra) -> dict:
 
 @staff_required
 def order_detail(request, number: int):
-    order = _order_or_404(number)
+    order = _order_or_404(number, invoice_documents=False)
     product_search = clean_search_text(request.GET.get("produit"))
     events = order.events.all()
+    notifications = selectors.order_notifications(order)
     context = order_context(
         order,
         tab="order",
-        timeline=build_timeline(events, selectors.order_notifications(order)),
-        confirmation_sent_at=payment_confirmation_sent_at(order),
+        timeline=build_timeline(events, notifications),
+        confirmation_sent_at=payment_confirmation_sent_at(order, events=events, notifications=notifications),
         product_search=product_search,
         found_products=selectors.products_for_order(product_search),
         **fulfilment_context(order),
