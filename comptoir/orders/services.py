@@ -145,11 +145,12 @@ def payment_confirmation_sent_at(order: Order, *, events=None, notifications=Non
     online payment, automatically), or None.
 
     Given the order's ``events`` and ``notifications`` already read (the order page), no query."""
+    kind = OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT
     if events is None:
-        sent = order.events.filter(kind=OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT).order_by("created_at").first()
+        sent = order.events.filter(kind=kind).order_by("created_at").first()
         moments = [sent.created_at] if sent is not None else []
     else:
-        moments = [row.created_at for row in events if row.kind == OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT]
+        moments = [row.created_at for row in events if row.kind == kind]
     if notifications is None:
         queued = (Notification.objects.filter(reference=f"order:{order.pk}", template="payment_confirmation")
                   .order_by("created_at").first())
