@@ -3,7 +3,8 @@
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -118,8 +119,9 @@ def sidebar_links(nav: str) -> str:
     if links is None:
         links = _SIDEBAR[key] = [(value, reverse(name), icon, str(label))
                                  for value, name, icon, label in SIDEBAR_LINKS]
+    current = mark_safe('aria-current="page"')  # a constant
     link = '<li><a href="{}" {}><span class="nav-icon" aria-hidden="true">{}</span>{}</a></li>'
     return format_html_join("\n      ", link, (
-        (url, format_html('aria-current="page"') if value == nav else "", icon, label)
+        (url, current if value == nav else "", icon, label)
         for value, url, icon, label in links
     ))
