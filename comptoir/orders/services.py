@@ -140,13 +140,23 @@ def _check_completion(order: Order) -> None:
 # --- Payment confirmation --------------------------------------------------------------------
 
 
-def payment_confirmation_sent_at(order: Order):
+def payment_confirmation_sent_at(order: Order, *, events=None, notifications=None):
     """When the customer's payment confirmation was first queued (by the merchant or, after an
-    online payment, automatically), or None."""
-    sent = order.events.filter(kind=OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT).order_by("created_at").first()
-    queued = (Notification.objects.filter(reference=f"order:{order.pk}", template="payment_confirmation")
-              .order_by("created_at").first())
-    moments = [row.created_at for row in (sent, queued) if row is not None]
+    online payment, automatically), or None.
+
+    Given the order's ``events`` and ``notifications`` already read (the order page), no query."""
+    kind = OrderEvent.Kind.PAYMENT_CONFIRMATION_SENT
+    if events is None:
+        sent = order.events.filter(kind=kind).order_by("created_at").first()
+        moments = [sent.created_at] if sent is not None else []
+    else:
+        moments = [row.created_at for row in events if row.kind == kind]
+    if notifications is None:
+        queued = (Notification.objects.filter(reference=f"order:{order.pk}", template="payment_confirmation")
+                  .order_by("created_at").first())
+        moments += [queued.created_at] if queued is not None else []
+    else:
+        moments += [row.created_at for row in notifications if row.template == "payment_confirmation"]
     return min(moments) if moments else None
 
 

@@ -2,6 +2,10 @@
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from comptoir.orders.models import Order
@@ -87,3 +91,37 @@ def outbox_alert(context):
     from comptoir.configuration.permissions import is_shop_owner
 
     return {"health": outbox_health(), "show_log_link": is_shop_owner(user)}
+
+
+# The sidebar's links: (``nav`` value, URL name, icon, label); « Paramètres » is added by the
+# template for the shop owner only.
+SIDEBAR_LINKS = [
+    ("home", "dashboard:home", "⌂", gettext_lazy("Dashboard")),
+    ("orders", "dashboard:order_list", "▤", gettext_lazy("Orders")),
+    ("invoices", "dashboard:invoice_list", "▦", gettext_lazy("Invoices")),
+    ("reconciliation", "dashboard:reconciliation", "⇄", gettext_lazy("Bank reconciliation")),
+    ("customers", "dashboard:customer_list", "☺", gettext_lazy("Customers")),
+    ("reports", "dashboard:tax_report", "∑", gettext_lazy("Reports")),
+    ("products", "configuration:product_list", "◫", gettext_lazy("Products")),
+    ("promotions", "configuration:promotion_list", "%", gettext_lazy("Promotions")),
+    ("categories", "configuration:category_list", "◇", gettext_lazy("Categories")),
+]
+# {(language, script prefix): [(nav value, URL, icon, label)]}: the same for every page.
+_SIDEBAR: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
+
+
+@register.simple_tag
+def sidebar_links(nav: str) -> str:
+    """The sidebar's ``<li>`` links, the current section marked: URLs and labels computed once
+    per language rather than by the template on every back-office page (same HTML)."""
+    key = (get_language() or "", get_script_prefix())
+    links = _SIDEBAR.get(key)
+    if links is None:
+        links = _SIDEBAR[key] = [(value, reverse(name), icon, str(label))
+                                 for value, name, icon, label in SIDEBAR_LINKS]
+    current = mark_safe('aria-current="page"')  # a constant
+    link = '<li><a href="{}" {}><span class="nav-icon" aria-hidden="true">{}</span>{}</a></li>'
+    return format_html_join("\n      ", link, (
+        (url, current if value == nav else "", icon, label)
+        for value, url, icon, label in links
+    ))

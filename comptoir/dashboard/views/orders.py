@@ -4,7 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -71,12 +74,15 @@ def order_list(request):
         "filter_form": form, "filtered": form.has_filters(), "filters": filters,
         "filter_query": "&".join(part for part in [f"status={status}" if status else "", filters] if part),
         "batch_max": MAX_BATCH, "export_form": ExportForm(),
+        "row_csrf_input": csrf_input(request),  # the same hidden input as ``{% csrf_token %}``
     })
 
 
 def _with_row_parts(orders):
     """What each row repeats, computed once per page rather than by the template for each row
-    (same HTML): the status options with the order's own selected, its two links, its labels."""
+    (same HTML): the status options with the order's own selected, its two links, its labels,
+    its date (as the ``date`` filter writes it, in the current time zone)."""
+    short_datetime = get_format("SHORT_DATETIME_FORMAT")
     options = {
         current: format_html_join("", '<option value="{}" {}>{}</option>', (
             (value, "selected" if value == current else "", label) for value, label in Order.Status.choices
@@ -111,6 +117,9 @@ def _with_row_parts(orders):
         order.row_change_status_url = f"{change_status}/{order.number}/{change_status_tail}"
         order.row_select_label = select_label % {"number": order.number}
         order.row_status_label = status_label % {"number": order.number}
+        placed_at = timezone.localtime(order.placed_at)
+        order.row_placed_iso = dateformat.format(placed_at, "c")
+        order.row_placed_at = dateformat.format(placed_at, short_datetime)
     return orders
 
 
@@ -122,9 +131,9 @@ def _tab_label(value: str) -> str:
     return str(Order.Status(value).label)
 
 
-def _order_or_404(number: int) -> Order:
+def _order_or_404(number: int, *, invoice_documents: bool = True) -> Order:
     try:
-        return payment_selectors.order_detail(number)
+        return payment_selectors.order_detail(number, invoice_documents=invoice_documents)
     except Order.DoesNotExist as error:
         raise Http404(_("No order with this number.")) from error
 
@@ -152,14 +161,15 @@ def order_context(order: Order, **extra) -> dict:
 
 @staff_required
 def order_detail(request, number: int):
-    order = _order_or_404(number)
+    order = _order_or_404(number, invoice_documents=False)
     product_search = clean_search_text(request.GET.get("produit"))
     events = order.events.all()
+    notifications = selectors.order_notifications(order)
     context = order_context(
         order,
         tab="order",
-        timeline=build_timeline(events, selectors.order_notifications(order)),
-        confirmation_sent_at=payment_confirmation_sent_at(order),
+        timeline=build_timeline(events, notifications),
+        confirmation_sent_at=payment_confirmation_sent_at(order, events=events, notifications=notifications),
         product_search=product_search,
         found_products=selectors.products_for_order(product_search),
         **fulfilment_context(order),
