@@ -259,3 +259,21 @@ class LockHoldTimer:
 def load_average() -> str:
     """The machine's 1-minute load average: other work competing for the 2 cores skews figures."""
     return f"load average {os.getloadavg()[0]:.1f}"
+
+
+def demo_shop_database(database_name: str, *, keep: bool = False) -> dict:
+    """A benchmark's own PostgreSQL database holding the demo shop without orders (emptied first
+    unless ``keep``), with Django set up on it; prints the machine and its load. Returns the
+    environment of ``prepare_environment``."""
+    from backoffice import drop_and_create
+
+    environment = prepare_environment(database_name)
+    if not keep:
+        drop_and_create(environment["DATABASE_URL"])
+    manage("migrate", "--noinput", "-v", "0")
+    manage("load_demo_data", "--no-orders")
+    import django
+
+    django.setup()
+    print(f"Machine: {machine_description()}, {postgres_version()}, {load_average()} at the start")
+    return environment

@@ -45,18 +45,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse the database of a previous run")
     options = parser.parse_args()
 
-    from backoffice import drop_and_create
-
-    environment = common.prepare_environment("comptoir_bench_search")
-    if not options.keep:
-        drop_and_create(environment["DATABASE_URL"])
-    common.manage("migrate", "--noinput", "-v", "0")
-    common.manage("load_demo_data", "--no-orders")
-    import django
-
-    django.setup()
-    print(f"Machine: {common.machine_description()}, {common.postgres_version()}, "
-          f"{common.load_average()} at the start")
+    common.demo_shop_database("comptoir_bench_search", keep=options.keep)
     seed_products(options.products)
     measure(options.repeat)
 
