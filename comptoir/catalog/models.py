@@ -126,38 +126,33 @@ class Product(LocalizedFieldsMixin, TaxStatusMixin, models.Model):
         return [variant for variant in self.variants.all() if variant.is_active]
 
 
-class ProductOption(LocalizedFieldsMixin, models.Model):
+class _OptionName(LocalizedFieldsMixin, models.Model):
+    """A bilingual name shown in the order its merchant gave (options and their values)."""
+
+    name_fr = models.CharField(_("name (French)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PageCacheQuerySet.as_manager()  # writes bump the storefront pages' version
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductOption(_OptionName):
     """An option of a product (« Format », « Mouture »): at most ``MAX_OPTIONS`` per product."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="options")
-    name_fr = models.CharField(_("name (French)"), max_length=60)
-    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = PageCacheQuerySet.as_manager()  # writes bump the storefront pages' version
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class OptionValue(LocalizedFieldsMixin, models.Model):
+class OptionValue(_OptionName):
     """One value of an option (« 250 g », « 1 kg »)."""
 
     option = models.ForeignKey(ProductOption, on_delete=models.CASCADE, related_name="values")
-    name_fr = models.CharField(_("name (French)"), max_length=60)
-    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = PageCacheQuerySet.as_manager()  # writes bump the storefront pages' version
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 MAX_OPTIONS = 3
