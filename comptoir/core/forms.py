@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .money import AmountError, parse_amount
@@ -39,3 +40,29 @@ class MoneyField(forms.DecimalField):
 
     def widget_attrs(self, widget):
         return {"inputmode": "decimal"}  # no min/step: the browser must not refuse « 12,50 »
+
+
+class QuickSelect(forms.Select):
+    """Django's ``<select>``, written without the template engine: the engine renders each
+    option through its own template include (about 0.1 ms an option), which made the order
+    list's filters a sixth of that page's cost. Same elements, attributes and escaping as
+    ``django/forms/widgets/select.html``; option groups are left to Django's template."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if any(group_name for group_name, _choices, _index in widget["optgroups"]):
+            return super().render(name, value, attrs, renderer)
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (str(option["value"]), _attributes(option["attrs"]), option["label"])
+            for _name, choices, _index in widget["optgroups"] for option in choices
+        ))
+        attrs = _attributes(widget["attrs"])
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], attrs, options)
+
+
+def _attributes(attrs: dict) -> str:
+    """As ``django/forms/widgets/attrs.html``: in order, ``True`` as a bare name, ``False`` left out."""
+    return format_html_join("", " {}{}", (
+        (name, "" if value is True else format_html('="{}"', value))
+        for name, value in attrs.items() if value is not False
+    ))

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.forms import QuickSelect
 from comptoir.core.search import SearchField
 from comptoir.fulfilment.carriers import Carrier
 from comptoir.fulfilment.models import BatchJob
@@ -21,20 +22,23 @@ class OrderFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    payment = forms.ChoiceField(label=_("Payment method"), required=False)
+    payment = forms.ChoiceField(label=_("Payment method"), required=False, widget=QuickSelect)
     delivery = forms.ModelChoiceField(
         label=_("Delivery method"),
         required=False,
         queryset=DeliveryMethod.objects.order_by("position", "pk"),
         empty_label=_("All"),
+        widget=QuickSelect,
     )
     paid = forms.ChoiceField(
         label=_("Payment"),
         required=False,
         choices=[("", _("All")), ("paid", _("Paid")), ("unpaid", _("Unpaid"))],
+        widget=QuickSelect,
     )
     fulfilment = forms.ChoiceField(
-        label=_("Fulfilment"), required=False, choices=[("", _("All")), *Order.Fulfilment.choices]
+        label=_("Fulfilment"), required=False, choices=[("", _("All")), *Order.Fulfilment.choices],
+        widget=QuickSelect,
     )
 
     FILTER_FIELDS = ["date_from", "date_to", "payment", "delivery", "paid", "fulfilment"]

@@ -41,6 +41,17 @@ def test_order_list_columns_and_badges(staff_client, shop):
         assert expected in row
 
 
+def test_order_list_rows_escape_what_customers_typed(staff_client, shop):
+    order = make_order(email="lea<x>@example.com")
+    Customer.objects.filter(pk=order.customer_id).update(first_name="<b>Léa</b>", last_name='"Roy" & fils')
+    page = staff_client.get(reverse("dashboard:order_list")).content.decode()
+    row = re.search(rf'<tr id="order-{order.number}".*?</tr>', page, re.S).group(0)
+    assert "&lt;b&gt;Léa&lt;/b&gt; &#34;Roy&#34; &amp; fils" in row or \
+        "&lt;b&gt;Léa&lt;/b&gt; &quot;Roy&quot; &amp; fils" in row
+    assert "lea&lt;x&gt;@example.com" in row
+    assert "<b>" not in row and "<x>" not in row
+
+
 def test_order_list_filters_and_search(staff_client, shop):
     first = make_order(email="alice@example.test")
     second = make_order(email="bob@example.test", status="awaiting_payment")

@@ -1,14 +1,9 @@
 """« Commandes »: the order list, the order page (tab « Commande ») and its actions."""
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,12 +30,7 @@ from comptoir.payments.refunds import order_balances
 from ..access import staff_required
 from ..forms import AddLineForm, LineForm, LinesForm, StatusForm
 from ..fulfilment_forms import ExportForm
-from ..templatetags.dashboard import (
-    invoice_status_label,
-    is_ready_to_complete,
-    order_payment_method,
-    status_can_change,
-)
+from ..order_rows import order_rows
 from ..timeline import build_timeline
 from .batch import filtered_orders
 from .common import form_errors, redirect_back, walk_by_number
@@ -69,58 +59,14 @@ def order_list(request):
         for value in STATUS_TABS
     ]
     return render(request, "dashboard/orders/list.html", {
-        "nav": "orders", "page": page, "orders": _with_row_parts(page.rows), "tabs": tabs,
+        "nav": "orders", "page": page, "orders": page.rows, "order_rows": order_rows(page.rows, request),
+        "tabs": tabs,
         "status": status, "search": search, "status_choices": Order.Status.choices,
         "filter_form": form, "filtered": form.has_filters(), "filters": filters,
         "filter_query": "&".join(part for part in [f"status={status}" if status else "", filters] if part),
         "batch_max": MAX_BATCH, "export_form": ExportForm(),
-        "row_csrf_input": csrf_input(request),  # the same hidden input as ``{% csrf_token %}``
     })
 
-
-def _with_row_parts(orders):
-    """What each row repeats, computed once per page rather than by the template for each row
-    (same HTML): the status options with the order's own selected, its two links, its labels,
-    its date (as the ``date`` filter writes it, in the current time zone)."""
-    short_datetime = get_format("SHORT_DATETIME_FORMAT")
-    options = {
-        current: format_html_join("", '<option value="{}" {}>{}</option>', (
-            (value, "selected" if value == current else "", label) for value, label in Order.Status.choices
-        ))
-        for current in Order.Status.values
-    }
-    detail = reverse("dashboard:order_detail", args=[0])[:-2]
-    change_status = reverse("dashboard:order_change_status", args=[0])
-    change_status, change_status_tail = change_status.rsplit("/0/", 1)
-    select_label, status_label = _("Select order %(number)s"), _("Status of order %(number)s")
-    status_names = {value: str(label) for value, label in Order.Status.choices}
-    fulfilment_names = {value: str(label) for value, label in Order.Fulfilment.choices}
-    payment_names, invoice_names = {}, {}
-    for order in orders:
-        if order.payment_method not in payment_names:
-            payment_names[order.payment_method] = order_payment_method(order.payment_method)
-        try:
-            status = order.invoice.status
-        except ObjectDoesNotExist:  # no invoice yet
-            status = ""
-        if status and status not in invoice_names:
-            invoice_names[status] = invoice_status_label(status)
-        order.row_status_name = status_names.get(order.status, order.status)
-        order.row_fulfilment_name = fulfilment_names.get(order.fulfilment_state, order.fulfilment_state)
-        order.row_payment_name = payment_names[order.payment_method]
-        order.row_invoice_status = status
-        order.row_invoice_status_name = invoice_names.get(status, "")
-        order.row_can_change = status_can_change(order)
-        order.row_ready = is_ready_to_complete(order)
-        order.row_status_options = options.get(order.status, "")
-        order.row_detail_url = f"{detail}{order.number}/"
-        order.row_change_status_url = f"{change_status}/{order.number}/{change_status_tail}"
-        order.row_select_label = select_label % {"number": order.number}
-        order.row_status_label = status_label % {"number": order.number}
-        placed_at = timezone.localtime(order.placed_at)
-        order.row_placed_iso = dateformat.format(placed_at, "c")
-        order.row_placed_at = dateformat.format(placed_at, short_datetime)
-    return orders
 
 
 def _tab_label(value: str) -> str:

@@ -1,0 +1,53 @@
+"""The back-office searches of customers are answered by the trigram indexes on PostgreSQL
+(migration ``customers.0006``), for the exact expressions the searches filter on."""
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Q
+
+from comptoir.customers.models import Customer
+from comptoir.dashboard import selectors as dashboard_selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def plan(queryset) -> str:
+    """The plan PostgreSQL chooses when it may only read a table through a bitmap of index
+    entries (the test tables are tiny: otherwise it would read them whole, or walk the
+    index of the sort order, whatever the indexes of the search)."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        return queryset.explain()
+
+
+@pytest.fixture
+def customers():
+    Customer.objects.create(email="gina.gagne@example.com", first_name="Gina", last_name="Gagné",
+                            phone="514 555-0199")
+    Customer.objects.create(email="paul@example.com", first_name="Paul", last_name="Tremblay")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("search,index", [
+    ("gina.gagne@example", "customer_email_trgm"),
+    ("555-0199", "customer_phone_trgm"),
+    ("gagne", "customer_search_name_trgm"),
+])
+def test_the_customer_list_search_reads_the_trigram_indexes(customers, search, index):
+    queryset = dashboard_selectors.customer_list(search=search)
+    assert [c.email for c in queryset] == ["gina.gagne@example.com"]
+    assert index in plan(queryset)
+
+
+@pytest.mark.postgres
+def test_the_order_search_finds_its_customers_through_the_trigram_indexes(customers):
+    # The condition ``orders.selectors._search`` puts on the customers for each word.
+    word = "tremb"
+    matched = Customer.objects.filter(
+        Q(email__icontains=word) | Q(last_name__icontains=word) | Q(first_name__icontains=word))
+    assert [c.last_name for c in matched] == ["Tremblay"]
+    text = plan(matched.values("pk"))
+    for index in ("customer_email_trgm", "customer_last_name_trgm", "customer_first_name_trgm"):
+        assert index in text
