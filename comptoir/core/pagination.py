@@ -16,13 +16,14 @@ class KeysetPage:
 
 def keyset_page(queryset: QuerySet, *, key: str = "number", before=None, after=None,
                 size: int = 50) -> KeysetPage:
-    """The ``size`` rows below ``before`` (or above ``after``), newest first, by ``key``."""
+    """The ``size`` rows below ``before`` (or above ``after``), newest first, by ``key``; rows
+    are model objects or, from a ``values()`` queryset, dictionaries."""
     if after is not None:
         rows = list(queryset.filter(**{f"{key}__gt": after}).order_by(key)[: size + 1])
         has_newer = len(rows) > size
         rows = rows[:size][::-1]
-        return KeysetPage(rows, getattr(rows[-1], key) if rows else None,
-                          getattr(rows[0], key) if has_newer else None)
+        return KeysetPage(rows, _key(rows[-1], key) if rows else None,
+                          _key(rows[0], key) if has_newer else None)
     if before is not None:
         queryset = queryset.filter(**{f"{key}__lt": before})
     rows = list(queryset.order_by(f"-{key}")[: size + 1])
@@ -30,6 +31,10 @@ def keyset_page(queryset: QuerySet, *, key: str = "number", before=None, after=N
     rows = rows[:size]
     return KeysetPage(
         rows,
-        getattr(rows[-1], key) if has_older else None,
-        getattr(rows[0], key) if before is not None and rows else None,
+        _key(rows[-1], key) if has_older else None,
+        _key(rows[0], key) if before is not None and rows else None,
     )
+
+
+def _key(row, key: str):
+    return row[key] if isinstance(row, dict) else getattr(row, key)

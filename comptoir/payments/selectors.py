@@ -19,7 +19,7 @@ def order_detail(number: int, *, invoice_documents: bool = True) -> Order:
         ]
     return (
         Order.objects.select_related(
-            "customer", "customer__user", "billing_address", "shipping_address", "delivery_method",
+            "customer", "billing_address", "shipping_address", "delivery_method",
             "invoice",
         )
         .prefetch_related(*prefetch)

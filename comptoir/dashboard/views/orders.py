@@ -30,7 +30,7 @@ from comptoir.payments.refunds import order_balances
 from ..access import staff_required
 from ..forms import AddLineForm, LineForm, LinesForm, StatusForm
 from ..fulfilment_forms import ExportForm
-from ..order_rows import order_rows
+from ..order_rows import ROW_FIELDS, order_rows
 from ..timeline import build_timeline
 from .batch import filtered_orders
 from .common import form_errors, redirect_back, walk_by_number
@@ -46,7 +46,7 @@ def order_list(request):
     form, orders = filtered_orders(request.GET)
     status = form.cleaned_data.get("status", "")
     search = form.cleaned_data.get("q", "")
-    page = walk_by_number(request, orders)
+    page = walk_by_number(request, orders.values(*ROW_FIELDS))
     counts = selectors.order_status_counts()
     # The filters stay in the URL: the tabs, the pages, the batch actions and the export keep them.
     kept = request.GET.copy()
