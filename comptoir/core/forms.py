@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -66,3 +67,21 @@ def _attributes(attrs: dict) -> str:
         (name, "" if value is True else format_html('="{}"', value))
         for name, value in attrs.items() if value is not False
     ))
+
+
+class ShortListChoiceIterator(ModelChoiceIterator):
+    """The choices of a ``ModelChoiceField`` over a short table (delivery methods…) read with
+    one plain query. Django's iterator reads them through ``QuerySet.iterator()``, which on
+    PostgreSQL declares a server-side cursor: three round trips for a handful of rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ShortListModelChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` whose choices are read by ``ShortListChoiceIterator``."""
+
+    iterator = ShortListChoiceIterator

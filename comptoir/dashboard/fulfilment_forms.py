@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.core.forms import QuickSelect
+from comptoir.core.forms import QuickSelect, ShortListModelChoiceField
 from comptoir.core.search import SearchField
 from comptoir.fulfilment.carriers import Carrier
 from comptoir.fulfilment.models import BatchJob
@@ -23,7 +23,7 @@ class OrderFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     payment = forms.ChoiceField(label=_("Payment method"), required=False, widget=QuickSelect)
-    delivery = forms.ModelChoiceField(
+    delivery = ShortListModelChoiceField(
         label=_("Delivery method"),
         required=False,
         queryset=DeliveryMethod.objects.order_by("position", "pk"),

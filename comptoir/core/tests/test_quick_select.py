@@ -37,3 +37,26 @@ def test_unbound_shows_the_initial_choice():
     form = Filters(initial={"quick": "paypal"})
     assert '<option value="paypal" selected>PayPal</option>' in str(form["quick"])
     assert str(form["quick"]).count("selected") == 1
+
+
+def test_a_short_list_field_reads_its_choices_with_one_plain_query(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comptoir.core.forms import ShortListModelChoiceField
+    from comptoir.core.testing import make_delivery_methods
+    from comptoir.shipping.models import DeliveryMethod
+
+    methods = make_delivery_methods()
+
+    class Filter(forms.Form):
+        delivery = ShortListModelChoiceField(queryset=DeliveryMethod.objects.order_by("pk"),
+                                             required=False, empty_label="Toutes", widget=QuickSelect)
+
+    form = Filter({"delivery": str(methods["shipped"].pk)})
+    assert form.is_valid() and form.cleaned_data["delivery"] == methods["shipped"]
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["delivery"])
+    assert len(queries) == 1 and "CURSOR" not in queries[0]["sql"].upper()
+    assert f'<option value="{methods["shipped"].pk}" selected>' in html
+    assert html.count("<option") == DeliveryMethod.objects.count() + 1
