@@ -51,3 +51,27 @@ def test_the_order_search_finds_its_customers_through_the_trigram_indexes(custom
     text = plan(matched.values("pk"))
     for index in ("customer_email_trgm", "customer_last_name_trgm", "customer_first_name_trgm"):
         assert index in text
+
+
+@pytest.mark.postgres
+def test_without_pg_trgm_the_migration_warns_and_creates_no_index(caplog):
+    import importlib
+
+    from django.db import DatabaseError
+
+    migration = importlib.import_module("comptoir.customers.migrations.0006_customer_trigram_indexes")
+    executed = []
+
+    class RefusingEditor:  # a database where the extension may not be created
+        connection = connection
+
+        def execute(self, sql, params=()):
+            executed.append(sql)
+            if sql.startswith("CREATE EXTENSION"):
+                raise DatabaseError('permission denied to create extension "pg_trgm"')
+
+    with caplog.at_level("WARNING"):
+        migration.create_trigram_indexes(None, RefusingEditor())
+    assert executed == ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
+    assert "customer searches stay unindexed" in caplog.text
+    assert dashboard_selectors.customer_list(search="gagne").count() == 0  # the connection still works
