@@ -1,19 +1,26 @@
 """Who may enter the back-office: staff accounts only, with their second factor when they
 have one or must have one (``security.two_factor``)."""
 
+from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from comptoir.security.two_factor import has_two_factor, two_factor_required
+from comptoir.merchant.models import ShopSettings
+from comptoir.notifications.health import OutboxHealth, health_from, outbox_subqueries
+from comptoir.security.roles import OWNER_GROUP, is_shop_owner, remember_owner_group
 
 
 def staff_required(view):
@@ -54,11 +61,50 @@ def two_factor_refusal(request):
     user = request.user
     if is_verified(user):
         return None
-    if has_two_factor(user):
+    state = staff_page_state(request)
+    if state.has_device:
         return _redirect_with_next("dashboard:two_factor_verify", request)
-    if two_factor_required(user):
+    if is_shop_owner(user) or state.staff_two_factor_required:  # ``two_factor_required``
         return _redirect_with_next("dashboard:two_factor_setup", request)
     return None
+
+
+@dataclass(frozen=True)
+class StaffPageState:
+    """What a back-office page reads about its staff member and the shop before its own
+    content: the second-factor device, the owner group, whether all staff must use a second
+    factor, and the outbox's health for the banner."""
+
+    has_device: bool
+    staff_two_factor_required: bool
+    outbox: OutboxHealth
+
+
+def staff_page_state(request) -> StaffPageState:
+    """Read in one query, once per request (signed-in staff only): the five reads of
+    ``has_two_factor``, ``is_shop_owner``, ``two_factor_required`` and ``outbox_health`` as
+    subqueries of one. Whether the member is an owner is kept on ``request.user`` for
+    ``is_shop_owner``."""
+    state = getattr(request, "_comptoir_staff_state", None)
+    if state is not None:
+        return state
+    user = request.user
+    row = get_user_model().objects.filter(pk=user.pk).values("pk").annotate(
+        has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        in_owner_group=Exists(Group.objects.filter(user=OuterRef("pk"), name=OWNER_GROUP)),
+        # No settings row yet: ``ShopSettings.load()`` would create it with the default, False.
+        staff_two_factor_required=Subquery(
+            ShopSettings.objects.filter(pk=1).values("staff_two_factor_required")[:1]),
+        **outbox_subqueries(),
+    ).first() or {}
+    remember_owner_group(user, bool(row.get("in_owner_group")))
+    state = StaffPageState(
+        has_device=bool(row.get("has_device")),
+        staff_two_factor_required=bool(row.get("staff_two_factor_required")),
+        outbox=health_from({key: row.get(key) for key in outbox_subqueries()}),
+    )
+    request._comptoir_staff_state = state
+    return state
 
 
 def is_verified(user) -> bool:

@@ -18,3 +18,8 @@ def is_shop_owner(user) -> bool:
         in_group = user.groups.filter(name=OWNER_GROUP).exists()
         setattr(user, _IN_OWNER_GROUP, in_group)
     return in_group
+
+
+def remember_owner_group(user, in_group: bool) -> None:
+    """Keep for ``is_shop_owner`` whether ``user`` is in the owner group, read by another query."""
+    setattr(user, _IN_OWNER_GROUP, in_group)

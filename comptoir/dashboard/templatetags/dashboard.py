@@ -81,16 +81,17 @@ def negate(amount):
 @register.inclusion_tag("dashboard/_outbox_alert.html", takes_context=True)
 def outbox_alert(context):
     """A banner when messages are stuck or the task worker has not been seen for 5 minutes
-    (``notifications.health``: three small queries), for signed-in staff."""
-    from comptoir.notifications.health import outbox_health
-
+    (``notifications.health``, read with the page's other checks: ``access.staff_page_state``),
+    for signed-in staff."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_staff:
         return {"health": None}
     from comptoir.configuration.permissions import is_shop_owner
 
-    return {"health": outbox_health(), "show_log_link": is_shop_owner(user)}
+    from ..access import staff_page_state
+
+    return {"health": staff_page_state(request).outbox, "show_log_link": is_shop_owner(user)}
 
 
 # The sidebar's links: (``nav`` value, URL name, icon, label); « Paramètres » is added by the
