@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptoir.merchant.models import ShopSettings
-from comptoir.notifications.health import OutboxHealth, health_from, outbox_subqueries
+from comptoir.notifications.health import OUTBOX_FIELDS, OutboxHealth, health_from, outbox_subqueries
 from comptoir.security.roles import OWNER_GROUP, is_shop_owner, remember_owner_group
 
 
@@ -101,7 +101,7 @@ def staff_page_state(request) -> StaffPageState:
     state = StaffPageState(
         has_device=bool(row.get("has_device")),
         staff_two_factor_required=bool(row.get("staff_two_factor_required")),
-        outbox=health_from({key: row.get(key) for key in outbox_subqueries()}),
+        outbox=health_from({key: row.get(key) for key in OUTBOX_FIELDS}),
     )
     request._comptoir_staff_state = state
     return state

@@ -60,9 +60,12 @@ def outbox_health(now: datetime | None = None) -> OutboxHealth:
     )
 
 
+OUTBOX_FIELDS = ("outbox_oldest_pending_at", "outbox_failed_count", "outbox_worker_seen_at")
+
+
 def outbox_subqueries() -> dict:
-    """The reads of ``outbox_health`` as subqueries, to annotate another query with (the
-    names are those ``health_from`` takes)."""
+    """The reads of ``outbox_health`` as subqueries, to annotate another query with (named
+    ``OUTBOX_FIELDS``, which ``health_from`` takes)."""
     failed = (Notification.objects.filter(status=Notification.Status.FAILED).order_by()
               .values("status").annotate(count=Count("pk")).values("count"))
     return {

@@ -142,3 +142,24 @@ def test_customer_detail(staff_client, shop):
     assert count_queries(
         staff_client, reverse("dashboard:customer_detail", args=[many.customer_id])
     ) == count_queries(staff_client, reverse("dashboard:customer_detail", args=[few.customer_id]))
+
+
+@pytest.mark.parametrize("url_name", ["dashboard:order_list", "dashboard:customer_list"])
+def test_what_every_page_checks_first_is_read_in_one_query(staff_client, shop, url_name):
+    """The second-factor device, the owner group, the shop's « all staff » two-factor setting
+    and the outbox banner's three reads: one query (``access.staff_page_state``)."""
+    make_order()
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(reverse(url_name))
+    assert response.status_code == 200
+    tables = ("otp_totp_totpdevice", "auth_group", "merchant_shopsettings", "notifications_notification",
+              "notifications_workerheartbeat")
+    reads = [q["sql"] for q in queries.captured_queries if any(table in q["sql"] for table in tables)]
+    assert len(reads) == 1
+    assert all(table in reads[0] for table in tables)
+
+
+def test_the_order_list_runs_six_queries(staff_client, shop):
+    """Session, user, the page's checks, the rows, the tabs' counts, the delivery methods."""
+    make_order()
+    assert count_queries(staff_client, reverse("dashboard:order_list")) == 6
