@@ -20,7 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptoir.merchant.models import ShopSettings
 from comptoir.notifications.health import OUTBOX_FIELDS, OutboxHealth, health_from, outbox_subqueries
-from comptoir.security.roles import OWNER_GROUP, is_shop_owner, remember_owner_group
+from comptoir.security.roles import OWNER_GROUP, remember_owner_group
+from comptoir.security.two_factor import two_factor_required
 
 
 def staff_required(view):
@@ -64,7 +65,7 @@ def two_factor_refusal(request):
     state = staff_page_state(request)
     if state.has_device:
         return _redirect_with_next("dashboard:two_factor_verify", request)
-    if is_shop_owner(user) or state.staff_two_factor_required:  # ``two_factor_required``
+    if two_factor_required(user, all_staff=state.staff_two_factor_required):
         return _redirect_with_next("dashboard:two_factor_setup", request)
     return None
 

@@ -149,7 +149,7 @@ def _orders(orders: QuerySet[Order]) -> Iterator[tuple[dict, dict, list]]:
     """(order, its taxes by code, its active shipments) newest first. The orders are read as
     plain values through a cursor, ``CHUNK_SIZE`` at a time; the taxes and shipments of each
     chunk in one query each."""
-    rows = orders.select_related(None).order_by("-number").values(*ORDER_FIELDS)
+    rows = orders.order_by("-number").values(*ORDER_FIELDS)
     rows = rows.iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(rows, CHUNK_SIZE)):
         ids = [row["pk"] for row in chunk]

@@ -39,13 +39,16 @@ def issuer_name(device=None) -> str:
     return ShopSettings.load().display_name or "Comptoir"
 
 
-def two_factor_required(user) -> bool:
-    """Owners always; every staff account when the owner requires it for all staff."""
+def two_factor_required(user, *, all_staff: bool | None = None) -> bool:
+    """Owners always; every staff account when the owner requires it for all staff
+    (``all_staff``: the shop's setting when the caller has read it already)."""
     from comptoir.merchant.models import ShopSettings
 
     from .roles import is_shop_owner
 
-    return is_shop_owner(user) or ShopSettings.load().staff_two_factor_required
+    if is_shop_owner(user):
+        return True
+    return ShopSettings.load().staff_two_factor_required if all_staff is None else all_staff
 
 
 def confirmed_device(user) -> TOTPDevice | None:
