@@ -51,14 +51,6 @@ def is_ready_to_complete(order: Order) -> bool:
 
 
 @register.filter
-def status_can_change(order: Order) -> bool:
-    """Whether any status change is allowed (« Annulée » is final): else no status form."""
-    from comptoir.orders.services import allowed_transitions
-
-    return bool(allowed_transitions(order))
-
-
-@register.filter
 def tax_label(code: str) -> str:
     """« TPS », « TVQ », « TVH »… (the tax app names them)."""
     from comptoir.taxes.services import TAX_LABELS
