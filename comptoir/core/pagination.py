@@ -27,6 +27,12 @@ def keyset_page(queryset: QuerySet, *, key: str = "number", before=None, after=N
     if before is not None:
         queryset = queryset.filter(**{f"{key}__lt": before})
     rows = list(queryset.order_by(f"-{key}")[: size + 1])
+    return newest_first_page(rows, key=key, before=before, size=size)
+
+
+def newest_first_page(rows: list, *, key: str = "number", before=None, size: int = 50) -> KeysetPage:
+    """The page of ``rows``, read newest first below ``before`` (when given), ``size + 1`` at
+    most: a row beyond ``size`` tells that older ones follow."""
     has_older = len(rows) > size
     rows = rows[:size]
     return KeysetPage(

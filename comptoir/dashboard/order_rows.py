@@ -67,65 +67,93 @@ def html(template: str, *args, **kwargs) -> Markup:
     return Markup(template.format(*map(escape, args), **escaped))
 
 
+def page_template(template: str, **shared) -> str:
+    """``template`` with what is the same on every row of the page filled in (escaped), and
+    the row's own fields left as ``{name}`` for ``str.format``: ``shared`` gives a value, or
+    ``None`` to keep the field for the rows."""
+    return template.format(**{
+        name: "{" + name + "}" if value is None else _braces(str(escape(value)))
+        for name, value in shared.items()
+    })
+
+
+def _braces(text: str) -> str:
+    # Text filled in now must not be read as a field by the rows' ``format``.
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def order_rows(orders: list[dict], request) -> SafeString:
     """The ``<tr>`` of each order of ``orders``: the ``ROW_FIELDS`` of orders read by
-    ``orders.selectors.order_list``."""
+    ``orders.selectors.order_list``.
+
+    What every row repeats is escaped once per page (``page_template``); each row escapes its
+    own text (the customer's name and email, the date) and fills in numbers and labels that
+    are escaped already."""
     language = current_language()
     short_datetime = get_format("SHORT_DATETIME_FORMAT")
-    status_names = {value: str(label) for value, label in Order.Status.choices}
-    fulfilment_names = {value: str(label) for value, label in Order.Fulfilment.choices}
-    options = {
-        current: Markup("").join(
-            html(OPTION, value, "selected" if value == current else "", label)
-            for value, label in Order.Status.choices
+    status_names = {value: str(escape(label)) for value, label in Order.Status.choices}
+    fulfilment_names = {value: str(escape(label)) for value, label in Order.Fulfilment.choices}
+    detail = str(escape(reverse("dashboard:order_detail", args=[0])[:-2]))
+    change_status, change_status_tail = map(
+        str, map(escape, reverse("dashboard:order_change_status", args=[0]).rsplit("/0/", 1)))
+    row_template = page_template(ROW, **dict.fromkeys(
+        ("number", "select_label", "detail_url", "placed_iso", "placed_at", "customer", "email", "total",
+         "payment", "status", "invoice", "ready", "fulfilment", "fulfilment_name")))
+    select_label = str(escape(_("Select order %(number)s")))
+    status_label = str(escape(_("Status of order %(number)s")))
+    status_forms = {
+        status: page_template(
+            STATUS_FORM, action=None, number=None, label=None,
+            status=status, status_name=Markup(status_names[status]),
+            options=Markup("").join(
+                html(OPTION, value, "selected" if value == status else "", label)
+                for value, label in Order.Status.choices
+            ),
+            confirm=_("Cancel this order? Its stock is released and its invoice, if any, is "
+                      "cancelled by a credit note."),
+            csrf=Markup(csrf_input(request)),  # the same hidden input as ``{% csrf_token %}``
+            next=request.get_full_path(), save=_("Save"),
         )
-        for current in Order.Status.values
+        for status in Order.Status.values if TRANSITIONS.get(status)
     }
-    detail = reverse("dashboard:order_detail", args=[0])[:-2]
-    change_status, change_status_tail = reverse("dashboard:order_change_status", args=[0]).rsplit("/0/", 1)
-    select_label, status_label = _("Select order %(number)s"), _("Status of order %(number)s")
-    shared = {
-        "confirm": _("Cancel this order? Its stock is released and its invoice, if any, is cancelled "
-                     "by a credit note."),
-        "csrf": Markup(csrf_input(request)),  # the same hidden input as ``{% csrf_token %}``
-        "next": request.get_full_path(),
-        "save": _("Save"),
-    }
-    ready = html(READY_BADGE, _("The invoice is paid: the order can be completed."),
-                        _("Paid — ready to complete"))
-    payment_names, invoice_names = {}, {}
+    status_badges = {status: str(html(STATUS_BADGE, status, name)) for status, name in Order.Status.choices}
+    ready = str(html(READY_BADGE, _("The invoice is paid: the order can be completed."),
+                     _("Paid — ready to complete")))
+    payment_names, invoice_badges = {}, {"": str(NO_INVOICE)}
+    fulfilment_states = {}
     rows = []
     for order in orders:
         number, status, payment_method = order["number"], order["status"], order["payment_method"]
         fulfilment_state, invoice_status = order["fulfilment_state"], order["invoice__status"] or ""
         if payment_method not in payment_names:
-            payment_names[payment_method] = order_payment_method(payment_method)
-        if invoice_status and invoice_status not in invoice_names:
-            invoice_names[invoice_status] = invoice_status_label(invoice_status)
-        status_name = status_names.get(status, status)
-        if TRANSITIONS.get(status):
-            status_cell = html(
-                STATUS_FORM, action=f"{change_status}/{number}/{change_status_tail}",
-                status=status, status_name=status_name, number=number,
-                label=status_label % {"number": number}, options=options.get(status, ""),
-                **shared,
+            payment_names[payment_method] = str(escape(order_payment_method(payment_method)))
+        if invoice_status not in invoice_badges:
+            invoice_badges[invoice_status] = str(
+                html(INVOICE_BADGE, invoice_status, invoice_status_label(invoice_status)))
+        if fulfilment_state not in fulfilment_states:
+            fulfilment_states[fulfilment_state] = (
+                str(escape(fulfilment_state)),
+                fulfilment_names.get(fulfilment_state) or str(escape(fulfilment_state)),
             )
+        status_form = status_forms.get(status)
+        if status_form is not None:
+            status_cell = status_form.format(
+                number=number, label=status_label % {"number": number},
+                action=f"{change_status}/{number}/{change_status_tail}")
         else:
-            status_cell = html(STATUS_BADGE, status, status_name)
+            status_cell = status_badges.get(status) or str(html(STATUS_BADGE, status, status))
         placed_at = timezone.localtime(order["placed_at"])
         # ``Customer.full_name``; a guest's order without a customer shows its email.
         customer = f"{order['customer__first_name'] or ''} {order['customer__last_name'] or ''}".strip()
-        rows.append(html(
-            ROW, number=number, select_label=select_label % {"number": number},
-            detail_url=f"{detail}{number}/", placed_iso=placed_at.isoformat(),
-            placed_at=dateformat.format(placed_at, short_datetime),
-            customer=customer or order["email"], email=order["email"],
-            total=format_amount(order["total_amount"], language),
-            payment=payment_names[payment_method], status=status_cell,
-            invoice=html(INVOICE_BADGE, invoice_status, invoice_names[invoice_status])
-            if invoice_status else NO_INVOICE,
+        email = escape(order["email"])
+        fulfilment, fulfilment_name = fulfilment_states[fulfilment_state]
+        rows.append(row_template.format(
+            number=number, select_label=select_label % {"number": number}, detail_url=f"{detail}{number}/",
+            placed_iso=placed_at.isoformat(), placed_at=escape(dateformat.format(placed_at, short_datetime)),
+            customer=escape(customer) if customer else email, email=email,
+            total=escape(format_amount(order["total_amount"], language)),
+            payment=payment_names[payment_method], status=status_cell, invoice=invoice_badges[invoice_status],
             ready=ready if invoice_status == "paid" and status not in CLOSED else "",
-            fulfilment=fulfilment_state,
-            fulfilment_name=fulfilment_names.get(fulfilment_state, fulfilment_state),
+            fulfilment=fulfilment, fulfilment_name=fulfilment_name,
         ))
-    return mark_safe("\n".join(rows))  # each row built by html()
+    return mark_safe("\n".join(rows))  # each value escaped above, or a number

@@ -3,11 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from comptoir.catalog.models import Product, ProductVariant
-from comptoir.core.queries import count_each
+from comptoir.core.prepared import PreparedQuery
+from comptoir.core.queries import counting_sql, run_counts
 from comptoir.core.search import is_plain_number
 from comptoir.customers.models import Customer
 from comptoir.notifications.models import Notification
@@ -75,6 +77,18 @@ def order_status_counts() -> dict[str, int]:
     """How many orders wait for the merchant, per tab, counted up to ``COUNT_CAP``: each count
     reads at most that many index entries, so the tabs cost the same with 1,000 or 100,000
     open orders (beyond the cap the exact number is of no use on a tab). One query."""
+    # The query never changes: its SQL is written once per database.
+    vendor = connections[DEFAULT_DB_ALIAS].vendor
+    if vendor not in _TAB_COUNTS_SQL:
+        _TAB_COUNTS_SQL[vendor] = counting_sql(_tab_counts())
+    return run_counts(TAB_COUNTS, *_TAB_COUNTS_SQL[vendor])
+
+
+TAB_COUNTS = [Status.NEW, Status.AWAITING_PAYMENT, READY]
+_TAB_COUNTS_SQL: dict[str, tuple[str, list]] = {}
+
+
+def _tab_counts() -> dict[str, QuerySet]:
     open_statuses = [Status.NEW, Status.AWAITING_PAYMENT]
     capped = {
         status: Order.objects.filter(status=status).order_by().values("pk")[:COUNT_CAP]
@@ -82,15 +96,21 @@ def order_status_counts() -> dict[str, int]:
     }
     ready = Order.objects.filter(status__in=open_statuses, invoice_paid=True).order_by()
     capped[READY] = ready.values("pk")[:COUNT_CAP]
-    return count_each(capped)
+    return capped
 
 
 def order_notifications(order: Order):
-    return list(
-        Notification.objects.filter(reference=f"order:{order.pk}")
-        .defer("body_html", "context", "attachments")
-        .order_by("created_at", "id")
-    )
+    """The messages about the order, oldest first, without their bodies (the order page's
+    timeline: its SQL is written once, ``core.prepared``)."""
+    return _ORDER_NOTIFICATIONS(reference=f"order:{order.pk}")
+
+
+_ORDER_NOTIFICATIONS = PreparedQuery(
+    lambda reference: Notification.objects.filter(reference=reference)
+    .defer("body_html", "context", "attachments")
+    .order_by("created_at", "id"),
+    reference=("order:1", "order:2"),
+)
 
 
 @dataclass(frozen=True)

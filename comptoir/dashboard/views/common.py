@@ -21,8 +21,13 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
 def walk_by_number(request, queryset, per_page: int = PAGE_SIZE) -> KeysetPage:
     """A page of a list walked by number, newest first (``?avant=N`` / ``?apres=N``): the same
     cost for every page, with no COUNT of the whole table."""
-    return keyset_page(queryset, before=_number(request.GET.get("avant")),
-                       after=_number(request.GET.get("apres")), size=per_page)
+    before, after = page_bounds(request)
+    return keyset_page(queryset, before=before, after=after, size=per_page)
+
+
+def page_bounds(request) -> tuple[int | None, int | None]:
+    """The page asked for: ``(before, after)``, from ``?avant=N`` / ``?apres=N``."""
+    return _number(request.GET.get("avant")), _number(request.GET.get("apres"))
 
 
 def _number(value) -> int | None:
