@@ -61,6 +61,17 @@ class QuickSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', widget["name"], attrs, options)
 
 
+class QuickDateInput(forms.DateInput):
+    """Django's date ``<input>``, written without the template engine (as ``QuickSelect``):
+    the same element as ``django/forms/widgets/input.html``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown,
+                           _attributes(widget["attrs"]))
+
+
 def _attributes(attrs: dict) -> str:
     """As ``django/forms/widgets/attrs.html``: in order, ``True`` as a bare name, ``False`` left out."""
     return format_html_join("", " {}{}", (
@@ -77,11 +88,18 @@ class ShortListChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        prepared = self.field.prepared_choices
+        for obj in prepared() if prepared is not None else self.queryset.all():
             yield self.choice(obj)
 
 
 class ShortListModelChoiceField(forms.ModelChoiceField):
-    """A ``ModelChoiceField`` whose choices are read by ``ShortListChoiceIterator``."""
+    """A ``ModelChoiceField`` whose choices are read by ``ShortListChoiceIterator``; with
+    ``prepared_choices`` (a ``core.prepared.PreparedQuery`` without values, of the same rows as
+    ``queryset``), they are read by it."""
 
     iterator = ShortListChoiceIterator
+
+    def __init__(self, queryset, *, prepared_choices=None, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.prepared_choices = prepared_choices

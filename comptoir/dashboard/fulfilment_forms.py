@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.core.forms import QuickSelect, ShortListModelChoiceField
+from comptoir.core.forms import QuickDateInput, QuickSelect, ShortListModelChoiceField
+from comptoir.core.prepared import PreparedQuery
 from comptoir.core.search import SearchField
 from comptoir.fulfilment.carriers import Carrier
 from comptoir.fulfilment.models import BatchJob
@@ -17,16 +18,17 @@ class OrderFilterForm(forms.Form):
     q = SearchField(label=_("Search"))
     status = forms.CharField(required=False, max_length=20)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("From"), required=False, widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("To"), required=False, widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     payment = forms.ChoiceField(label=_("Payment method"), required=False, widget=QuickSelect)
     delivery = ShortListModelChoiceField(
         label=_("Delivery method"),
         required=False,
         queryset=DeliveryMethod.objects.order_by("position", "pk"),
+        prepared_choices=PreparedQuery(lambda: DeliveryMethod.objects.order_by("position", "pk")),
         empty_label=_("All"),
         widget=QuickSelect,
     )

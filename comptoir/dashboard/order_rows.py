@@ -91,7 +91,8 @@ def order_rows(orders: list[dict], request) -> SafeString:
     are escaped already."""
     language = current_language()
     short_datetime = get_format("SHORT_DATETIME_FORMAT")
-    status_names = {value: str(escape(label)) for value, label in Order.Status.choices}
+    statuses = [(value, str(label)) for value, label in Order.Status.choices]  # translated once
+    status_names = {value: str(escape(label)) for value, label in statuses}
     fulfilment_names = {value: str(escape(label)) for value, label in Order.Fulfilment.choices}
     detail = str(escape(reverse("dashboard:order_detail", args=[0])[:-2]))
     change_status, change_status_tail = map(
@@ -107,7 +108,7 @@ def order_rows(orders: list[dict], request) -> SafeString:
             status=status, status_name=Markup(status_names[status]),
             options=Markup("").join(
                 html(OPTION, value, "selected" if value == status else "", label)
-                for value, label in Order.Status.choices
+                for value, label in statuses
             ),
             confirm=_("Cancel this order? Its stock is released and its invoice, if any, is "
                       "cancelled by a credit note."),
@@ -116,7 +117,7 @@ def order_rows(orders: list[dict], request) -> SafeString:
         )
         for status in Order.Status.values if TRANSITIONS.get(status)
     }
-    status_badges = {status: str(html(STATUS_BADGE, status, name)) for status, name in Order.Status.choices}
+    status_badges = {status: str(html(STATUS_BADGE, status, name)) for status, name in statuses}
     ready = str(html(READY_BADGE, _("The invoice is paid: the order can be completed."),
                      _("Paid — ready to complete")))
     payment_names, invoice_badges = {}, {"": str(NO_INVOICE)}

@@ -77,15 +77,15 @@ def order_status_counts() -> dict[str, int]:
     """How many orders wait for the merchant, per tab, counted up to ``COUNT_CAP``: each count
     reads at most that many index entries, so the tabs cost the same with 1,000 or 100,000
     open orders (beyond the cap the exact number is of no use on a tab). One query."""
-    # The query never changes: its SQL is written once per database.
-    vendor = connections[DEFAULT_DB_ALIAS].vendor
-    if vendor not in _TAB_COUNTS_SQL:
-        _TAB_COUNTS_SQL[vendor] = counting_sql(_tab_counts())
-    return run_counts(TAB_COUNTS, *_TAB_COUNTS_SQL[vendor])
+    # The query never changes: its SQL is written once per database (and cap).
+    key = (connections[DEFAULT_DB_ALIAS].vendor, COUNT_CAP)
+    if key not in _TAB_COUNTS_SQL:
+        _TAB_COUNTS_SQL[key] = counting_sql(_tab_counts())
+    return run_counts(TAB_COUNTS, *_TAB_COUNTS_SQL[key])
 
 
 TAB_COUNTS = [Status.NEW, Status.AWAITING_PAYMENT, READY]
-_TAB_COUNTS_SQL: dict[str, tuple[str, list]] = {}
+_TAB_COUNTS_SQL: dict[tuple[str, int], tuple[str, list]] = {}
 
 
 def _tab_counts() -> dict[str, QuerySet]:
