@@ -82,6 +82,20 @@ def _braces(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
+# Django's date format characters that ``strftime`` writes the same way (numbers only).
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M", "s": "%S"}
+
+
+def date_formatter(django_format: str):
+    """``dateformat.format(value, django_format)`` as a function of ``value``: ``strftime`` when
+    the format is only numbers and punctuation (« d/m/Y H:i », « Y-m-d H:i », about ten times
+    faster), Django's formatter otherwise (names of months and days, escapes)."""
+    if all(char in _STRFTIME or not (char.isalpha() or char in "\\%") for char in django_format):
+        pattern = "".join(_STRFTIME.get(char, char) for char in django_format)
+        return lambda value: value.strftime(pattern)
+    return lambda value: dateformat.format(value, django_format)
+
+
 def order_rows(orders: list[dict], request) -> SafeString:
     """The ``<tr>`` of each order of ``orders``: the ``ROW_FIELDS`` of orders read by
     ``orders.selectors.order_list``.
@@ -90,7 +104,7 @@ def order_rows(orders: list[dict], request) -> SafeString:
     own text (the customer's name and email, the date) and fills in numbers and labels that
     are escaped already."""
     language = current_language()
-    short_datetime = get_format("SHORT_DATETIME_FORMAT")
+    format_placed_at = date_formatter(get_format("SHORT_DATETIME_FORMAT"))
     statuses = [(value, str(label)) for value, label in Order.Status.choices]  # translated once
     status_names = {value: str(escape(label)) for value, label in statuses}
     fulfilment_names = {value: str(escape(label)) for value, label in Order.Fulfilment.choices}
@@ -150,7 +164,7 @@ def order_rows(orders: list[dict], request) -> SafeString:
         fulfilment, fulfilment_name = fulfilment_states[fulfilment_state]
         rows.append(row_template.format(
             number=number, select_label=select_label % {"number": number}, detail_url=f"{detail}{number}/",
-            placed_iso=placed_at.isoformat(), placed_at=escape(dateformat.format(placed_at, short_datetime)),
+            placed_iso=placed_at.isoformat(), placed_at=escape(format_placed_at(placed_at)),
             customer=escape(customer) if customer else email, email=email,
             total=escape(format_amount(order["total_amount"], language)),
             payment=payment_names[payment_method], status=status_cell, invoice=invoice_badges[invoice_status],

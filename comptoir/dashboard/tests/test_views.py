@@ -1,5 +1,6 @@
 """Back-office pages: lists, search, filters, refusals shown as messages with nothing changed."""
 
+import datetime
 import html
 import re
 import uuid
@@ -8,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from comptoir.core.testing import make_order, make_product
 from comptoir.customers.models import Customer
@@ -353,3 +355,17 @@ def test_customer_search_ignores_accents_and_case():
     gagne.last_name = "Bouchard"
     gagne.save(update_fields=["last_name"])
     assert list(customer_list(search="bouchard")) == [gagne]
+
+
+@pytest.mark.parametrize("django_format", [
+    "d/m/Y H:i", "Y-m-d H:i", "j N Y, H:i", "d.m.y s", "\\d\\e d", "N j, Y, P", "100% d", "D d M Y",
+])
+def test_the_order_lists_dates_are_what_djangos_date_format_writes(django_format):
+    from django.utils import dateformat, translation
+
+    from comptoir.dashboard.order_rows import date_formatter
+
+    placed = timezone.localtime(datetime.datetime(2026, 3, 7, 4, 5, 9, tzinfo=datetime.UTC))
+    for language in ("fr", "en"):
+        with translation.override(language):
+            assert date_formatter(django_format)(placed) == dateformat.format(placed, django_format)
