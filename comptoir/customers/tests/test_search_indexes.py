@@ -75,3 +75,23 @@ def test_without_pg_trgm_the_migration_warns_and_creates_no_index(caplog):
     assert executed == ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
     assert "customer searches stay unindexed" in caplog.text
     assert dashboard_selectors.customer_list(search="gagne").count() == 0  # the connection still works
+
+
+@pytest.mark.postgres
+def test_new_customers_go_straight_into_the_trigram_indexes_without_a_pending_list():
+    # ``fastupdate`` off (migration 0007): a search never reads through entries left pending
+    # since the last vacuum.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_class c WHERE c.relname = ANY(%s) ORDER BY c.relname",
+            [["customer_email_trgm", "customer_phone_trgm", "customer_first_name_trgm",
+              "customer_last_name_trgm", "customer_search_name_trgm"]])
+        options = dict(cursor.fetchall())
+    assert len(options) == 5
+    assert all("fastupdate=off" in (value or []) for value in options.values()), options
+    for number in range(12):
+        Customer.objects.create(email=f"new{number}@example.com", first_name="Nouveau",
+                                last_name=f"Client{number}")
+    found = Customer.objects.filter(email__icontains="new1")
+    assert sorted(c.email for c in found) == ["new10@example.com", "new11@example.com", "new1@example.com"]
+    assert "customer_email_trgm" in plan(found)
