@@ -1,6 +1,8 @@
 """Read queries of the invoice and customer pages (constant query count per page)."""
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 
 from comptoir.core.search import is_plain_number
 from comptoir.core.text import fold
@@ -60,7 +62,7 @@ def customer_list(*, search: str = "", sort: str = "name") -> QuerySet[Customer]
     customers = Customer.objects.select_related("billing_address", "shipping_address")
     for term in (search or "").split()[:4]:
         folded = fold(term)
-        condition = Q(email__icontains=term) | Q(phone__icontains=term)
+        condition = _email_contains(term) | Q(phone__icontains=term)
         if folded:  # « Gagne » finds « Gagné »: the folded names start a word with it
             condition |= Q(search_name__contains=" " + folded)
         customers = customers.filter(condition)
@@ -72,6 +74,19 @@ def customer_list(*, search: str = "", sort: str = "name") -> QuerySet[Customer]
     if sort.startswith("-"):
         return customers.order_by(figure.desc(nulls_last=key == "last" or None), F("id").desc())
     return customers.order_by(figure.asc(nulls_first=key == "last" or None), F("id").asc())
+
+
+def _email_contains(term: str) -> Q:
+    """``email__icontains=term``, written so that PostgreSQL's trigram index is asked only for
+    what comes before the « @ » of an email address: the domain's trigrams (« example.com »,
+    « gmail.com ») are in most customers' entries, and reading them made a search for one
+    email 11 ms instead of 4 with 20,000 customers. The whole term is then checked on the rows
+    found (``STRPOS``, which no index answers), so the customers matched are the same."""
+    local, at, domain = term.partition("@")
+    if not (local and at and domain):
+        return Q(email__icontains=term)
+    whole = StrIndex(Upper("email"), Upper(Value(term)))
+    return Q(email__icontains=local + at) & Q(GreaterThan(whole, 0))
 
 
 def customer_detail(pk: int) -> Customer:

@@ -95,3 +95,26 @@ def test_new_customers_go_straight_into_the_trigram_indexes_without_a_pending_li
     found = Customer.objects.filter(email__icontains="new1")
     assert sorted(c.email for c in found) == ["new10@example.com", "new11@example.com", "new1@example.com"]
     assert "customer_email_trgm" in plan(found)
+
+
+@pytest.mark.parametrize("search", [
+    "gina.gagne@example.com", "GINA.Gagne@Example.COM", "gagne@example", "gina.gagne@", "@example.com",
+    "na.gagne@example.com.au", "gina%@example.com",
+])
+def test_an_email_search_finds_the_customers_whose_email_contains_it(search):
+    for email in ["gina.gagne@example.com", "xgina.gagne@example.com", "gina.gagne@example.com.au",
+                  "gina.gagne@other.com", "paul@example.com", "gina%@example.com"]:
+        Customer.objects.create(email=email, first_name="Gina", last_name="Client")
+    expected = sorted(Customer.objects.filter(email__icontains=search).values_list("email", flat=True))
+    assert expected  # each search finds someone
+    found = sorted(c.email for c in dashboard_selectors.customer_list(search=search))
+    assert found == expected
+
+
+@pytest.mark.postgres
+def test_an_email_search_asks_the_trigram_index_for_what_comes_before_the_at_sign(customers):
+    queryset = dashboard_selectors.customer_list(search="gina.gagne@example.com")
+    assert [c.email for c in queryset] == ["gina.gagne@example.com"]
+    text = plan(queryset)
+    assert "customer_email_trgm" in text
+    assert "GINA.GAGNE@%" in text.upper() and "STRPOS" in text.upper()
