@@ -115,6 +115,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's form renderer, with its field, label, error and widget templates written in Python.
+FORM_RENDERER = "comptoir.core.form_rendering.QuickRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "comptoir.sqlite3"
@@ -334,6 +336,8 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    # Django's database sessions, their rows read by a prepared query (comptoir.core.sessions).
+    SESSION_ENGINE = "comptoir.core.sessions"
     # Each process's own memory; room for the storefront pages kept for visitors
     # (core.page_cache: a few kB each) of a catalogue of a few thousand products.
     CACHES = {

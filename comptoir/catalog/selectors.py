@@ -2,6 +2,8 @@
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
+from comptoir.core.prepared import PreparedQuery
+
 from .models import Category, Product, ProductVariant
 from .search import matching_products
 
@@ -11,6 +13,14 @@ FEATURED_COUNT = 8
 def visible_categories() -> QuerySet[Category]:
     """Top-level categories shown in the navigation and on the home page."""
     return Category.objects.filter(is_visible=True, parent__isnull=True).order_by("position", "name_fr")
+
+
+_NAVIGATION = PreparedQuery(visible_categories)
+
+
+def navigation_categories() -> list[Category]:
+    """``visible_categories()`` as a list, by a prepared query (every storefront page shows them)."""
+    return _NAVIGATION()
 
 
 def visible_products() -> QuerySet[Product]:

@@ -11,6 +11,7 @@ from comptoir.catalog.models import Product, ProductVariant
 from comptoir.catalog.stock import stock_key
 from comptoir.core.errors import DomainError
 from comptoir.core.locks import lock
+from comptoir.core.prepared import PreparedQuery
 from comptoir.promotions.services import check_code
 
 from .models import Cart, CartLine
@@ -36,10 +37,17 @@ def cart_items(cart: Cart | None) -> list[CartItem]:
     return items
 
 
+_QUANTITIES = PreparedQuery(
+    lambda cart_id: CartLine.objects.filter(cart_id=cart_id).values_list("quantity", flat=True),
+    cart_id=(1, 2),
+)
+
+
 def cart_quantity(cart: Cart | None) -> int:
+    """How many items the cart holds (the header's cart size: a prepared query)."""
     if cart is None:
         return 0
-    return sum(cart.lines.values_list("quantity", flat=True))
+    return sum(_QUANTITIES(cart_id=cart.pk))
 
 
 def add_to_cart(cart: Cart, *, product: Product, quantity: int,

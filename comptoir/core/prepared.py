@@ -19,6 +19,10 @@ the ORM as usual.
 
 ``build`` must depend on its arguments only: what else it reads (the active language, a
 setting) is fixed by the first call, per database.
+
+``vendors`` limits the preparing to some databases (``("postgresql",)``): elsewhere the ORM runs
+the query each time. SQLite, for one, is given datetimes and UUIDs as text, which the samples
+cannot be found as.
 """
 
 import copy
@@ -48,7 +52,7 @@ class _Compiled:
 class PreparedQuery:
     """``build(**values)`` returns a queryset; ``samples`` gives each value's two samples."""
 
-    def __init__(self, build: Callable[..., QuerySet], **samples: tuple):
+    def __init__(self, build: Callable[..., QuerySet], *, vendors: tuple[str, ...] = (), **samples: tuple):
         for name, pair in samples.items():
             if not (isinstance(pair, tuple) and len(pair) == 2 and pair[0] != pair[1]):
                 raise PreparedQueryError(f"{name}: give two different sample values")
@@ -58,6 +62,7 @@ class PreparedQuery:
                 raise PreparedQueryError(f"{name}: both samples must be of the same type")
         self.build = build
         self.samples = samples
+        self.vendors = vendors
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._alias: str | None = None  # the database the router gives the builder's queryset
         self._lock = threading.Lock()
@@ -69,9 +74,13 @@ class PreparedQuery:
         if not all(type(values[name]) is type(pair[0]) for name, pair in self.samples.items()):
             return list(self.build(**values))  # None, or another type: the SQL would differ
         using = self._alias
+        if using and self.vendors and connections[using].vendor not in self.vendors:
+            return list(self.build(**values))
         compiled = self._compiled.get((using, connections[using].vendor)) if using else None
         if compiled is None:
             compiled = self._prepare()
+            if compiled is None:  # a database this query is not prepared for
+                return list(self.build(**values))
             using = self._alias
         connection = connections[using]
         params = list(compiled.params)
@@ -87,9 +96,12 @@ class PreparedQuery:
         queryset.query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
         return list(queryset)
 
-    def _prepare(self) -> _Compiled:
+    def _prepare(self) -> _Compiled | None:
         first = self.build(**{name: pair[0] for name, pair in self.samples.items()})
         using = first.db
+        if self.vendors and connections[using].vendor not in self.vendors:
+            self._alias = using
+            return None
         second = self.build(**{name: pair[1] for name, pair in self.samples.items()})
         compiler = first.query.get_compiler(using=using)
         sql, params = compiler.as_sql()

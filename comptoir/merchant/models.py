@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.i18n import localized
 from comptoir.core.page_cache import watch
+from comptoir.core.prepared import PreparedQuery
 from comptoir.core.provinces import Province
 
 GST_NUMBER_VALIDATOR = RegexValidator(
@@ -212,6 +213,11 @@ class ShopSettings(models.Model):
 
     @classmethod
     def load(cls) -> "ShopSettings":
+        """The shop's one row (created the first time): read by a prepared query, as most
+        requests read it."""
+        rows = _SHOP_SETTINGS(pk=1)
+        if rows:
+            return rows[0]
         settings, _created = cls.objects.get_or_create(pk=1, defaults={"legal_name": "Comptoir"})
         return settings
 
@@ -273,3 +279,6 @@ class ShopSettings(models.Model):
 
 
 watch(ShopSettings)  # the storefront pages show the shop's name, address, logo and modes
+
+
+_SHOP_SETTINGS = PreparedQuery(lambda pk: ShopSettings.objects.filter(pk=pk), pk=(1, 2))

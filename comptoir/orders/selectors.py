@@ -14,8 +14,14 @@ from comptoir.core.search import is_plain_number
 from comptoir.customers.models import Customer
 from comptoir.notifications.models import Notification
 
-from .models import Order
+from .models import Order, OrderLine, OrderTax
 from .references import find_references, normalize
+
+# An order's lines and taxes in each model's own order (``Meta.ordering``), as ``order.lines.all()``
+# gives them: for ``core.prepared.attach_related`` on the pages that show an order.
+order_lines = PreparedQuery(lambda order_id: OrderLine.objects.filter(order_id=order_id), order_id=(1, 2))
+order_taxes = PreparedQuery(lambda order_id: OrderTax.objects.filter(order_id=order_id), order_id=(1, 2))
+
 
 Status = Order.Status
 # The tabs of the order list; "ready" = not completed yet but the invoice is paid.

@@ -6,7 +6,8 @@ from django.db.models import Prefetch
 
 from comptoir.core.prepared import PreparedQuery, attach_related
 from comptoir.invoicing.models import CreditNote
-from comptoir.orders.models import Order, OrderEvent, OrderLine, OrderTax
+from comptoir.orders.models import Order, OrderEvent
+from comptoir.orders.selectors import order_lines, order_taxes
 
 
 def order_detail(number: int, *, invoice_documents: bool = True) -> Order:
@@ -21,8 +22,8 @@ def order_detail(number: int, *, invoice_documents: bool = True) -> Order:
     if not found:
         raise Order.DoesNotExist(f"No order number {number}.")
     order = found[0]
-    attach_related(order, "lines", _LINES(order_id=order.pk))
-    attach_related(order, "taxes", _TAXES(order_id=order.pk))
+    attach_related(order, "lines", order_lines(order_id=order.pk))
+    attach_related(order, "taxes", order_taxes(order_id=order.pk))
     attach_related(order, "events", _EVENTS(order_id=order.pk))
     return order
 
@@ -41,9 +42,6 @@ def _order_query(number: int, *, invoice_documents: bool):
 
 _ORDER = PreparedQuery(partial(_order_query, invoice_documents=False), number=(1, 2))
 _ORDER_WITH_DOCUMENTS = PreparedQuery(partial(_order_query, invoice_documents=True), number=(1, 2))
-# In each model's own order (``Meta.ordering``), as ``order.lines.all()`` gives them.
-_LINES = PreparedQuery(lambda order_id: OrderLine.objects.filter(order_id=order_id), order_id=(1, 2))
-_TAXES = PreparedQuery(lambda order_id: OrderTax.objects.filter(order_id=order_id), order_id=(1, 2))
 _EVENTS = PreparedQuery(
     lambda order_id: OrderEvent.objects.filter(order_id=order_id).select_related("actor")
     .order_by("created_at", "id"),

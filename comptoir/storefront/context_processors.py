@@ -8,7 +8,7 @@ import functools
 
 from django.utils.functional import SimpleLazyObject
 
-from comptoir.catalog.selectors import visible_categories
+from comptoir.catalog.selectors import navigation_categories
 from comptoir.checkout.cart import cart_quantity
 from comptoir.core.shared_state import cached_configuration
 
@@ -28,6 +28,6 @@ def storefront(request):
     return {
         "shop": SimpleLazyObject(lambda: current_shop(request)),
         "nav_categories": SimpleLazyObject(lambda: cached_configuration(
-            "navigation", lambda: list(visible_categories()), request=request)),
+            "navigation", navigation_categories, request=request)),
         "cart_quantity": quantity_in_cart,
     }

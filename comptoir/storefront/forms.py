@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.checkout.cart import MAX_QUANTITY
 from comptoir.checkout.services import enabled_payment_methods
+from comptoir.core.forms import ShortListModelChoiceField
 from comptoir.core.money import format_amount
 from comptoir.core.provinces import Province, validate_postal_code
 from comptoir.core.search import SearchField
@@ -97,7 +98,9 @@ class AddressForm(PlainLabels, forms.ModelForm):
         return {name: self.cleaned_data.get(name, "") for name in self.Meta.fields}
 
 
-class DeliveryMethodField(forms.ModelChoiceField):
+class DeliveryMethodField(ShortListModelChoiceField):
+    """The active delivery methods, each with its fee and delay (read with one plain query)."""
+
     def label_from_instance(self, method):
         fee = _("free") if not method.fee_amount else format_amount(method.fee_amount)
         label = f"{method.name} — {fee}"

@@ -126,3 +126,56 @@ def test_the_order_page_reads_the_order_its_lines_taxes_and_timeline_as_the_orm_
     assert len(queries) == 0
     with pytest.raises(Order.DoesNotExist):
         order_detail(order.number + 1000)
+
+
+def test_a_query_prepared_for_postgresql_only_is_run_by_the_orm_elsewhere():
+    order = make_order(email="a@example.test")
+    prepared = PreparedQuery(lambda number: Order.objects.filter(number=number).values("email"),
+                             number=(1, 2), vendors=("postgresql",))
+    for _ in range(2):
+        with mock.patch.object(SQLCompiler, "as_sql", autospec=True,
+                               side_effect=SQLCompiler.as_sql) as compiling:
+            assert prepared(number=order.number) == [{"email": "a@example.test"}]
+    assert bool(prepared._compiled) == (connection.vendor == "postgresql")
+    assert (compiling.call_count == 0) == (connection.vendor == "postgresql")
+
+
+def test_the_database_sessions_read_their_row_as_django_does_and_once_prepared_without_compiling():
+    import datetime
+
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+
+    from comptoir.core.sessions import SessionStore
+
+    live = SessionStore()
+    live["cart_token"] = "abc"
+    live.create()
+    live.save()
+    expired = SessionStore()
+    expired["cart_token"] = "old"
+    expired.set_expiry(datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC))
+    expired.save()
+    for key, data in ((live.session_key, {"cart_token": "abc"}), (expired.session_key, {}),
+                      ("unknown-session-key", {})):
+        ours, django = SessionStore(key), DjangoStore(key)
+        assert ours.load() == django.load() == data
+        assert ours.session_key == django.session_key  # None when there is no such live session
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiling:
+        with CaptureQueriesContext(connection) as queries:
+            assert SessionStore(live.session_key).load() == {"cart_token": "abc"}
+    assert len(queries) == 1
+    assert (compiling.call_count == 0) == (connection.vendor == "postgresql")
+
+
+def test_the_shop_settings_are_read_by_one_prepared_query_and_created_when_missing():
+    from comptoir.merchant.models import ShopSettings
+
+    ShopSettings.objects.all().delete()
+    created = ShopSettings.load()
+    assert created.pk == 1 and created.legal_name == "Comptoir"
+    ShopSettings.objects.filter(pk=1).update(trade_name="Le Comptoir")
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiling:
+        with CaptureQueriesContext(connection) as queries:
+            assert ShopSettings.load().trade_name == "Le Comptoir"
+    assert len(queries) == 1
+    assert compiling.call_count == 0
