@@ -13,6 +13,17 @@ from .models import Product, ProductVariant, StockMovement
 
 StockKey = tuple[int, int | None]
 
+# The storefront says « Only N left » up to this many (``storefront/includes/stock_state.html``
+# and the product card), « In stock » above.
+LOW_STOCK = 5
+
+
+def shown_stock(stock: int) -> int | None:
+    """What the storefront's pages show of a stock: the number when it is ``LOW_STOCK`` or less
+    (0 when none is left), ``None`` above (« In stock », and the quantity field's usual maximum).
+    A change of stock that leaves this the same changes no page."""
+    return max(stock, 0) if stock <= LOW_STOCK else None
+
 
 def stock_key(line) -> StockKey:
     """The stock key of anything with ``product_id`` and ``variant_id`` (cart, order lines)."""

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Product, ProductVariant, StockMovement
-from comptoir.catalog.stock import lock_stock_rows, stock_key
+from comptoir.catalog.stock import lock_stock_rows, shown_stock, stock_key
 from comptoir.core.errors import DomainError, OutOfStock
 from comptoir.core.i18n import LANGUAGE_CODES
 from comptoir.core.locks import lock
@@ -390,11 +390,16 @@ def _write_lines(order: Order, items: list[CartItem], *, actor, discounts) -> li
         )
         for position, (item, discount) in enumerate(zip(items, discounts, strict=True))
     )
-    # One UPDATE per kind of stock row (products sold as such, variants).
+    # One UPDATE per kind of stock row (products sold as such, variants). The storefront's kept
+    # pages (``core.page_cache``) change only when a product's stock shown changes; a variant's
+    # sale changes its product's total (the product cards): those always count.
     for model, sold in ((Product, [item for item in items if item.variant is None]),
                         (ProductVariant, [item for item in items if item.variant is not None])):
         if sold:
             taken = Case(*(When(pk=item.sellable.pk, then=Value(item.quantity)) for item in sold),
                          output_field=IntegerField())
-            model.objects.filter(pk__in=[item.sellable.pk for item in sold]).update(stock=F("stock") - taken)
+            rows = model.objects.filter(pk__in=[item.sellable.pk for item in sold])
+            unshown = model is Product and all(
+                shown_stock(item.stock) == shown_stock(item.stock - item.quantity) for item in sold)
+            (rows.update_unshown if unshown else rows.update)(stock=F("stock") - taken)
     return lines

@@ -10,7 +10,9 @@ What bumps the version:
 
 - saving or deleting a watched model (``watch(Product)``: ``post_save``/``post_delete``);
 - ``update()``, ``bulk_create()``, ``bulk_update()`` and ``delete()`` through a watched model's
-  manager (``PageCacheQuerySet.as_manager()``), e.g. the stock decrements of checkout;
+  manager (``PageCacheQuerySet.as_manager()``), e.g. the stock decrements of checkout (a sale
+  that leaves every stock it takes from above what the pages show in numbers,
+  ``catalog.stock.shown_stock``, updates through ``update_unshown()``: the pages stay);
 - :func:`pages_changed`, for any other write (the shop's settings through
   ``configuration_changed``), and ``migrate`` (a deployment may change templates or wording).
 
@@ -110,6 +112,11 @@ class PageCacheQuerySet(models.QuerySet):
         pages_changed(self.db)
         return super().update(**kwargs)
 
+    def update_unshown(self, **kwargs):
+        """``update()`` of values no kept page shows (the caller knows: e.g. a sale that leaves
+        a stock above what the pages show in numbers): the pages version stays."""
+        return super().update(**kwargs)
+
     def bulk_create(self, *args, **kwargs):
         pages_changed(self.db)
         return super().bulk_create(*args, **kwargs)
@@ -125,6 +132,7 @@ class PageCacheQuerySet(models.QuerySet):
     delete.alters_data = True
     delete.queryset_only = True
     update.alters_data = True
+    update_unshown.alters_data = True
 
 
 def watch(model) -> None:

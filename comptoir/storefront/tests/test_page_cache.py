@@ -133,6 +133,62 @@ def test_stock_sold_by_a_checkout_is_visible_on_the_next_request(jam, other_proc
     assert "Plus que 3" in page and "En stock" not in page and 'max="3"' in page
 
 
+def _buy(product, quantity):
+    buyer = Client()
+    add_to_cart(buyer, product, quantity)
+    methods = make_delivery_methods()
+    buyer.post(url("checkout"), details_post(methods["shipped"]))
+    buyer.post(url("checkout_review"), review_fields(buyer.get(url("checkout_review"))))
+
+
+def test_a_sale_that_leaves_the_stock_shown_the_same_keeps_the_pages_and_they_are_what_is_rendered_now(
+        jam, other_process):
+    # 20 → 12: « En stock » before and after, the quantity field's maximum that of a cart line.
+    before = visit(url("product", slug=jam.slug))
+    assert "En stock" in before and 'max="999"' in before
+    version = SharedVersion.objects.get(name=page_cache.VERSION_NAME).value
+    _buy(jam, 8)
+    other_process()
+    assert Product.objects.get(pk=jam.pk).stock == 12
+    assert SharedVersion.objects.get(name=page_cache.VERSION_NAME).value == version
+    kept = visit(url("product", slug=jam.slug))
+    cache.clear()
+    rendered_now = visit(url("product", slug=jam.slug))
+    assert TOKEN.sub("", kept) == TOKEN.sub("", rendered_now) == TOKEN.sub("", before)
+
+
+def test_a_sale_that_brings_the_stock_down_to_what_the_pages_show_in_numbers_is_visible(jam, other_process):
+    visit(url("product", slug=jam.slug))
+    _buy(jam, 14)  # 20 → 6: still « En stock »
+    other_process()
+    assert "En stock" in visit(url("product", slug=jam.slug))
+    _buy(jam, 1)  # 6 → 5
+    other_process()
+    page = visit(url("product", slug=jam.slug))
+    assert "Plus que 5" in page and 'max="5"' in page
+    assert "Plus que 5" in visit(url("category", slug="confitures"))
+
+
+def test_a_variant_sold_by_a_checkout_is_visible_on_the_next_request(jam, other_process):
+    from comptoir.core.testing import make_variant_product
+
+    shirt = make_variant_product(jam.category, slug="t-shirt", options=[("Taille", "Size", [("M", "M")])],
+                                 variants={("M",): (Decimal("20.00"), 40)})
+    assert "En stock" in visit(url("product", slug=shirt.slug))
+    version = SharedVersion.objects.get(name=page_cache.VERSION_NAME).value
+    buyer = Client()
+    variant = shirt.variants.get()
+    buyer.post(url("cart_add", slug=shirt.slug), {"quantity": "2", f"option_{shirt.options.get().pk}":
+                                                  str(variant.values.get().pk)})
+    assert CartLine.objects.filter(variant=variant).exists()
+    methods = make_delivery_methods()
+    buyer.post(url("checkout"), details_post(methods["shipped"]))
+    buyer.post(url("checkout_review"), review_fields(buyer.get(url("checkout_review"))))
+    other_process()
+    assert SharedVersion.objects.get(name=page_cache.VERSION_NAME).value > version
+    assert '"stock": 999' in visit(url("product", slug=shirt.slug)).replace("&quot;", '"')
+
+
 def test_stock_changed_in_bulk_is_visible_on_the_next_request(jam, other_process):
     visit(url("product", slug=jam.slug))
     Product.objects.filter(pk=jam.pk).update(stock=0)

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from comptoir.catalog import selectors
+from comptoir.catalog.stock import shown_stock
+from comptoir.checkout.cart import MAX_QUANTITY
 from comptoir.core.money import format_amount
 from comptoir.core.page_cache import cached_for_visitors
 from comptoir.core.search import clean_search_text, is_plain_number
@@ -49,7 +51,17 @@ def product(request, slug):
                "can_order": not current_shop(request).catalogue_mode}
     if product.has_variants:
         context.update(_variant_choice(request, product))
+    context["quantity_max"] = quantity_max(context["stock"])
     return render(request, "storefront/catalog/product.html", context)
+
+
+def quantity_max(stock: int) -> int:
+    """The quantity field's maximum: the stock when the page shows it in numbers (« Only 3
+    left »), else the most a cart line takes. The page shows no more of the stock than
+    ``catalog.stock.shown_stock`` (a sale that leaves that the same keeps the kept pages); adding
+    more than the stock is refused with its number (``checkout.cart.add_to_cart``)."""
+    shown = shown_stock(stock)
+    return MAX_QUANTITY if shown is None else shown
 
 
 def _variant_choice(request, product) -> dict:
@@ -63,7 +75,8 @@ def _variant_choice(request, product) -> dict:
         variants[0] if variants else None)
     data = [{
         "values": [value.pk for value in variant.values.all()],
-        "price": format_amount(variant.price_amount), "sku": variant.sku, "stock": variant.stock,
+        "price": format_amount(variant.price_amount), "sku": variant.sku,
+        "stock": quantity_max(variant.stock),
         "image": variant.display_image.url if variant.display_image else "",
         "stock_html": render_to_string("storefront/includes/stock_state.html", {"stock": variant.stock}),
     } for variant in variants]
