@@ -28,7 +28,7 @@ def cart_items(cart: Cart | None) -> list[CartItem]:
     """The cart's items with their products, in one query."""
     if cart is None:
         return []
-    lines = cart.lines.select_related("product", "product__category", "variant").order_by("id")
+    lines = _LINES(cart_id=cart.pk)
     items = []
     for line in lines:
         if line.variant is not None:
@@ -37,6 +37,11 @@ def cart_items(cart: Cart | None) -> list[CartItem]:
     return items
 
 
+_LINES = PreparedQuery(
+    lambda cart_id: CartLine.objects.filter(cart_id=cart_id)
+    .select_related("product", "product__category", "variant").order_by("id"),
+    cart_id=(1, 2),
+)
 _QUANTITIES = PreparedQuery(
     lambda cart_id: CartLine.objects.filter(cart_id=cart_id).values_list("quantity", flat=True),
     cart_id=(1, 2),

@@ -1,7 +1,10 @@
 """Which cart belongs to this visitor: a database cart whose token is kept in the session."""
 
+import uuid
+
 from comptoir.checkout.cart import merge_carts
 from comptoir.checkout.models import Cart
+from comptoir.core.prepared import PreparedQuery
 from comptoir.customers.models import Customer
 
 SESSION_KEY = "cart_token"
@@ -15,14 +18,30 @@ def session_cart(request, *, create: bool = False) -> Cart | None:
     """The visitor's cart (read once per request); ``create`` makes one when there is none."""
     cart = getattr(request, "_comptoir_cart", _UNSET)
     if cart is _UNSET:
-        token = request.session.get(SESSION_KEY)
-        cart = Cart.objects.filter(token=token).first() if token else None
+        cart = _cart_of_token(request.session.get(SESSION_KEY))
         request._comptoir_cart = cart
     if cart is None and create:
         cart = Cart.objects.create(customer=_customer_of(request.user))
         request.session[SESSION_KEY] = str(cart.token)
         request._comptoir_cart = cart
     return cart
+
+
+# On PostgreSQL (which takes the UUID as it is; SQLite is given it as text).
+_CART_BY_TOKEN = PreparedQuery(lambda token: Cart.objects.filter(token=token),
+                               token=(uuid.UUID(int=1), uuid.UUID(int=2)), vendors=("postgresql",))
+
+
+def _cart_of_token(token) -> Cart | None:
+    """The cart of the token kept in the session (none for a missing or malformed one)."""
+    if not token:
+        return None
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    found = _CART_BY_TOKEN(token=token)
+    return found[0] if found else None
 
 
 def attach_cart_on_login(request, user) -> None:

@@ -15,6 +15,7 @@ from comptoir.checkout.cart import cart_items
 from comptoir.checkout.services import TotalChanged, enabled_payment_methods, place_order, price_items
 from comptoir.core.errors import DomainError, OutOfStock
 from comptoir.core.i18n import current_language
+from comptoir.core.prepared import PreparedQuery
 from comptoir.customers.models import Address
 from comptoir.orders.models import Order
 from comptoir.shipping.models import DeliveryMethod
@@ -53,7 +54,7 @@ def review(request):
     if refused := _refuse(request, cart=request.method != "POST"):
         return refused
     data = request.session.get(DETAILS_KEY)
-    method = DeliveryMethod.objects.filter(pk=(data or {}).get("delivery_method"), is_active=True).first()
+    method = _active_delivery_method((data or {}).get("delivery_method"))
     if method is None:
         return redirect("storefront:checkout")
     form_options = {"allow_account": not request.user.is_authenticated, "email": data["contact"]["email"]}
@@ -76,6 +77,17 @@ def review(request):
         "form": form, "items": items, "quote": quote, "method": method, "data": data,
         "billing": billing, "shipping": shipping, "payment_label": _payment_label(data), "step": 2,
     })
+
+
+_ACTIVE_METHOD = PreparedQuery(lambda pk: DeliveryMethod.objects.filter(pk=pk, is_active=True), pk=(1, 2))
+
+
+def _active_delivery_method(pk) -> DeliveryMethod | None:
+    """The delivery method chosen at the details step, if it is still offered."""
+    if not isinstance(pk, int):
+        return None
+    found = _ACTIVE_METHOD(pk=pk)
+    return found[0] if found else None
 
 
 def _confirm(request, form, *, data, method):
