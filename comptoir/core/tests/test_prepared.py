@@ -179,3 +179,21 @@ def test_the_shop_settings_are_read_by_one_prepared_query_and_created_when_missi
             assert ShopSettings.load().trade_name == "Le Comptoir"
     assert len(queries) == 1
     assert compiling.call_count == 0
+
+
+def test_a_new_session_is_inserted_without_looking_its_key_up_and_a_taken_key_is_drawn_again(monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    from comptoir.core import sessions
+
+    first = sessions.SessionStore()
+    first["a"] = 1
+    with CaptureQueriesContext(connection) as queries:
+        first.create()
+    assert not any("SELECT" in query["sql"] and "django_session" in query["sql"] for query in queries)
+    keys = iter([first.session_key, "another-key-of-32-characters-abc"])
+    monkeypatch.setattr(sessions.SessionStore, "_get_new_session_key", lambda self: next(keys))
+    second = sessions.SessionStore()
+    second.create()  # the first key is taken: the insert refuses it, the second one is used
+    assert second.session_key == "another-key-of-32-characters-abc"
+    assert Session.objects.count() == 2
