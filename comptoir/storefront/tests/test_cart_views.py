@@ -100,3 +100,34 @@ def test_visitor_cart_is_merged_into_the_customer_cart_at_login(client, product)
         ("Miel", 1), ("Sirop d'érable", 5),  # 2 + 4, capped at the stock of 5
     ]
     assert client.get(url("cart")).context["items"][0].product.pk in {product.pk, other.pk}
+
+
+@pytest.mark.parametrize("token", ["not-a-uuid", "", "00000000-0000-0000-0000-000000000000"])
+def test_a_cart_token_in_the_session_that_names_no_cart_gives_an_empty_cart(client, product, token):
+    from django.utils.html import escape
+
+    add_to_cart(client, product, 2)
+    assert escape(product.name_fr) in client.get(url("cart")).content.decode()
+    session = client.session
+    session["cart_token"] = token
+    session.save()
+    page = client.get(url("cart"))
+    assert page.status_code == 200
+    assert escape(product.name_fr) not in page.content.decode()
+    assert CartLine.objects.filter(quantity=2).count() == 1  # the first cart is untouched
+
+
+def test_a_delivery_method_in_the_session_that_is_not_a_number_leads_back_to_the_details(client, product):
+    add_to_cart(client, product, 1)
+    session = client.session
+    session["checkout_details"] = {"delivery_method": "1", "contact": {"email": "a@example.test"}}
+    session.save()
+    response = client.get(url("checkout_review"))
+    assert response.status_code == 302 and response["Location"] == url("checkout")
+
+
+def test_an_order_page_with_a_malformed_token_is_not_found(client):
+    from comptoir.storefront.selectors import order_for_customer
+
+    assert order_for_customer("not-a-uuid") is None
+    assert client.get("/fr/commande/not-a-uuid/merci/").status_code == 404
