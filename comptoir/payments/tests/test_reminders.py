@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from freezegun import freeze_time
 
 from comptoir.catalog.models import Product, StockMovement
 from comptoir.core.errors import DomainError
@@ -204,6 +205,9 @@ def test_send_a_reminder_now_and_not_for_a_paid_invoice():
     assert PaymentReminder.objects.filter(kind="manual").count() == 2
 
 
+# 15:00 UTC is 10:00 in Montréal: the summary's day is the shop's local day, so the clock is set
+# where two hours later is still the same day and the next morning is the next day.
+@freeze_time("2026-11-02 15:00:00", tick=True)
 def test_the_merchant_daily_summary_lists_awaiting_and_expired_once_a_day():
     reminders_on()
     expired, _product = unpaid_invoice()
@@ -213,6 +217,9 @@ def test_the_merchant_daily_summary_lists_awaiting_and_expired_once_a_day():
 
     [message] = send_unpaid_summary(now=now)
     assert send_unpaid_summary(now=now + datetime.timedelta(hours=1)) == [message]  # once a day
+    [next_day] = send_unpaid_summary(now=now + datetime.timedelta(days=1))
+    assert next_day.pk != message.pk
+    assert next_day.context["expired"] == []  # the cancellation is in yesterday's summary only
     assert message.recipient == "marchand@delices.test"
     assert message.context["awaiting_count"] == 1
     assert [row["invoice"] for row in message.context["awaiting"]] == [waiting.reference]
