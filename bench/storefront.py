@@ -51,7 +51,7 @@ def main() -> None:
                         help="load the pages with the Python client even when wrk is installed")
     parser.add_argument("--products", type=int, default=2000,
                         help="catalogue size: the demo shop grown to this many products in 20 "
-                             "categories (database comptoir_bench_<N>); 0: the demo shop alone (43)")
+                             "categories (database comptoir_bench_<N>); 0: the demo shop alone")
     options = parser.parse_args()
 
     common.prepare_environment(f"comptoir_bench_{options.products}" if options.products else "comptoir_bench")
