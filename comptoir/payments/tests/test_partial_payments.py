@@ -101,8 +101,10 @@ def test_the_shop_terminal_and_no_method_are_methods(invoice):
     assert invoice.status == Invoice.Status.PAID
 
 
-@pytest.mark.parametrize("received_on", [timezone.localdate() + datetime.timedelta(days=1), "2026-01-01"])
+@pytest.mark.parametrize("received_on", ["tomorrow", "2026-01-01"])
 def test_a_date_in_the_future_or_not_a_date_is_refused_and_changes_nothing(invoice, received_on):
+    if received_on == "tomorrow":  # taken when the test runs, not when the suite is collected
+        received_on = timezone.localdate() + datetime.timedelta(days=1)
     before = _state(invoice)
     with pytest.raises(DomainError):
         record_payment(invoice, method=Payment.Method.CASH, amount=Decimal("1.00"), received_on=received_on)
