@@ -206,7 +206,7 @@ def test_send_a_reminder_now_and_not_for_a_paid_invoice():
 
 
 # 15:00 UTC is 10:00 in Montréal: the summary's day is the shop's local day, so the clock is set
-# where two hours later is still the same day and the next morning is the next day.
+# where three hours later is still the same day and a day later is the next one.
 @freeze_time("2026-11-02 15:00:00", tick=True)
 def test_the_merchant_daily_summary_lists_awaiting_and_expired_once_a_day():
     reminders_on()
