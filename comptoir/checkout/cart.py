@@ -58,7 +58,9 @@ def cart_quantity(cart: Cart | None) -> int:
 def add_to_cart(cart: Cart, *, product: Product, quantity: int,
                 variant: ProductVariant | None = None) -> CartLine:
     """Add ``quantity`` of ``product`` (of its ``variant``, which a product sold by variant
-    needs); the line's new quantity may not exceed the stock."""
+    needs); the line's new quantity may not exceed the stock. An unsaved ``cart`` (a visitor's
+    first product) is saved with its first line, in one transaction: nothing to lock or look up,
+    and no cart is left behind when the product is refused."""
     _check_quantity(quantity, minimum=1)
     if not product.is_visible or not product.category.is_visible:
         raise CartError(_("This product is not sold any more."), code="unavailable")
@@ -69,6 +71,10 @@ def add_to_cart(cart: Cart, *, product: Product, quantity: int,
     elif not variant.is_active:
         raise CartError(_("This combination is not available."), code="unavailable")
     with transaction.atomic():
+        if cart._state.adding:  # nobody else knows this cart yet
+            check_stock(variant or product, quantity)
+            cart.save(force_insert=True)
+            return CartLine.objects.create(cart=cart, product=product, variant=variant, quantity=quantity)
         lock(Cart.objects.filter(pk=cart.pk))
         line = CartLine.objects.filter(cart=cart, product=product, variant=variant).first()
         new_quantity = quantity + (line.quantity if line else 0)

@@ -14,17 +14,34 @@ CART_ITEMS_ATTRIBUTE = "_comptoir_cart_items"
 _UNSET = object()
 
 
-def session_cart(request, *, create: bool = False) -> Cart | None:
-    """The visitor's cart (read once per request); ``create`` makes one when there is none."""
+def session_cart(request) -> Cart | None:
+    """The visitor's cart (read once per request)."""
     cart = getattr(request, "_comptoir_cart", _UNSET)
     if cart is _UNSET:
         cart = _cart_of_token(request.session.get(SESSION_KEY))
         request._comptoir_cart = cart
-    if cart is None and create:
-        cart = Cart.objects.create(customer=_customer_of(request.user))
+    return cart
+
+
+def new_cart(request) -> Cart:
+    """An unsaved cart for a visitor who has none (``checkout.cart.add_to_cart`` saves it with
+    its first line; :func:`keep_cart` then puts it in the session)."""
+    return Cart(customer=_customer_of(request.user))
+
+
+def keep_cart(request, cart: Cart) -> None:
+    """The session remembers ``cart`` once it is saved (a new cart; nothing to do for the
+    session's own)."""
+    if cart.pk is not None and request.session.get(SESSION_KEY) != str(cart.token):
         request.session[SESSION_KEY] = str(cart.token)
         request._comptoir_cart = cart
-    return cart
+
+
+def forget_cart(request) -> None:
+    """The session no longer has a cart (its lines were all ordered): the next pages count no
+    items without reading it, and the next product added starts a new cart."""
+    request.session.pop(SESSION_KEY, None)
+    request._comptoir_cart = None
 
 
 # On PostgreSQL (which takes the UUID as it is; SQLite is given it as text).

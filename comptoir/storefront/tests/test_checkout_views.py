@@ -329,3 +329,57 @@ def test_checkout_pages_run_the_same_number_of_queries_for_3_or_30_lines(client,
     large = measure()
     assert small == large
     assert Order.objects.count() == 3 and Order.objects.order_by("number").last().lines.count() == 30
+
+
+def _writes(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_showing_the_review_writes_nothing(client, methods, product):
+    """The confirmation token comes with the details; the review page only reads."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add_to_cart(client, product, 1)
+    response = client.post(url("checkout"), details_post(methods["shipped"]))
+    token = client.session["checkout_token"]
+    with CaptureQueriesContext(connection) as queries:
+        review = client.get(response.url)
+    assert review.status_code == 200 and _writes(queries) == []
+    assert review_fields(review)["checkout_token"] == token == client.session["checkout_token"]
+    client.post(url("checkout_review"), review_fields(review))
+    assert Order.objects.get().checkout_token == token
+
+
+def test_after_the_order_the_session_has_no_cart_and_a_new_product_starts_a_new_one(client, methods, product):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add_to_cart(client, product, 1)
+    first_cart = client.session["cart_token"]
+    response = client.post(url("checkout_review"), review_fields(checkout(client, methods)))
+    assert "cart_token" not in client.session
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(response.url)
+    assert page.status_code == 200 and page.context["cart_quantity"]() == 0
+    assert not [q for q in queries.captured_queries if "checkout_cart" in q["sql"]]
+    assert not CartLine.objects.filter(cart__token=first_cart).exists()
+
+    add_to_cart(client, product, 2)
+    assert client.session["cart_token"] != first_cart
+    assert list(CartLine.objects.filter(cart__token=client.session["cart_token"])
+                .values_list("product_id", "quantity")) == [(product.pk, 2)]
+
+
+def test_a_first_product_refused_leaves_no_cart(client, methods):
+    from comptoir.checkout.models import Cart
+
+    sold_out = make_product(stock=0, slug="epuise", sku="EPUISE")
+    response = add_to_cart(client, sold_out, 1)
+    assert response.status_code == 302 and response.url == sold_out.get_absolute_url()
+    assert Cart.objects.count() == 0 and CartLine.objects.count() == 0
+    assert "cart_token" not in client.session
+    page = client.get(response.url)
+    assert [str(message) for message in page.context["messages"]] == [
+        f"Désolé, « {sold_out.name_fr} » est épuisé."]

@@ -22,7 +22,7 @@ from comptoir.core.money import ZERO
 from comptoir.core.search import is_plain_number
 from comptoir.promotions.services import offer_for
 
-from ..cart_session import CART_ITEMS_ATTRIBUTE, session_cart
+from ..cart_session import CART_ITEMS_ATTRIBUTE, keep_cart, new_cart, session_cart
 from ..forms import CartLineForm, PromoCodeForm, QuantityForm
 from ..shop import current_shop
 
@@ -73,12 +73,13 @@ def add(request, slug):
         if error:
             messages.error(request, error)
             return redirect(product)
+    cart = session_cart(request) or new_cart(request)
     try:
-        add_to_cart(session_cart(request, create=True), product=product, variant=variant,
-                    quantity=form.cleaned_data["quantity"])
+        add_to_cart(cart, product=product, variant=variant, quantity=form.cleaned_data["quantity"])
     except DomainError as error:
         messages.error(request, str(error))
         return redirect(variant_url(product, variant))
+    keep_cart(request, cart)
     messages.success(request, _("« %(name)s » was added to your cart.") % {"name": (variant or product).name})
     return redirect("storefront:cart")
 

@@ -20,7 +20,7 @@ from comptoir.customers.models import Address
 from comptoir.orders.models import Order
 from comptoir.shipping.models import DeliveryMethod
 
-from ..cart_session import CART_ITEMS_ATTRIBUTE, session_cart
+from ..cart_session import CART_ITEMS_ATTRIBUTE, forget_cart, session_cart
 from ..forms import AddressForm, ContactForm, DeliveryPaymentForm, ReviewForm
 from ..selectors import customer_with_addresses
 from ..shop import current_shop
@@ -39,6 +39,9 @@ def details(request):
     forms = _details_forms(request.POST if request.method == "POST" else None, shop, saved)
     if request.method == "POST" and _details_valid(forms):
         request.session[DETAILS_KEY] = _details_data(forms)
+        # The review's confirmation token, given with the details (the session is written now
+        # anyway), so that showing the review writes nothing.
+        request.session.setdefault(TOKEN_KEY, uuid.uuid4().hex)
         return redirect("storefront:checkout_review")
     return render(request, "storefront/checkout/details.html", {
         **forms, "items": _items(request), "step": 1,
@@ -132,6 +135,9 @@ def _remember_order(request, checkout_token: str, order: Order) -> None:
     request.session[PLACED_KEY] = placed
     request.session.pop(TOKEN_KEY, None)
     request.session.pop(DETAILS_KEY, None)
+    # ``place_order`` ordered every line of the cart (it refuses the order otherwise), under
+    # the cart's lock: the cart is empty.
+    forget_cart(request)
 
 
 def _after_order_url(order: Order) -> str:
