@@ -60,3 +60,36 @@ def test_a_short_list_field_reads_its_choices_with_one_plain_query(db):
     assert len(queries) == 1 and "CURSOR" not in queries[0]["sql"].upper()
     assert f'<option value="{methods["shipped"].pk}" selected>' in html
     assert html.count("<option") == DeliveryMethod.objects.count() + 1
+
+
+def test_model_choices_none_selected_repeated_values_and_groups_as_django_writes_them(db):
+    from comptoir.core.forms import QuickDateInput
+    from comptoir.core.testing import make_delivery_methods
+    from comptoir.shipping.models import DeliveryMethod
+
+    make_delivery_methods()
+    repeated = [("a", "A"), ("b", "B"), ("a", "A again")]
+    grouped = [("", "—"), ("Cartes", [("visa", "Visa"), ("mc", "Mastercard")])]
+
+    class Both(forms.Form):
+        quick_model = forms.ModelChoiceField(DeliveryMethod.objects.order_by("pk"), required=False,
+                                             widget=QuickSelect)
+        django_model = forms.ModelChoiceField(DeliveryMethod.objects.order_by("pk"), required=False)
+        quick_repeated = forms.ChoiceField(choices=repeated, widget=QuickSelect)
+        django_repeated = forms.ChoiceField(choices=repeated)
+        quick_grouped = forms.ChoiceField(choices=grouped, widget=QuickSelect)
+        django_grouped = forms.ChoiceField(choices=grouped)
+        quick_date = forms.DateField(widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        django_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    shipped = DeliveryMethod.objects.get(kind="shipped").pk
+    for data in ({}, {"quick_model": shipped, "django_model": shipped, "quick_repeated": "a",
+                      "django_repeated": "a", "quick_grouped": "mc", "django_grouped": "mc",
+                      "quick_date": "2026-12-06", "django_date": "2026-12-06"},
+                 {"quick_date": "pas une date", "django_date": "pas une date"}):
+        form = Both(data)
+        form.is_valid()
+        for name in ("model", "repeated", "grouped", "date"):
+            assert normalized(str(form[f"quick_{name}"])) == normalized(str(form[f"django_{name}"])).replace(
+                f"django_{name}", f"quick_{name}"), (data, name)
+    assert str(Both({"quick_repeated": "a"})["quick_repeated"]).count("selected") == 1

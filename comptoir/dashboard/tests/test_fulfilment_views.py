@@ -231,6 +231,21 @@ def test_filters_combine_and_stay_in_the_url(staff_client, shop):
     assert numbers(date_from="pas une date") == {shipped.number, pickup.number, paid.number}
 
 
+def test_the_search_and_the_export_keep_the_filters_set_and_only_those(staff_client, shop):
+    make_order(payment_method="cheque")
+    page = staff_client.get(reverse("dashboard:order_list"), {
+        "payment": "cheque", "paid": "", "date_from": '2026-01-01"><b>', "fulfilment": "shipped",
+    }).content.decode()
+    search = page.split('role="search"')[1].split("</form>")[0]
+    export = page.split('class="export-form"')[1].split("</form>")[0]
+    for form in (search, export):
+        assert re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">', form) == [
+            ("date_from", "2026-01-01&quot;&gt;&lt;b&gt;"), ("payment", "cheque"), ("fulfilment", "shipped"),
+        ]
+    plain = staff_client.get(reverse("dashboard:order_list")).content.decode()
+    assert 'type="hidden" name="payment"' not in plain and 'type="hidden" name="paid"' not in plain
+
+
 def test_batch_status_change_lists_refused_orders(staff_client, shop):
     new, cancelled = make_order(), make_order(status="cancelled")
     paid = make_order()

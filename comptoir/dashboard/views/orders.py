@@ -71,6 +71,7 @@ def order_list(request):
         "tabs": tabs,
         "status": status, "search": search, "status_choices": Order.Status.choices,
         "filter_form": form, "filtered": form.has_filters(), "filters": filters,
+        "hidden_filters": form.hidden_filters(),
         "filter_query": "&".join(part for part in [f"status={status}" if status else "", filters] if part),
         "batch_max": MAX_BATCH, "export_form": ExportForm(),
     })
