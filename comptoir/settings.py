@@ -112,9 +112,15 @@ TEMPLATES = [
                 "comptoir.storefront.context_processors.storefront",
             ],
             "builtins": ["comptoir.core.templatetags.money"],
+            # Django's ``i18n`` library whose ``{% translate %}`` keeps a constant text per language.
+            "libraries": {"i18n": "comptoir.core.template_i18n"},
         },
     }
 ]
+# ``i18n`` above replaces Django's library of that name on purpose, which Django's check of
+# template libraries that share a name reports (templates.W003); a test checks that no other
+# name is shared (core/tests/test_template_i18n.py).
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 # Django's form renderer, with its field, label, error and widget templates written in Python.
 FORM_RENDERER = "comptoir.core.form_rendering.QuickRenderer"
 
@@ -285,7 +291,7 @@ if HTTPS:
     if not SECURE_HSTS_PRELOAD:
         # Joining the browsers' preload list is the operator's decision (hard to undo): off by
         # default, so ``check --deploy``'s reminder about it is silenced.
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+        SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
 
 
 def _origin_of(url: str) -> list[str]:
