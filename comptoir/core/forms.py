@@ -44,6 +44,9 @@ class MoneyField(forms.DecimalField):
         return {"inputmode": "decimal"}  # no min/step: the browser must not refuse « 12,50 »
 
 
+SELECTED = mark_safe(" selected")  # the attribute of the chosen option (a constant)
+
+
 class QuickSelect(forms.Select):
     """Django's ``<select>``, written without the template engine: the engine renders each
     option through its own template include (about 0.1 ms an option), which made the order
@@ -78,9 +81,6 @@ class QuickDateInput(forms.DateInput):
         shown = "" if value is None else format_html(' value="{}"', str(value))
         return format_html('<input type="{}" name="{}"{}{}>', self.input_type, name, shown,
                            _attributes(self.build_attrs(self.attrs, attrs)))
-
-
-SELECTED = mark_safe(" selected")  # a constant
 
 
 def _attributes(attrs: dict) -> str:

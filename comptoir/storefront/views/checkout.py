@@ -39,9 +39,7 @@ def details(request):
     forms = _details_forms(request.POST if request.method == "POST" else None, shop, saved)
     if request.method == "POST" and _details_valid(forms):
         request.session[DETAILS_KEY] = _details_data(forms)
-        # The review's confirmation token, given with the details (the session is written now
-        # anyway), so that showing the review writes nothing.
-        request.session.setdefault(TOKEN_KEY, uuid.uuid4().hex)
+        _confirmation_token(request)  # given now, as the session is written anyway
         return redirect("storefront:checkout_review")
     return render(request, "storefront/checkout/details.html", {
         **forms, "items": _items(request), "step": 1,
@@ -72,7 +70,7 @@ def review(request):
     cart = session_cart(request)
     quote = price_items(items, delivery_method=method, shop=shop, shipping_address=shipping,
                         promo_code=cart.promo_code if cart else "", email=data["contact"]["email"])
-    token = request.session.setdefault(TOKEN_KEY, uuid.uuid4().hex)
+    token = _confirmation_token(request)
     if request.method != "POST":
         form = ReviewForm(initial={"checkout_token": token, "expected_total": quote.total_amount},
                           **form_options)
@@ -80,6 +78,13 @@ def review(request):
         "form": form, "items": items, "quote": quote, "method": method, "data": data,
         "billing": billing, "shipping": shipping, "payment_label": _payment_label(data), "step": 2,
     })
+
+
+def _confirmation_token(request) -> str:
+    """The token of the review's confirmation form, kept in the session until the order is
+    placed. The details step gives it, so that showing the review writes nothing; a session
+    without one (details saved before) gets it at the review."""
+    return request.session.setdefault(TOKEN_KEY, uuid.uuid4().hex)
 
 
 _ACTIVE_METHOD = PreparedQuery(lambda pk: DeliveryMethod.objects.filter(pk=pk, is_active=True), pk=(1, 2))
