@@ -134,6 +134,31 @@ def test_shipping_address_is_required_unless_same_as_billing(client, methods, pr
     assert response.context["shipping_form"].errors
 
 
+def test_an_unused_shipping_address_shows_no_errors_when_other_details_are_refused(client, methods, product):
+    add_to_cart(client, product)
+    data = details_post(methods["shipped"], **{"shipping-city": "Laval"})
+    del data["choice-delivery_method"]
+    response = client.post(url("checkout"), data)
+    assert response.status_code == 200
+    assert response.context["choice_form"].errors["delivery_method"]
+    shipping = response.context["shipping_form"]
+    assert not shipping.is_bound and shipping["city"].value() == "Laval"
+    page = response.content.decode()
+    assert page.count("Ce champ est obligatoire.") == 1
+    assert "checkout_details" not in client.session
+
+
+def test_a_needed_shipping_address_is_checked_even_without_a_delivery_method(client, methods, product):
+    add_to_cart(client, product)
+    data = details_post(methods["shipped"], same_as_billing=False)
+    del data["choice-delivery_method"]
+    response = client.post(url("checkout"), data)
+    assert response.status_code == 200
+    assert response.context["choice_form"].errors["delivery_method"]
+    assert set(response.context["shipping_form"].errors) >= {"first_name", "line1", "city", "postal_code"}
+    assert "checkout_details" not in client.session
+
+
 def test_forged_price_and_total_fields_are_ignored(client, methods, product):
     add_to_cart(client, product)
     forged = {"price": "0.01", "price_amount": "0.01", "unit_price_amount": "0.01", "total": "0.01",

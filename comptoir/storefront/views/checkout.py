@@ -185,13 +185,17 @@ def _details_forms(post, shop, saved: dict) -> dict:
 
 
 def _details_valid(forms: dict) -> bool:
+    """Whether the details may be kept. The shipping address is checked only when the goods go
+    to it; otherwise its form is shown again as typed, without errors, even when another part
+    of the details is refused (a missing delivery method, say)."""
     valid = all([forms["contact_form"].is_valid(), forms["billing_form"].is_valid(),
                  forms["choice_form"].is_valid()])
-    if not forms["choice_form"].is_valid():
-        return False
-    choice = forms["choice_form"].cleaned_data
-    if not choice["delivery_method"].is_pickup and not choice["same_as_billing"]:
-        valid = forms["shipping_form"].is_valid() and valid
+    choice = forms["choice_form"].cleaned_data  # the fields that were valid, if not all
+    method = choice.get("delivery_method")
+    if not (method and method.is_pickup) and not choice.get("same_as_billing"):
+        return forms["shipping_form"].is_valid() and valid
+    typed = forms["shipping_form"]
+    forms["shipping_form"] = AddressForm(prefix=typed.prefix, initial={field.name: field.value() for field in typed})
     return valid
 
 
