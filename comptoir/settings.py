@@ -143,6 +143,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
+# Django's ModelBackend, reading the signed-in account with SQL written once. Sessions record
+# this path: a session signed in under another backend's path is signed out.
+AUTHENTICATION_BACKENDS = ["comptoir.security.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .form_rendering import escaped
 from .money import AmountError, parse_amount
 
 
@@ -44,7 +44,7 @@ class MoneyField(forms.DecimalField):
         return {"inputmode": "decimal"}  # no min/step: the browser must not refuse « 12,50 »
 
 
-SELECTED = mark_safe(" selected")  # the attribute of the chosen option (a constant)
+SELECTED = " selected"  # the attribute of the chosen option
 
 
 class QuickSelect(forms.Select):
@@ -66,10 +66,10 @@ class QuickSelect(forms.Select):
             option_value = "" if option_value is None else str(option_value)
             selected = not chosen and option_value in values
             chosen = chosen or selected
-            options.append((option_value, SELECTED if selected else "", label))
-        return format_html('<select name="{}"{}>{}</select>', name,
-                           _attributes(self.build_attrs(self.attrs, attrs)),
-                           format_html_join("", '<option value="{}"{}>{}</option>', options))
+            options.append(f'<option value="{escaped(option_value)}"{SELECTED if selected else ""}>'
+                           f"{escaped(label)}</option>")
+        return mark_safe(f'<select name="{escaped(name)}"{_attributes(self.build_attrs(self.attrs, attrs))}>'
+                         f'{"".join(options)}</select>')
 
 
 class QuickDateInput(forms.DateInput):
@@ -78,17 +78,18 @@ class QuickDateInput(forms.DateInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         value = self.format_value(value)
-        shown = "" if value is None else format_html(' value="{}"', str(value))
-        return format_html('<input type="{}" name="{}"{}{}>', self.input_type, name, shown,
-                           _attributes(self.build_attrs(self.attrs, attrs)))
+        shown = "" if value is None else f' value="{escaped(value)}"'
+        return mark_safe(f'<input type="{escaped(self.input_type)}" name="{escaped(name)}"{shown}'
+                         f"{_attributes(self.build_attrs(self.attrs, attrs))}>")
 
 
 def _attributes(attrs: dict) -> str:
-    """As ``django/forms/widgets/attrs.html``: in order, ``True`` as a bare name, ``False`` left out."""
-    return format_html_join("", " {}{}", (
-        (name, "" if value is True else format_html('="{}"', value))
+    """As ``django/forms/widgets/attrs.html``: in order, ``True`` as a bare name, ``False`` left
+    out, each value escaped unless it is safe HTML."""
+    return "".join(
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in attrs.items() if value is not False
-    ))
+    )
 
 
 class ShortListChoiceIterator(ModelChoiceIterator):

@@ -105,6 +105,7 @@ def order_rows(orders: list[dict], request) -> SafeString:
     are escaped already."""
     language = current_language()
     format_placed_at = date_formatter(get_format("SHORT_DATETIME_FORMAT"))
+    shop_time = timezone.get_current_timezone()  # ``localtime()`` looks it up at each call
     statuses = [(value, str(label)) for value, label in Order.Status.choices]  # translated once
     status_names = {value: str(escape(label)) for value, label in statuses}
     fulfilment_names = {value: str(escape(label)) for value, label in Order.Fulfilment.choices}
@@ -116,6 +117,7 @@ def order_rows(orders: list[dict], request) -> SafeString:
          "payment", "status", "invoice", "ready", "fulfilment", "fulfilment_name")))
     select_label = str(escape(_("Select order %(number)s")))
     status_label = str(escape(_("Status of order %(number)s")))
+    csrf = Markup(csrf_input(request))  # the same hidden input as ``{% csrf_token %}``, masked once
     status_forms = {
         status: page_template(
             STATUS_FORM, action=None, number=None, label=None,
@@ -126,7 +128,7 @@ def order_rows(orders: list[dict], request) -> SafeString:
             ),
             confirm=_("Cancel this order? Its stock is released and its invoice, if any, is "
                       "cancelled by a credit note."),
-            csrf=Markup(csrf_input(request)),  # the same hidden input as ``{% csrf_token %}``
+            csrf=csrf,
             next=request.get_full_path(), save=_("Save"),
         )
         for status in Order.Status.values if TRANSITIONS.get(status)
@@ -157,7 +159,7 @@ def order_rows(orders: list[dict], request) -> SafeString:
                 action=f"{change_status}/{number}/{change_status_tail}")
         else:
             status_cell = status_badges.get(status) or str(html(STATUS_BADGE, status, status))
-        placed_at = timezone.localtime(order["placed_at"])
+        placed_at = order["placed_at"].astimezone(shop_time)
         # ``Customer.full_name``; a guest's order without a customer shows its email.
         customer = f"{order['customer__first_name'] or ''} {order['customer__last_name'] or ''}".strip()
         email = escape(order["email"])

@@ -166,3 +166,17 @@ def test_every_form_of_the_project_built_without_arguments_is_written_as_django_
             assert_same(build)
         built += 1
     assert built >= 10
+
+
+def test_escaped_is_djangos_conditional_escape():
+    from django.utils.functional import lazy
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import SafeString, mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from comptoir.core.form_rendering import escaped
+
+    lazy_safe = lazy(lambda: mark_safe("<b>sûr</b>"), SafeString)()
+    for value in ['L\'« été » & <b>"ça"</b>', mark_safe("<i>déjà</i>"), gettext_lazy("Search"),
+                  lazy_safe, 42, None, "", 3.5]:
+        assert escaped(value) == str(conditional_escape(value)), value

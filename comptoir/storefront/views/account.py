@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 from comptoir.core.errors import DomainError
 from comptoir.core.http import next_url
 from comptoir.customers.services import create_account, request_password_reset
+from comptoir.security import backends
 from comptoir.security.addresses import client_address
 from comptoir.security.services import TooManyAttempts
 from comptoir.security.views import ThrottledLoginMixin
 
 from ..cart_session import attach_cart_on_login
 from ..forms import EmailLoginForm, NewPasswordForm, PasswordResetRequestForm, SignupForm
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class CustomerLoginView(ThrottledLoginMixin, LoginView):
@@ -45,7 +44,7 @@ def signup(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            login(request, user, backend=MODEL_BACKEND)
+            login(request, user, backend=backends.PATH)
             attach_cart_on_login(request, user)
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect(next_url(request) or "storefront:account_orders")
@@ -80,7 +79,7 @@ class NewPasswordView(PasswordResetConfirmView):
     template_name = "storefront/account/password_reset_confirm.html"
     form_class = NewPasswordForm
     reset_url_token = "choisir"
-    post_reset_login_backend = MODEL_BACKEND
+    post_reset_login_backend = backends.PATH
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)

@@ -18,6 +18,7 @@ from comptoir.core.i18n import current_language
 from comptoir.core.prepared import PreparedQuery
 from comptoir.customers.models import Address
 from comptoir.orders.models import Order
+from comptoir.security import backends
 from comptoir.shipping.models import DeliveryMethod
 
 from ..cart_session import CART_ITEMS_ATTRIBUTE, forget_cart, session_cart
@@ -134,7 +135,7 @@ def _news_consent_wording(form) -> str:
 def _remember_order(request, checkout_token: str, order: Order) -> None:
     account = order.customer.user
     if account is not None and not request.user.is_authenticated:  # account created at checkout
-        login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, account, backend=backends.PATH)
     placed = dict(list(request.session.get(PLACED_KEY, {}).items())[-4:])
     placed[checkout_token] = str(order.token)
     request.session[PLACED_KEY] = placed
@@ -195,7 +196,8 @@ def _details_valid(forms: dict) -> bool:
     if not (method and method.is_pickup) and not choice.get("same_as_billing"):
         return forms["shipping_form"].is_valid() and valid
     typed = forms["shipping_form"]
-    forms["shipping_form"] = AddressForm(prefix=typed.prefix, initial={field.name: field.value() for field in typed})
+    forms["shipping_form"] = AddressForm(prefix=typed.prefix,
+                                         initial={field.name: field.value() for field in typed})
     return valid
 
 
