@@ -191,9 +191,7 @@ def _details_valid(forms: dict) -> bool:
     of the details is refused (a missing delivery method, say)."""
     valid = all([forms["contact_form"].is_valid(), forms["billing_form"].is_valid(),
                  forms["choice_form"].is_valid()])
-    choice = forms["choice_form"].cleaned_data  # the fields that were valid, if not all
-    method = choice.get("delivery_method")
-    if not (method and method.is_pickup) and not choice.get("same_as_billing"):
+    if _own_shipping_address(forms["choice_form"].cleaned_data):
         return forms["shipping_form"].is_valid() and valid
     typed = forms["shipping_form"]
     forms["shipping_form"] = AddressForm(prefix=typed.prefix,
@@ -201,10 +199,17 @@ def _details_valid(forms: dict) -> bool:
     return valid
 
 
+def _own_shipping_address(choice: dict) -> bool:
+    """Whether the goods go to the shipping address of the form: not picked up, « same as
+    billing » not ticked (``choice``: the delivery form's cleaned data, of its valid fields
+    when not all are)."""
+    method = choice.get("delivery_method")
+    return not (method and method.is_pickup) and not choice.get("same_as_billing")
+
+
 def _details_data(forms: dict) -> dict:
     choice = forms["choice_form"].to_data()
-    method = forms["choice_form"].cleaned_data["delivery_method"]
-    own_shipping = not method.is_pickup and not choice["same_as_billing"]
+    own_shipping = _own_shipping_address(forms["choice_form"].cleaned_data)
     return {
         "contact": forms["contact_form"].cleaned_data,
         "billing": forms["billing_form"].to_data(),
